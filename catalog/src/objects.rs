@@ -1,0 +1,203 @@
+//! Catalog objects: databases, schemas, tables and views.
+//!
+//! Objects are plain serializable values. The storage layer persists each one as JSON under
+//! its OID in the catalog column family; [`crate::CatalogSnapshot`] indexes them in memory.
+//!
+//! Columns keep a stable `attnum` (1-based, never reused) that is also their physical slot in
+//! stored rows: `ALTER TABLE ... DROP COLUMN` only marks the column dropped (like
+//! PostgreSQL's `attisdropped`), and `ADD COLUMN` appends a new attnum. Rows written before
+//! a column was added read that column as its `missing` value.
+
+use crate::types::{Oid, SqlType};
+use serde::{Deserialize, Serialize};
+
+/// Longest identifier PostgreSQL keeps (NAMEDATALEN - 1); longer names are truncated.
+pub const MAX_IDENTIFIER_LEN: usize = 63;
+
+/// A database: a namespace of schemas. Sessions connect to exactly one.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DatabaseDef {
+    pub oid: Oid,
+    pub name: String,
+}
+
+/// A schema inside a database.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SchemaDef {
+    pub oid: Oid,
+    pub database: Oid,
+    pub name: String,
+}
+
+/// What kind of relation a [`TableDef`] describes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum RelationKind {
+    /// A table with typed columns stored in the rows column family.
+    Table,
+    /// A view: a stored query, expanded when referenced.
+    View,
+}
+
+/// A column of a table or view.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ColumnDef {
+    /// 1-based position in the physical row; stable for the column's lifetime.
+    pub attnum: i16,
+    pub name: String,
+    pub ty: SqlType,
+    pub not_null: bool,
+    /// Default expression as SQL text, planned when a row needs it.
+    pub default: Option<String>,
+    /// Dropped columns keep their slot but are invisible.
+    pub dropped: bool,
+    /// Encoded value read for rows stored before this column existed (ADD COLUMN DEFAULT).
+    pub missing: Option<Vec<u8>>,
+}
+
+/// A primary-key or unique constraint.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct KeyConstraint {
+    pub name: String,
+    /// attnums of the key columns, in key order.
+    pub columns: Vec<i16>,
+    /// Key prefix of this constraint's index entries (unused for the primary key, whose
+    /// index is the table's row key itself).
+    pub index_id: u64,
+}
+
+/// A secondary index made by CREATE [UNIQUE] INDEX (constraint indexes live in
+/// [`KeyConstraint`]).
+///
+/// Entries are keyed `index_id ++ key values ++ row-key suffix` and hold the row-key suffix
+/// (the row key without the table's storage prefix). A unique index leaves the suffix out
+/// of the key unless a key value is NULL (NULLs never conflict), so that a duplicate key
+/// collides on the same storage key.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct IndexDef {
+    pub name: String,
+    /// attnums of the key columns, in key order.
+    pub columns: Vec<i16>,
+    pub unique: bool,
+    /// Key prefix of the entries.
+    pub index_id: u64,
+}
+
+/// A CHECK constraint.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CheckConstraint {
+    pub name: String,
+    /// Boolean expression as SQL text.
+    pub expr: String,
+}
+
+/// A table or view.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TableDef {
+    pub oid: Oid,
+    pub database: Oid,
+    pub schema: Oid,
+    pub name: String,
+    pub kind: RelationKind,
+    /// Every column ever added, dropped ones included, ordered by attnum.
+    pub columns: Vec<ColumnDef>,
+    /// The primary key; `None` means rows are keyed by a hidden row id.
+    pub primary_key: Option<KeyConstraint>,
+    pub uniques: Vec<KeyConstraint>,
+    pub checks: Vec<CheckConstraint>,
+    /// Key prefix of the rows (like PostgreSQL's relfilenode: TRUNCATE assigns a new one).
+    pub storage_id: u64,
+    /// The defining query of a view.
+    pub view_sql: Option<String>,
+    /// Relations a view references directly (DROP needs CASCADE while they exist).
+    #[serde(default)]
+    pub depends_on: Vec<Oid>,
+    /// Indexes made by CREATE INDEX.
+    #[serde(default)]
+    pub indexes: Vec<IndexDef>,
+}
+
+impl TableDef {
+    /// Index ids of every secondary index: unique constraints' and CREATE INDEX's.
+    pub fn index_ids(&self) -> impl Iterator<Item = u64> + '_ {
+        self.uniques.iter().map(|u| u.index_id).chain(self.indexes.iter().map(|i| i.index_id))
+    }
+
+    /// Names this table's indexes occupy in its schema (constraint indexes included).
+    pub fn index_names(&self) -> impl Iterator<Item = &str> {
+        self.primary_key
+            .iter()
+            .chain(&self.uniques)
+            .map(|k| k.name.as_str())
+            .chain(self.indexes.iter().map(|i| i.name.as_str()))
+    }
+
+    /// The visible (not dropped) columns in attnum order.
+    pub fn live_columns(&self) -> impl Iterator<Item = &ColumnDef> {
+        self.columns.iter().filter(|c| !c.dropped)
+    }
+
+    /// Number of visible columns.
+    pub fn live_column_count(&self) -> usize {
+        self.live_columns().count()
+    }
+
+    /// The visible column named `name`.
+    pub fn column(&self, name: &str) -> Option<&ColumnDef> {
+        self.live_columns().find(|c| c.name == name)
+    }
+
+    /// The column with attnum `attnum`, dropped or not.
+    pub fn column_by_attnum(&self, attnum: i16) -> Option<&ColumnDef> {
+        self.columns.iter().find(|c| c.attnum == attnum)
+    }
+
+    /// Position of the column with `attnum` among the live columns.
+    pub fn live_position(&self, attnum: i16) -> Option<usize> {
+        self.live_columns().position(|c| c.attnum == attnum)
+    }
+
+    /// The next attnum for a new column.
+    pub fn next_attnum(&self) -> i16 {
+        self.columns.iter().map(|c| c.attnum).max().unwrap_or(0) + 1
+    }
+
+    /// True for views.
+    pub fn is_view(&self) -> bool {
+        self.kind == RelationKind::View
+    }
+
+    /// Every constraint name used by this table.
+    pub fn constraint_names(&self) -> impl Iterator<Item = &str> {
+        self.primary_key
+            .iter()
+            .chain(self.uniques.iter())
+            .map(|k| k.name.as_str())
+            .chain(self.checks.iter().map(|c| c.name.as_str()))
+    }
+}
+
+/// Truncates an identifier to PostgreSQL's maximum length at a character boundary.
+pub fn truncate_identifier(name: &str) -> String {
+    if name.len() <= MAX_IDENTIFIER_LEN {
+        return name.to_string();
+    }
+    let mut end = MAX_IDENTIFIER_LEN;
+    while !name.is_char_boundary(end) {
+        end -= 1;
+    }
+    name[..end].to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn truncation_respects_char_boundaries() {
+        let long = "é".repeat(40); // 80 bytes
+        let t = truncate_identifier(&long);
+        assert!(t.len() <= MAX_IDENTIFIER_LEN);
+        assert_eq!(t.chars().count(), 31);
+        assert_eq!(truncate_identifier("abc"), "abc");
+    }
+}

@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Makes sure this machine can build QuiverDB, and installs what is missing.
+#
+# RocksDB (crate librocksdb-sys) is compiled from source: bindgen needs libclang, and the
+# C++ sources need a C++ compiler. On Debian/Ubuntu the packages are `libclang-dev` and
+# `g++`. When one is missing and we run as root, apt-get installs it; otherwise we stop
+# with a message that names the packages to install.
+#
+# usage: scripts/setup.sh            (quiet when everything is present)
+set -euo pipefail
+
+missing=()
+
+have_libclang() {
+  # bindgen loads libclang.so (the C API; libclang-cpp is a different library).
+  local dirs=("${LIBCLANG_PATH:-}" /usr/lib/llvm-*/lib /usr/lib/x86_64-linux-gnu /usr/lib/aarch64-linux-gnu /usr/lib64 /usr/lib)
+  local d
+  for d in "${dirs[@]}"; do
+    [[ -n $d && -d $d ]] || continue
+    compgen -G "$d/libclang.so*" >/dev/null && return 0
+    compgen -G "$d/libclang-[0-9]*.so*" >/dev/null && return 0
+  done
+  return 1
+}
+
+command -v cargo >/dev/null || {
+  echo "setup: cargo is not on PATH; install the Rust toolchain (https://rustup.rs) first" >&2
+  exit 1
+}
+command -v c++ >/dev/null || command -v g++ >/dev/null || command -v clang++ >/dev/null || missing+=(g++)
+have_libclang || missing+=(libclang-dev)
+command -v make >/dev/null || missing+=(make)
+
+if [[ ${#missing[@]} -gt 0 ]]; then
+  if [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null; then
+    echo "setup: installing ${missing[*]} (needed to build RocksDB)" >&2
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq >&2
+    apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
+  else
+    echo "setup: missing system packages: ${missing[*]}" >&2
+    echo "setup: RocksDB's build needs them. Install with:" >&2
+    echo "         sudo apt-get install -y ${missing[*]}" >&2
+    exit 1
+  fi
+fi

@@ -1,0 +1,164 @@
+//! PostgreSQL's output column names (`FigureColname`).
+//!
+//! PostgreSQL names an unaliased select-list item after what it is: a column reference by
+//! the column (`t.a` → `a`), a function or aggregate call by the function (`count(*)` →
+//! `count`), a cast by its operand or else the type (`'1'::int` → `int4`), CASE → `case`,
+//! anything else → `?column?`. DataFusion instead uses the expression's text
+//! (`count(*)`, `Int64(1)`), and requires names to be unique where PostgreSQL allows
+//! duplicates (`SELECT 1, 2` has two `?column?` columns).
+//!
+//! Before planning we alias every unaliased, non-wildcard item of every SELECT with its
+//! PostgreSQL name; a repeated name gets an invisible suffix ([`DUP_MARK`] + n) that
+//! [`display_name`] strips when the name is shown to a client.
+
+use crate::normalize_ident;
+use datafusion::sql::sqlparser::ast::{
+    DataType, Expr, FunctionArguments, Ident, Query, SelectItem, SetExpr, Statement, VisitMut, VisitorMut,
+};
+use std::collections::HashMap;
+use std::ops::ControlFlow;
+
+/// Separates a column name from the suffix that makes a duplicate unique.
+pub const DUP_MARK: char = '\u{1}';
+
+/// The name a client sees for an output column.
+pub fn display_name(name: &str) -> &str {
+    name.split(DUP_MARK).next().unwrap_or(name)
+}
+
+/// Aliases select-list items of every SELECT in `stmt` with PostgreSQL's names.
+pub fn apply(stmt: &mut Statement) {
+    let _ = stmt.visit(&mut Namer);
+}
+
+struct Namer;
+
+impl VisitorMut for Namer {
+    type Break = ();
+
+    fn pre_visit_query(&mut self, query: &mut Query) -> ControlFlow<()> {
+        name_set_expr(&mut query.body);
+        ControlFlow::Continue(())
+    }
+}
+
+fn name_set_expr(body: &mut SetExpr) {
+    match body {
+        SetExpr::Select(select) => name_items(&mut select.projection),
+        SetExpr::SetOperation { left, .. } => name_set_expr(left),
+        SetExpr::Query(q) => name_set_expr(&mut q.body),
+        _ => {}
+    }
+}
+
+fn name_items(items: &mut [SelectItem]) {
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    for item in items.iter() {
+        let existing = match item {
+            SelectItem::ExprWithAlias { alias, .. } => Some(normalize_ident(alias)),
+            SelectItem::UnnamedExpr(Expr::Identifier(i)) => Some(normalize_ident(i)),
+            SelectItem::UnnamedExpr(Expr::CompoundIdentifier(p)) => p.last().map(normalize_ident),
+            _ => None,
+        };
+        if let Some(n) = existing {
+            *seen.entry(n).or_insert(0) += 1;
+        }
+    }
+    let mut bare_seen: HashMap<String, usize> = HashMap::new();
+    for item in items.iter_mut() {
+        let SelectItem::UnnamedExpr(expr) = item else { continue };
+        if matches!(expr, Expr::Identifier(_) | Expr::CompoundIdentifier(_)) {
+            // A column selected twice keeps its name; the second gets a hidden suffix.
+            let name = figure(expr).unwrap_or_default();
+            let n = bare_seen.entry(name.clone()).or_insert(0);
+            *n += 1;
+            if *n > 1 {
+                let e = std::mem::replace(expr, Expr::Value(datafusion::sql::sqlparser::ast::Value::Null.into()));
+                *item = SelectItem::ExprWithAlias { expr: e, alias: Ident::with_quote('"', format!("{name}{DUP_MARK}{n}")) };
+            }
+            continue;
+        }
+        let name = figure(expr).unwrap_or_else(|| "?column?".to_string());
+        let count = seen.entry(name.clone()).or_insert(0);
+        *count += 1;
+        let unique = if *count == 1 { name } else { format!("{name}{DUP_MARK}{count}") };
+        let e = std::mem::replace(expr, Expr::Value(datafusion::sql::sqlparser::ast::Value::Null.into()));
+        *item = SelectItem::ExprWithAlias { expr: e, alias: Ident::with_quote('"', unique) };
+    }
+}
+
+/// PostgreSQL's `FigureColname` for one expression (`None`: `?column?`).
+fn figure(expr: &Expr) -> Option<String> {
+    match expr {
+        Expr::Identifier(i) => Some(normalize_ident(i)),
+        Expr::CompoundIdentifier(parts) => parts.last().map(normalize_ident),
+        Expr::Nested(inner) => figure(inner),
+        Expr::Function(f) => {
+            let last = f.name.0.last()?;
+            let name = last.as_ident().map(normalize_ident).unwrap_or_else(|| last.to_string().to_lowercase());
+            let _ = matches!(f.args, FunctionArguments::None);
+            Some(name)
+        }
+        Expr::Cast { expr, data_type, .. } => figure(expr).or_else(|| Some(type_name(data_type))),
+        Expr::Case { .. } => Some("case".into()),
+        Expr::Exists { .. } => Some("exists".into()),
+        Expr::Array(_) => Some("array".into()),
+        Expr::Tuple(_) => Some("row".into()),
+        Expr::Subquery(_) => None,
+        Expr::Extract { .. } => Some("extract".into()),
+        Expr::Substring { .. } => Some("substring".into()),
+        Expr::Trim { .. } => Some("btrim".into()),
+        Expr::Position { .. } => Some("position".into()),
+        Expr::Overlay { .. } => Some("overlay".into()),
+        Expr::Ceil { .. } => Some("ceil".into()),
+        Expr::Floor { .. } => Some("floor".into()),
+        Expr::TypedString(ts) => Some(type_name(&ts.data_type)),
+        Expr::Interval(_) => Some("interval".into()),
+        Expr::CompoundFieldAccess { root, .. } => figure(root),
+        _ => None,
+    }
+}
+
+/// PostgreSQL's internal name of a type in column names (`int4`, `text`, `numeric`...).
+fn type_name(dt: &DataType) -> String {
+    match crate::types::sql_type(dt) {
+        Ok(t) => match t {
+            quiverdb_catalog::SqlType::Bool => "bool".into(),
+            quiverdb_catalog::SqlType::Int2 => "int2".into(),
+            quiverdb_catalog::SqlType::Int4 => "int4".into(),
+            quiverdb_catalog::SqlType::Int8 => "int8".into(),
+            quiverdb_catalog::SqlType::Float4 => "float4".into(),
+            quiverdb_catalog::SqlType::Float8 => "float8".into(),
+            quiverdb_catalog::SqlType::Numeric { .. } => "numeric".into(),
+            quiverdb_catalog::SqlType::Varchar(_) => "varchar".into(),
+            quiverdb_catalog::SqlType::Char(_) => "bpchar".into(),
+            quiverdb_catalog::SqlType::Timestamp => "timestamp".into(),
+            quiverdb_catalog::SqlType::Timestamptz => "timestamptz".into(),
+            quiverdb_catalog::SqlType::Time => "time".into(),
+            quiverdb_catalog::SqlType::Array(_) => "array".into(),
+            other => other.to_string(),
+        },
+        Err(_) => "?column?".into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::parse::parse;
+
+    fn names(sql: &str) -> String {
+        let mut stmt = parse(sql).unwrap().remove(0);
+        apply(&mut stmt);
+        stmt.to_string()
+    }
+
+    #[test]
+    fn names_follow_postgres() {
+        assert_eq!(names("SELECT count(*) FROM t"), "SELECT count(*) AS \"count\" FROM t");
+        assert_eq!(names("SELECT 1, 2"), format!("SELECT 1 AS \"?column?\", 2 AS \"?column?{DUP_MARK}2\""));
+        assert_eq!(names("SELECT a::text, '1'::int FROM t"), "SELECT a::TEXT AS \"a\", '1'::INT AS \"int4\" FROM t");
+        assert_eq!(names("SELECT t.a, b FROM t"), "SELECT t.a, b FROM t");
+        assert_eq!(display_name(&format!("x{DUP_MARK}2")), "x");
+    }
+}

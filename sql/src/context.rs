@@ -1,0 +1,231 @@
+//! The DataFusion [`ContextProvider`] the SQL planner resolves names with.
+//!
+//! Tables come from the session's [`CatalogView`] (search path, own uncommitted DDL);
+//! functions, table functions and configuration come from the engine's `SessionState`.
+//! Views are expanded here: their stored SQL is parsed and planned like a subquery.
+
+use crate::parse::parse;
+use crate::types::PgTypePlanner;
+use datafusion::arrow::datatypes::{DataType, SchemaRef};
+use datafusion::catalog::cte_worktable::CteWorkTable;
+use datafusion::catalog::TableFunctionArgs;
+use datafusion::common::config::ConfigOptions;
+use datafusion::common::{DFSchema, DataFusionError, Result, TableReference};
+use datafusion::datasource::provider_as_source;
+use datafusion::execution::SessionState;
+use datafusion::logical_expr::planner::{ContextProvider, ExprPlanner, TypePlanner};
+use datafusion::logical_expr::simplify::SimplifyContext;
+use datafusion::logical_expr::{
+    AggregateUDF, Expr, HigherOrderUDF, LogicalPlan, LogicalPlanBuilder, ScalarUDF, TableSource,
+    WindowUDF,
+};
+use datafusion::optimizer::simplify_expressions::ExprSimplifier;
+use datafusion::sql::planner::SqlToRel;
+use datafusion::sql::sqlparser::ast::Statement;
+use quiverdb_catalog::{CatalogView, Error, ErrorCode, Oid, TableDef};
+use std::borrow::Cow;
+use std::cell::{Cell, RefCell};
+use std::sync::Arc;
+
+/// Schema name the DML rewrite uses to ask for a table's row-key variant.
+pub const DML_SCHEMA: &str = "\u{1}quiver_dml";
+
+/// Views may reference views this deep before we assume a cycle.
+const MAX_VIEW_DEPTH: usize = 32;
+
+/// Resolves names for one statement.
+pub struct QuiverContext<'a> {
+    pub(crate) catalog: &'a dyn CatalogView,
+    pub(crate) state: &'a SessionState,
+    type_planner: Arc<dyn TypePlanner>,
+    view_depth: Cell<usize>,
+    /// Relations referenced directly by the statement (not through views).
+    referenced: RefCell<Vec<Oid>>,
+}
+
+impl<'a> QuiverContext<'a> {
+    /// A context over `catalog` and the engine's `state`.
+    pub fn new(catalog: &'a dyn CatalogView, state: &'a SessionState) -> Self {
+        QuiverContext {
+            catalog,
+            state,
+            type_planner: Arc::new(PgTypePlanner),
+            view_depth: Cell::new(0),
+            referenced: RefCell::new(Vec::new()),
+        }
+    }
+
+    /// OIDs of the relations the statement referenced directly.
+    pub fn referenced(&self) -> Vec<Oid> {
+        let mut v = self.referenced.borrow().clone();
+        v.sort_unstable();
+        v.dedup();
+        v
+    }
+
+    /// Resolves a table reference to a relation, or fails with 42P01 / 3F000 / 0A000.
+    pub fn resolve(&self, name: &TableReference) -> Result<Arc<TableDef>, Error> {
+        if let Some(catalog) = name.catalog() {
+            let db = self.catalog.snapshot().database(self.catalog.database()).map(|d| d.name.clone());
+            if db.as_deref() != Some(catalog) {
+                return Err(Error::unsupported(format!(
+                    "cross-database references are not implemented: \"{name}\""
+                )));
+            }
+        }
+        self.catalog
+            .resolve_relation(name.schema(), name.table())
+            .ok_or_else(|| Error::new(ErrorCode::UndefinedTable, format!("relation \"{name}\" does not exist")))
+    }
+
+    /// Plans the stored query of `view`.
+    fn plan_view(&self, view: &TableDef) -> Result<LogicalPlan> {
+        let sql = view
+            .view_sql
+            .as_deref()
+            .ok_or_else(|| Error::internal(format!("view {} has no query", view.name)))?;
+        let depth = self.view_depth.get();
+        if depth >= MAX_VIEW_DEPTH {
+            return Err(Error::new(
+                ErrorCode::InvalidTableDefinition,
+                format!("infinite recursion detected in rules for relation \"{}\"", view.name),
+            )
+            .into());
+        }
+        let mut stmts = parse(sql)?;
+        let Some(Statement::Query(query)) = stmts.pop() else {
+            return Err(Error::internal(format!("view {} does not store a query", view.name)).into());
+        };
+        self.view_depth.set(depth + 1);
+        let planned = crate::query::plan_query(self, *query);
+        self.view_depth.set(depth);
+        let plan = planned?;
+        // Rename the output to the view's column names.
+        let names: Vec<&str> = view.live_columns().map(|c| c.name.as_str()).collect();
+        let exprs: Vec<Expr> = plan
+            .schema()
+            .columns()
+            .into_iter()
+            .zip(names)
+            .map(|(c, n)| Expr::Column(c).alias(n))
+            .collect();
+        Ok(LogicalPlanBuilder::from(plan).project(exprs)?.build()?)
+    }
+
+    /// A SQL-to-plan converter over this context.
+    pub fn sql_to_rel(&self) -> SqlToRel<'_, Self> {
+        SqlToRel::new_with_options(self, crate::parser_options())
+    }
+}
+
+impl ContextProvider for QuiverContext<'_> {
+    fn get_table_source(&self, name: TableReference) -> Result<Arc<dyn TableSource>> {
+        if name.schema() == Some(DML_SCHEMA) {
+            let def = name
+                .table()
+                .parse::<Oid>()
+                .ok()
+                .and_then(|oid| self.catalog.snapshot().relation(oid).cloned())
+                .ok_or_else(|| Error::internal(format!("unknown DML target {name}")))?;
+            return Ok(self.catalog.dml_source(&def)?);
+        }
+        let def = self.resolve(&name)?;
+        if self.view_depth.get() == 0 {
+            self.referenced.borrow_mut().push(def.oid);
+        }
+        if def.is_view() {
+            let plan = self.plan_view(&def)?;
+            return Ok(Arc::new(ViewSource { schema: plan.schema().inner().clone(), plan }));
+        }
+        Ok(self.catalog.table_source(&def)?)
+    }
+
+    fn get_table_function_source(&self, name: &str, args: Vec<Expr>) -> Result<Arc<dyn TableSource>> {
+        let func = self.state.table_functions().get(name).cloned().ok_or_else(|| {
+            DataFusionError::from(Error::new(
+                ErrorCode::UndefinedFunction,
+                format!("function {name} does not exist"),
+            ))
+        })?;
+        let context = SimplifyContext::builder()
+            .with_config_options(self.state.config_options().clone())
+            .build();
+        let simplifier = ExprSimplifier::new(context);
+        let schema = DFSchema::empty();
+        let args = args
+            .into_iter()
+            .map(|a| simplifier.coerce(a, &schema).and_then(|e| simplifier.simplify(e)))
+            .collect::<Result<Vec<_>>>()?;
+        let provider = func.create_table_provider_with_args(TableFunctionArgs::new(&args, self.state))?;
+        Ok(provider_as_source(provider))
+    }
+
+    fn create_cte_work_table(&self, name: &str, schema: SchemaRef) -> Result<Arc<dyn TableSource>> {
+        Ok(provider_as_source(Arc::new(CteWorkTable::new(name, schema))))
+    }
+
+    fn get_expr_planners(&self) -> &[Arc<dyn ExprPlanner>] {
+        self.state.expr_planners()
+    }
+
+    fn get_type_planner(&self) -> Option<Arc<dyn TypePlanner>> {
+        Some(self.type_planner.clone())
+    }
+
+    fn get_function_meta(&self, name: &str) -> Option<Arc<ScalarUDF>> {
+        self.state.scalar_functions().get(name).cloned()
+    }
+
+    fn get_higher_order_meta(&self, name: &str) -> Option<Arc<HigherOrderUDF>> {
+        self.state.higher_order_functions().get(name).cloned()
+    }
+
+    fn get_aggregate_meta(&self, name: &str) -> Option<Arc<AggregateUDF>> {
+        self.state.aggregate_functions().get(name).cloned()
+    }
+
+    fn get_window_meta(&self, name: &str) -> Option<Arc<WindowUDF>> {
+        self.state.window_functions().get(name).cloned()
+    }
+
+    fn get_variable_type(&self, _variable_names: &[String]) -> Option<DataType> {
+        None
+    }
+
+    fn options(&self) -> &ConfigOptions {
+        self.state.config_options()
+    }
+
+    fn udf_names(&self) -> Vec<String> {
+        self.state.scalar_functions().keys().cloned().collect()
+    }
+
+    fn higher_order_function_names(&self) -> Vec<String> {
+        self.state.higher_order_functions().keys().cloned().collect()
+    }
+
+    fn udaf_names(&self) -> Vec<String> {
+        self.state.aggregate_functions().keys().cloned().collect()
+    }
+
+    fn udwf_names(&self) -> Vec<String> {
+        self.state.window_functions().keys().cloned().collect()
+    }
+}
+
+/// A view as a table source: DataFusion inlines its plan.
+#[derive(Debug)]
+struct ViewSource {
+    schema: SchemaRef,
+    plan: LogicalPlan,
+}
+
+impl TableSource for ViewSource {
+    fn schema(&self) -> SchemaRef {
+        self.schema.clone()
+    }
+
+    fn get_logical_plan(&self) -> Option<Cow<'_, LogicalPlan>> {
+        Some(Cow::Borrowed(&self.plan))
+    }
+}

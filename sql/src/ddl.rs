@@ -1,0 +1,866 @@
+//! DDL: CREATE/ALTER/DROP of tables, views, schemas and databases; TRUNCATE.
+//!
+//! Planning validates the statement against the catalog (names, types, constraints,
+//! expressions) and describes the change; the server allocates object ids and applies it
+//! in the statement's transaction. Messages and constraint names follow PostgreSQL.
+
+use crate::context::QuiverContext;
+use crate::dml::{parse_expr, table_schema};
+use crate::plan::*;
+use crate::query::planner_context;
+use crate::types::sql_type;
+use crate::{normalize_ident, split_name};
+use datafusion::arrow::compute::can_cast_types;
+use datafusion::arrow::datatypes::DataType;
+use datafusion::common::{DFSchema, TableReference};
+use datafusion::logical_expr::ExprSchemable;
+use datafusion::sql::planner::PlannerContext;
+use datafusion::sql::sqlparser::ast::{
+    self, AlterColumnOperation, AlterTable, AlterTableOperation, ColumnOption, CreateTable, CreateView,
+    ObjectName, ObjectType, SchemaName, Statement, TableConstraint, Truncate,
+};
+use quiverdb_catalog::objects::truncate_identifier;
+use quiverdb_catalog::{Error, ErrorCode, Result, SchemaDef, SqlType, TableDef};
+use std::collections::HashSet;
+use std::sync::Arc;
+
+/// The schema a new object named `schema.name` (or unqualified `name`) goes into.
+fn creation_schema(ctx: &QuiverContext, schema: Option<&str>) -> Result<Arc<SchemaDef>> {
+    match schema {
+        Some(s) => ctx
+            .catalog
+            .schema_by_name(s)
+            .ok_or_else(|| Error::new(ErrorCode::UndefinedSchema, format!("schema \"{s}\" does not exist"))),
+        None => ctx.catalog.creation_schema().ok_or_else(|| {
+            Error::new(ErrorCode::UndefinedSchema, "no schema has been selected to create in")
+        }),
+    }
+}
+
+/// Picks a constraint name not yet in `taken`, PostgreSQL style (`t_a_key`, `t_a_key1`).
+fn choose_name(table: &str, cols: &[String], suffix: &str, taken: &mut HashSet<String>) -> String {
+    let mut base = table.to_string();
+    for c in cols {
+        base.push('_');
+        base.push_str(c);
+    }
+    base.push('_');
+    base.push_str(suffix);
+    let base = truncate_identifier(&base);
+    let mut name = base.clone();
+    let mut n = 1;
+    while taken.contains(&name) {
+        name = truncate_identifier(&format!("{base}{n}"));
+        n += 1;
+    }
+    taken.insert(name.clone());
+    name
+}
+
+/// The column a CHECK is named after: PostgreSQL uses `table_column_check` when the
+/// expression references exactly one column, else `table_check`.
+fn referenced_columns(expr: &ast::Expr, columns: &[String]) -> Vec<String> {
+    let text = expr.to_string().to_lowercase();
+    let used: Vec<String> = columns
+        .iter()
+        .filter(|c| text.split(|ch: char| !(ch.is_alphanumeric() || ch == '_')).any(|w| w == c.as_str()))
+        .cloned()
+        .collect();
+    if used.len() == 1 { used } else { vec![] }
+}
+
+/// Key column names of an index column list.
+fn key_columns(cols: &[ast::IndexColumn]) -> Result<Vec<String>> {
+    cols.iter()
+        .map(|c| match &c.column.expr {
+            ast::Expr::Identifier(i) => Ok(normalize_ident(i)),
+            other => Err(Error::unsupported(format!("expressions in key constraints are not supported: {other}"))),
+        })
+        .collect()
+}
+
+/// Validates a DEFAULT expression for a column of `ty`; returns its SQL text.
+fn check_default(ctx: &QuiverContext, expr: &ast::Expr, col: &str, ty: &SqlType) -> Result<String> {
+    let empty = DFSchema::empty();
+    let planned = ctx.sql_to_rel().sql_to_expr(expr.clone(), &empty, &mut PlannerContext::new()).map_err(|e| {
+        let e = Error::from(e);
+        if e.code == ErrorCode::UndefinedColumn {
+            Error::unsupported("cannot use column reference in DEFAULT expression")
+        } else {
+            e
+        }
+    })?;
+    let from = planned.get_type(&empty)?;
+    let to = ty.to_arrow();
+    if from != DataType::Null && from != to && !can_cast_types(&from, &to) {
+        return Err(Error::new(
+            ErrorCode::DatatypeMismatch,
+            format!("column \"{col}\" is of type {ty} but default expression is of type {}", SqlType::from_arrow(&from)),
+        )
+        .with_hint("You will need to rewrite or cast the expression."));
+    }
+    // Constant defaults are checked now, as PostgreSQL does ('abc' for an integer fails).
+    if let datafusion::logical_expr::Expr::Literal(v, _) = &planned
+        && !v.is_null()
+        && from != to
+    {
+        v.cast_to(&to).map_err(|_| {
+            Error::new(
+                ErrorCode::InvalidTextRepresentation,
+                format!("invalid input syntax for type {ty}: \"{}\"", v.to_string().trim_matches('\'')),
+            )
+        })?;
+    }
+    Ok(expr.to_string())
+}
+
+/// Validates a CHECK expression against the table's columns.
+fn check_expr(ctx: &QuiverContext, table: &str, columns: &[NewColumn], expr: &ast::Expr) -> Result<String> {
+    let def = scratch_table(table, columns);
+    let schema = table_schema(&def, table)?;
+    let planned = ctx.sql_to_rel().sql_to_expr(expr.clone(), &schema, &mut PlannerContext::new())?;
+    let ty = planned.get_type(&schema)?;
+    if ty != DataType::Boolean && ty != DataType::Null {
+        return Err(Error::new(
+            ErrorCode::DatatypeMismatch,
+            format!("argument of CHECK must be type boolean, not type {}", SqlType::from_arrow(&ty)),
+        ));
+    }
+    Ok(expr.to_string())
+}
+
+/// A throwaway table definition with `columns` (to plan expressions against).
+fn scratch_table(name: &str, columns: &[NewColumn]) -> TableDef {
+    TableDef {
+        oid: 0,
+        database: 0,
+        schema: 0,
+        name: name.to_string(),
+        kind: quiverdb_catalog::RelationKind::Table,
+        columns: columns
+            .iter()
+            .enumerate()
+            .map(|(i, c)| quiverdb_catalog::ColumnDef {
+                attnum: i as i16 + 1,
+                name: c.name.clone(),
+                ty: c.ty.clone(),
+                not_null: c.not_null,
+                default: c.default.clone(),
+                dropped: false,
+                missing: None,
+            })
+            .collect(),
+        primary_key: None,
+        uniques: vec![],
+        checks: vec![],
+        storage_id: 0,
+        view_sql: None,
+        depends_on: vec![],
+        indexes: vec![],
+    }
+}
+
+/// Constraints declared on a column or table, before names are chosen.
+#[derive(Default)]
+struct Constraints {
+    primary_key: Option<(Option<String>, Vec<String>)>,
+    uniques: Vec<(Option<String>, Vec<String>)>,
+    checks: Vec<(Option<String>, ast::Expr, Option<String>)>,
+}
+
+fn column_def(
+    ctx: &QuiverContext,
+    table: &str,
+    def: &ast::ColumnDef,
+    cons: &mut Constraints,
+) -> Result<NewColumn> {
+    let name = normalize_ident(&def.name);
+    let ty = sql_type(&def.data_type)?;
+    let mut col = NewColumn { name: name.clone(), ty: ty.clone(), not_null: false, default: None };
+    for opt in &def.options {
+        let cname = opt.name.as_ref().map(normalize_ident);
+        match &opt.option {
+            ColumnOption::Null => {}
+            ColumnOption::NotNull => col.not_null = true,
+            ColumnOption::Default(e) => col.default = Some(check_default(ctx, e, &name, &ty)?),
+            ColumnOption::PrimaryKey(_) => {
+                if cons.primary_key.is_some() {
+                    return Err(multiple_pk(table));
+                }
+                cons.primary_key = Some((cname, vec![name.clone()]));
+            }
+            ColumnOption::Unique(_) => cons.uniques.push((cname, vec![name.clone()])),
+            ColumnOption::Check(c) => cons.checks.push((cname.or_else(|| c.name.as_ref().map(normalize_ident)), (*c.expr).clone(), Some(name.clone()))),
+            ColumnOption::ForeignKey(_) => return Err(Error::unsupported("foreign key constraints are not supported yet")),
+            ColumnOption::Generated { .. } | ColumnOption::Identity(_) => {
+                return Err(Error::unsupported("generated and identity columns are not supported yet"));
+            }
+            ColumnOption::Collation(c) => {
+                let c = c.to_string().trim_matches('"').to_string();
+                if !matches!(c.as_str(), "C" | "POSIX" | "default") {
+                    return Err(Error::unsupported(format!("collation \"{c}\" is not supported; text compares bytewise (C)")));
+                }
+            }
+            ColumnOption::Comment(_) => {}
+            other => return Err(Error::unsupported(format!("column option {other} is not supported"))),
+        }
+    }
+    if !ty.is_key_type() && (cons.primary_key.as_ref().is_some_and(|(_, c)| c.contains(&name))) {
+        return Err(Error::unsupported(format!("type {ty} cannot be part of a primary key")));
+    }
+    Ok(col)
+}
+
+fn multiple_pk(table: &str) -> Error {
+    Error::new(ErrorCode::InvalidTableDefinition, format!("multiple primary keys for table \"{table}\" are not allowed"))
+}
+
+fn table_constraint(c: &TableConstraint, cons: &mut Constraints, table: &str) -> Result<()> {
+    match c {
+        TableConstraint::PrimaryKey(pk) => {
+            if cons.primary_key.is_some() {
+                return Err(multiple_pk(table));
+            }
+            cons.primary_key = Some((pk.name.as_ref().map(normalize_ident), key_columns(&pk.columns)?));
+        }
+        TableConstraint::Unique(u) => cons.uniques.push((u.name.as_ref().map(normalize_ident), key_columns(&u.columns)?)),
+        TableConstraint::Check(ch) => cons.checks.push((ch.name.as_ref().map(normalize_ident), (*ch.expr).clone(), None)),
+        TableConstraint::ForeignKey(_) => return Err(Error::unsupported("foreign key constraints are not supported yet")),
+        other => return Err(Error::unsupported(format!("constraint {other} is not supported"))),
+    }
+    Ok(())
+}
+
+/// Names the declared constraints and validates their columns and expressions.
+fn resolve_constraints(
+    ctx: &QuiverContext,
+    table: &str,
+    columns: &mut [NewColumn],
+    cons: Constraints,
+    taken: &mut HashSet<String>,
+) -> Result<(Option<NewKey>, Vec<NewKey>, Vec<NewCheck>)> {
+    let names: Vec<String> = columns.iter().map(|c| c.name.clone()).collect();
+    let check_cols = |cols: &[String]| -> Result<()> {
+        let mut seen = HashSet::new();
+        for c in cols {
+            if !names.contains(c) {
+                return Err(Error::new(ErrorCode::UndefinedColumn, format!("column \"{c}\" named in key does not exist")));
+            }
+            if !seen.insert(c) {
+                return Err(Error::new(ErrorCode::DuplicateColumn, format!("column \"{c}\" appears twice in primary key constraint")));
+            }
+        }
+        Ok(())
+    };
+    let primary_key = match cons.primary_key {
+        Some((name, cols)) => {
+            check_cols(&cols)?;
+            for c in columns.iter_mut() {
+                if cols.contains(&c.name) {
+                    if !c.ty.is_key_type() {
+                        return Err(Error::unsupported(format!("type {} cannot be part of a primary key", c.ty)));
+                    }
+                    c.not_null = true;
+                }
+            }
+            let name = match name {
+                Some(n) => {
+                    taken.insert(n.clone());
+                    n
+                }
+                None => choose_name(table, &[], "pkey", taken),
+            };
+            Some(NewKey { name, columns: cols })
+        }
+        None => None,
+    };
+    let mut uniques = Vec::new();
+    for (name, cols) in cons.uniques {
+        check_cols(&cols)?;
+        for c in &cols {
+            if let Some(col) = columns.iter().find(|x| &x.name == c)
+                && !col.ty.is_key_type()
+            {
+                return Err(Error::unsupported(format!("type {} cannot be part of a unique constraint", col.ty)));
+            }
+        }
+        let name = match name {
+            Some(n) => {
+                if !taken.insert(n.clone()) {
+                    return Err(Error::new(ErrorCode::DuplicateTable, format!("relation \"{n}\" already exists")));
+                }
+                n
+            }
+            None => choose_name(table, &cols, "key", taken),
+        };
+        uniques.push(NewKey { name, columns: cols });
+    }
+    let mut checks = Vec::new();
+    for (name, expr, column) in cons.checks {
+        let sql = check_expr(ctx, table, columns, &expr)?;
+        let name = match name {
+            Some(n) => {
+                if !taken.insert(n.clone()) {
+                    return Err(Error::new(
+                        ErrorCode::DuplicateObject,
+                        format!("constraint \"{n}\" for relation \"{table}\" already exists"),
+                    ));
+                }
+                n
+            }
+            None => {
+                let _ = column;
+                let cols = referenced_columns(&expr, &names);
+                choose_name(table, &cols, "check", taken)
+            }
+        };
+        checks.push(NewCheck { name, expr: sql });
+    }
+    Ok((primary_key, uniques, checks))
+}
+
+/// Plans CREATE TABLE [AS].
+pub fn plan_create_table(ctx: &QuiverContext, ct: CreateTable, params: &[Option<SqlType>]) -> Result<Plan> {
+    if ct.temporary {
+        return Err(Error::unsupported("temporary tables are not supported yet"));
+    }
+    if ct.like.is_some() || ct.clone.is_some() {
+        return Err(Error::unsupported("CREATE TABLE ... LIKE is not supported"));
+    }
+    let (schema_name, name) = split_name(&ct.name)?;
+    let schema = creation_schema(ctx, schema_name.as_deref())?;
+    if ctx.catalog.snapshot().relation_by_name(schema.oid, &name).is_some() {
+        if ct.if_not_exists {
+            return Ok(Plan::NoOp {
+                tag: "CREATE TABLE".into(),
+                notices: vec![format!("relation \"{name}\" already exists, skipping")],
+            });
+        }
+        return Err(Error::new(ErrorCode::DuplicateTable, format!("relation \"{name}\" already exists")));
+    }
+    let mut cons = Constraints::default();
+    let mut columns = Vec::new();
+    let mut seen = HashSet::new();
+    for def in &ct.columns {
+        let col = column_def(ctx, &name, def, &mut cons)?;
+        if !seen.insert(col.name.clone()) {
+            return Err(Error::new(ErrorCode::DuplicateColumn, format!("column \"{}\" specified more than once", col.name)));
+        }
+        columns.push(col);
+    }
+    for c in &ct.constraints {
+        table_constraint(c, &mut cons, &name)?;
+    }
+
+    let query = match ct.query {
+        Some(q) => {
+            let plan = crate::query::plan_statement(ctx, Statement::Query(q), params)?;
+            if columns.is_empty() {
+                for f in plan.schema().fields() {
+                    let fname = crate::colnames::display_name(f.name()).to_string();
+                    if !seen.insert(fname.clone()) {
+                        return Err(Error::new(ErrorCode::DuplicateColumn, format!("column \"{fname}\" specified more than once")));
+                    }
+                    let ty = match SqlType::from_field(f) {
+                        SqlType::Numeric { precision: Some(_), .. } if matches!(f.data_type(), DataType::Decimal128(38, _)) => {
+                            SqlType::Numeric { precision: None, scale: 0 }
+                        }
+                        t => t,
+                    };
+                    columns.push(NewColumn { name: fname, ty, not_null: false, default: None });
+                }
+            } else if columns.len() != plan.schema().fields().len() {
+                return Err(Error::syntax("CREATE TABLE AS specifies a different number of columns than the query"));
+            }
+            Some(plan)
+        }
+        None => None,
+    };
+    if columns.len() > 1600 {
+        return Err(Error::new(ErrorCode::ProgramLimitExceeded, "tables can have at most 1600 columns"));
+    }
+    let mut taken: HashSet<String> = HashSet::new();
+    let (primary_key, uniques, checks) = resolve_constraints(ctx, &name, &mut columns, cons, &mut taken)?;
+    let table = CreateTablePlan { schema, name, columns, primary_key, uniques, checks };
+    Ok(match query {
+        Some(query) => Plan::CreateTableAs { table, query },
+        None => Plan::CreateTable(table),
+    })
+}
+
+/// Resolves a table for DDL; `Ok(None)` when missing and `if_exists`.
+fn ddl_target(ctx: &QuiverContext, name: &ObjectName, if_exists: bool) -> Result<Option<Arc<TableDef>>> {
+    let (schema, table) = split_name(name)?;
+    let reference = match &schema {
+        Some(s) => TableReference::partial(s.as_str(), table.as_str()),
+        None => TableReference::bare(table.as_str()),
+    };
+    match ctx.resolve(&reference) {
+        Ok(t) => Ok(Some(t)),
+        Err(e) if if_exists && matches!(e.code, ErrorCode::UndefinedTable | ErrorCode::UndefinedSchema) => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
+/// Plans ALTER TABLE.
+pub fn plan_alter_table(ctx: &QuiverContext, at: AlterTable) -> Result<Plan> {
+    let Some(table) = ddl_target(ctx, &at.name, at.if_exists)? else {
+        let (_, n) = split_name(&at.name)?;
+        return Ok(Plan::NoOp { tag: "ALTER TABLE".into(), notices: vec![format!("relation \"{n}\" does not exist, skipping")] });
+    };
+    if table.is_view() {
+        return Err(Error::new(ErrorCode::WrongObjectType, format!("\"{}\" is not a table", table.name)));
+    }
+    let mut taken: HashSet<String> = table.constraint_names().map(str::to_string).collect();
+    let mut columns: Vec<NewColumn> = table
+        .live_columns()
+        .map(|c| NewColumn { name: c.name.clone(), ty: c.ty.clone(), not_null: c.not_null, default: c.default.clone() })
+        .collect();
+    let mut ops = Vec::new();
+    for op in at.operations {
+        match op {
+            AlterTableOperation::AddColumn { if_not_exists, column_def: def, .. } => {
+                let mut cons = Constraints::default();
+                let col = column_def(ctx, &table.name, &def, &mut cons)?;
+                if columns.iter().any(|c| c.name == col.name) {
+                    if if_not_exists {
+                        ops.push(AlterOp::Skip {
+                            notice: format!("column \"{}\" of relation \"{}\" already exists, skipping", col.name, table.name),
+                        });
+                        continue;
+                    }
+                    return Err(Error::new(
+                        ErrorCode::DuplicateColumn,
+                        format!("column \"{}\" of relation \"{}\" already exists", col.name, table.name),
+                    ));
+                }
+                if cons.primary_key.is_some() && table.primary_key.is_some() {
+                    return Err(multiple_pk(&table.name));
+                }
+                columns.push(col.clone());
+                let (pk, mut uniques, mut checks) = resolve_constraints(ctx, &table.name, &mut columns, cons, &mut taken)?;
+                let col = columns.last().cloned().unwrap_or(col);
+                ops.push(AlterOp::AddColumn { column: col, unique: uniques.pop(), primary_key: pk, check: checks.pop() });
+            }
+            AlterTableOperation::DropColumn { column_names, if_exists, drop_behavior, .. } => {
+                for c in column_names {
+                    let n = normalize_ident(&c);
+                    if !columns.iter().any(|x| x.name == n) {
+                        if if_exists {
+                            ops.push(AlterOp::Skip {
+                                notice: format!("column \"{n}\" of relation \"{}\" does not exist, skipping", table.name),
+                            });
+                            continue;
+                        }
+                        return Err(Error::new(
+                            ErrorCode::UndefinedColumn,
+                            format!("column \"{n}\" of relation \"{}\" does not exist", table.name),
+                        ));
+                    }
+                    columns.retain(|x| x.name != n);
+                    ops.push(AlterOp::DropColumn {
+                        name: n,
+                        cascade: matches!(drop_behavior, Some(ast::DropBehavior::Cascade)),
+                    });
+                }
+            }
+            AlterTableOperation::RenameColumn { old_column_name, new_column_name } => {
+                let (old, new) = (normalize_ident(&old_column_name), normalize_ident(&new_column_name));
+                let Some(pos) = columns.iter().position(|c| c.name == old) else {
+                    return Err(Error::new(ErrorCode::UndefinedColumn, format!("column \"{old}\" does not exist")));
+                };
+                if columns.iter().any(|c| c.name == new) {
+                    return Err(Error::new(
+                        ErrorCode::DuplicateColumn,
+                        format!("column \"{new}\" of relation \"{}\" already exists", table.name),
+                    ));
+                }
+                columns[pos].name = new.clone();
+                let checks = table
+                    .checks
+                    .iter()
+                    .map(|c| {
+                        Ok(quiverdb_catalog::CheckConstraint {
+                            name: c.name.clone(),
+                            expr: crate::rewrite::rename_identifier(&c.expr, &old, &new)?,
+                        })
+                    })
+                    .collect::<Result<Vec<_>>>()?;
+                ops.push(AlterOp::RenameColumn { old, new, checks });
+            }
+            AlterTableOperation::RenameTable { table_name } => {
+                let name = match table_name {
+                    ast::RenameTableNameKind::As(n) | ast::RenameTableNameKind::To(n) => n,
+                };
+                let (_, new) = split_name(&name)?;
+                if ctx.catalog.snapshot().relation_by_name(table.schema, &new).is_some() {
+                    return Err(Error::new(ErrorCode::DuplicateTable, format!("relation \"{new}\" already exists")));
+                }
+                ops.push(AlterOp::RenameTable { new });
+            }
+            AlterTableOperation::AddConstraint { constraint, .. } => {
+                let mut cons = Constraints::default();
+                table_constraint(&constraint, &mut cons, &table.name)?;
+                if cons.primary_key.is_some() && table.primary_key.is_some() {
+                    return Err(multiple_pk(&table.name));
+                }
+                let (pk, uniques, checks) = resolve_constraints(ctx, &table.name, &mut columns, cons, &mut taken)?;
+                if let Some(pk) = pk {
+                    ops.push(AlterOp::AddPrimaryKey(pk));
+                }
+                ops.extend(uniques.into_iter().map(AlterOp::AddUnique));
+                ops.extend(checks.into_iter().map(AlterOp::AddCheck));
+            }
+            AlterTableOperation::DropConstraint { name, if_exists, .. } => {
+                let n = normalize_ident(&name);
+                if !taken.contains(&n) {
+                    if if_exists {
+                        ops.push(AlterOp::Skip {
+                            notice: format!("constraint \"{n}\" of relation \"{}\" does not exist, skipping", table.name),
+                        });
+                        continue;
+                    }
+                    return Err(Error::new(
+                        ErrorCode::UndefinedObject,
+                        format!("constraint \"{n}\" of relation \"{}\" does not exist", table.name),
+                    ));
+                }
+                taken.remove(&n);
+                ops.push(AlterOp::DropConstraint { name: n });
+            }
+            AlterTableOperation::AlterColumn { column_name, op } => {
+                let n = normalize_ident(&column_name);
+                let Some(col) = columns.iter_mut().find(|c| c.name == n) else {
+                    return Err(Error::new(
+                        ErrorCode::UndefinedColumn,
+                        format!("column \"{n}\" of relation \"{}\" does not exist", table.name),
+                    ));
+                };
+                match op {
+                    AlterColumnOperation::SetNotNull => ops.push(AlterOp::SetNotNull { column: n, not_null: true }),
+                    AlterColumnOperation::DropNotNull => {
+                        let in_pk = table.primary_key.as_ref().is_some_and(|pk| {
+                            pk.columns.iter().any(|a| table.column_by_attnum(*a).is_some_and(|c| c.name == n))
+                        });
+                        if in_pk {
+                            return Err(Error::new(
+                                ErrorCode::InvalidTableDefinition,
+                                format!("column \"{n}\" is in a primary key"),
+                            ));
+                        }
+                        ops.push(AlterOp::SetNotNull { column: n, not_null: false })
+                    }
+                    AlterColumnOperation::SetDefault { value } => {
+                        let d = check_default(ctx, &value, &n, &col.ty)?;
+                        col.default = Some(d.clone());
+                        ops.push(AlterOp::SetDefault { column: n, default: Some(d) });
+                    }
+                    AlterColumnOperation::DropDefault => ops.push(AlterOp::SetDefault { column: n, default: None }),
+                    other => return Err(Error::unsupported(format!("ALTER COLUMN {other} is not supported yet"))),
+                }
+            }
+            other => return Err(Error::unsupported(format!("ALTER TABLE ... {other} is not supported"))),
+        }
+    }
+    Ok(Plan::AlterTable { table, ops })
+}
+
+/// Plans DROP TABLE / VIEW / SCHEMA / DATABASE.
+pub fn plan_drop(ctx: &QuiverContext, kind: ObjectType, if_exists: bool, names: Vec<ObjectName>, cascade: bool) -> Result<Plan> {
+    match kind {
+        ObjectType::Table | ObjectType::View => {
+            let views = kind == ObjectType::View;
+            let word = if views { "view" } else { "table" };
+            let mut targets = Vec::new();
+            let mut notices = Vec::new();
+            for name in &names {
+                let (_, n) = split_name(name)?;
+                match ddl_target(ctx, name, true)? {
+                    None if if_exists => notices.push(format!("{word} \"{n}\" does not exist, skipping")),
+                    None => return Err(Error::new(ErrorCode::UndefinedTable, format!("{word} \"{n}\" does not exist"))),
+                    Some(t) if t.is_view() != views => {
+                        let hint = if views { "Use DROP TABLE to remove a table." } else { "Use DROP VIEW to remove a view." };
+                        return Err(Error::new(ErrorCode::WrongObjectType, format!("\"{n}\" is not a {word}")).with_hint(hint));
+                    }
+                    Some(t) => {
+                        if !targets.iter().any(|x: &Arc<TableDef>| x.oid == t.oid) {
+                            targets.push(t);
+                        }
+                    }
+                }
+            }
+            Ok(Plan::DropRelations { views, targets, cascade, notices })
+        }
+        ObjectType::Schema => {
+            let mut schemas = Vec::new();
+            let mut notices = Vec::new();
+            for name in &names {
+                let (_, n) = split_name(name)?;
+                match ctx.catalog.schema_by_name(&n) {
+                    Some(s) => schemas.push(s),
+                    None if if_exists => notices.push(format!("schema \"{n}\" does not exist, skipping")),
+                    None => return Err(Error::new(ErrorCode::UndefinedSchema, format!("schema \"{n}\" does not exist"))),
+                }
+            }
+            Ok(Plan::DropSchemas { schemas, cascade, notices })
+        }
+        ObjectType::Database => {
+            let [name] = names.as_slice() else {
+                return Err(Error::syntax("DROP DATABASE takes one database name"));
+            };
+            let (_, n) = split_name(name)?;
+            Ok(Plan::DropDatabase { name: n, if_exists })
+        }
+        ObjectType::Index => plan_drop_index(ctx, if_exists, &names, cascade),
+        other => Err(Error::unsupported(format!("DROP {other} is not supported"))),
+    }
+}
+
+/// Plans CREATE SCHEMA.
+pub fn plan_create_schema(ctx: &QuiverContext, name: SchemaName, if_not_exists: bool) -> Result<Plan> {
+    let name = match name {
+        SchemaName::Simple(n) | SchemaName::NamedAuthorization(n, _) => split_name(&n)?.1,
+        SchemaName::UnnamedAuthorization(i) => normalize_ident(&i),
+    };
+    if name.starts_with("pg_") {
+        return Err(Error::new(ErrorCode::InvalidName, format!("unacceptable schema name \"{name}\""))
+            .with_detail("The prefix \"pg_\" is reserved for system schemas."));
+    }
+    if ctx.catalog.schema_by_name(&name).is_some() {
+        if if_not_exists {
+            return Ok(Plan::NoOp {
+                tag: "CREATE SCHEMA".into(),
+                notices: vec![format!("schema \"{name}\" already exists, skipping")],
+            });
+        }
+        return Err(Error::new(ErrorCode::DuplicateSchema, format!("schema \"{name}\" already exists")));
+    }
+    Ok(Plan::CreateSchema { name })
+}
+
+/// Plans CREATE DATABASE.
+pub fn plan_create_database(ctx: &QuiverContext, name: ObjectName, if_not_exists: bool) -> Result<Plan> {
+    let (_, name) = split_name(&name)?;
+    if ctx.catalog.snapshot().database_by_name(&name).is_some() {
+        if if_not_exists {
+            return Ok(Plan::NoOp {
+                tag: "CREATE DATABASE".into(),
+                notices: vec![format!("database \"{name}\" already exists, skipping")],
+            });
+        }
+        return Err(Error::new(ErrorCode::DuplicateDatabase, format!("database \"{name}\" already exists")));
+    }
+    Ok(Plan::CreateDatabase { name })
+}
+
+/// Plans CREATE [OR REPLACE] VIEW.
+pub fn plan_create_view(ctx: &QuiverContext, cv: CreateView) -> Result<Plan> {
+    if cv.materialized {
+        return Err(Error::unsupported("materialized views are not supported yet"));
+    }
+    let (schema_name, name) = split_name(&cv.name)?;
+    let schema = creation_schema(ctx, schema_name.as_deref())?;
+    let existing = ctx.catalog.snapshot().relation_by_name(schema.oid, &name).cloned();
+    let sql = cv.query.to_string();
+    let inner = QuiverContext::new(ctx.catalog, ctx.state);
+    let plan = crate::query::plan_statement(&inner, Statement::Query(cv.query.clone()), &[])?;
+    let depends_on = inner.referenced();
+    let fields = plan.schema().fields();
+    if cv.columns.len() > fields.len() {
+        return Err(Error::syntax("CREATE VIEW specifies more column names than columns"));
+    }
+    let mut columns = Vec::new();
+    let mut seen = HashSet::new();
+    for (i, f) in fields.iter().enumerate() {
+        let n = cv
+            .columns
+            .get(i)
+            .map(|c| normalize_ident(&c.name))
+            .unwrap_or_else(|| crate::colnames::display_name(f.name()).to_string());
+        if !seen.insert(n.clone()) {
+            return Err(Error::new(ErrorCode::DuplicateColumn, format!("column \"{n}\" specified more than once")));
+        }
+        columns.push((n, SqlType::from_field(f)));
+    }
+    let replace = match existing {
+        None => None,
+        Some(_) if cv.if_not_exists => {
+            return Ok(Plan::NoOp { tag: "CREATE VIEW".into(), notices: vec![format!("relation \"{name}\" already exists, skipping")] });
+        }
+        Some(_) if !cv.or_replace => {
+            return Err(Error::new(ErrorCode::DuplicateTable, format!("relation \"{name}\" already exists")));
+        }
+        Some(e) if !e.is_view() => {
+            return Err(Error::new(ErrorCode::WrongObjectType, format!("\"{name}\" is not a view")));
+        }
+        Some(e) => {
+            let old: Vec<_> = e.live_columns().collect();
+            if old.len() > columns.len() {
+                return Err(Error::new(ErrorCode::InvalidTableDefinition, "cannot drop columns from view"));
+            }
+            for (o, (n, t)) in old.iter().zip(&columns) {
+                if o.name != *n {
+                    return Err(Error::new(
+                        ErrorCode::InvalidTableDefinition,
+                        format!("cannot change name of view column \"{}\" to \"{n}\"", o.name),
+                    ));
+                }
+                if o.ty != *t {
+                    return Err(Error::new(
+                        ErrorCode::InvalidTableDefinition,
+                        format!("cannot change data type of view column \"{}\" from {} to {t}", o.name, o.ty),
+                    ));
+                }
+            }
+            Some(e)
+        }
+    };
+    if depends_on.iter().any(|o| replace.as_ref().is_some_and(|r| r.oid == *o)) {
+        return Err(Error::new(
+            ErrorCode::InvalidTableDefinition,
+            format!("infinite recursion detected in rules for relation \"{name}\""),
+        ));
+    }
+    Ok(Plan::CreateView(CreateViewPlan { schema, name, columns, sql, replace, depends_on }))
+}
+
+/// Plans TRUNCATE.
+pub fn plan_truncate(ctx: &QuiverContext, t: Truncate) -> Result<Plan> {
+    let mut targets = Vec::new();
+    for target in &t.table_names {
+        let Some(def) = ddl_target(ctx, &target.name, t.if_exists)? else { continue };
+        if def.is_view() {
+            return Err(Error::new(ErrorCode::WrongObjectType, format!("\"{}\" is not a table", def.name)));
+        }
+        targets.push(def);
+    }
+    Ok(Plan::Truncate(targets))
+}
+
+/// Parses a stored expression (re-exported for the server's DDL execution).
+pub fn stored_expr(sql: &str) -> Result<ast::Expr> {
+    parse_expr(sql)
+}
+
+/// A planner context without parameters.
+pub fn no_params() -> PlannerContext {
+    planner_context(&[])
+}
+
+/// Whether `name` is taken in schema `schema` by a relation or an index.
+fn relation_name_taken(ctx: &QuiverContext, schema: &SchemaDef, name: &str) -> bool {
+    let snap = ctx.catalog.snapshot();
+    snap.relation_by_name(schema.oid, name).is_some()
+        || snap.relations_in(schema.oid).any(|t| t.index_names().any(|n| n == name))
+}
+
+/// Plans CREATE [UNIQUE] INDEX [IF NOT EXISTS] [name] ON table [USING btree|hash] (columns).
+pub fn plan_create_index(ctx: &QuiverContext, ci: ast::CreateIndex) -> Result<Plan> {
+    let table = ddl_target(ctx, &ci.table_name, false)?.ok_or_else(|| Error::internal("table vanished"))?;
+    if table.is_view() {
+        return Err(Error::new(ErrorCode::WrongObjectType, format!("cannot create index on relation \"{}\"", table.name))
+            .with_detail("This operation is not supported for views."));
+    }
+    if let Some(method) = &ci.using
+        && !matches!(method, ast::IndexType::BTree | ast::IndexType::Hash)
+    {
+        return Err(Error::unsupported(format!("access method \"{}\" is not supported", method.to_string().to_lowercase())));
+    }
+    if ci.predicate.is_some() {
+        return Err(Error::unsupported("partial indexes (CREATE INDEX ... WHERE) are not supported"));
+    }
+    if !ci.include.is_empty() {
+        return Err(Error::unsupported("CREATE INDEX ... INCLUDE is not supported"));
+    }
+    if ci.nulls_distinct == Some(false) {
+        return Err(Error::unsupported("NULLS NOT DISTINCT is not supported"));
+    }
+    let columns: Vec<String> = ci
+        .columns
+        .iter()
+        .map(|c| match &c.column.expr {
+            ast::Expr::Identifier(i) => Ok(normalize_ident(i)),
+            other => Err(Error::unsupported(format!("expression indexes are not supported: {other}"))),
+        })
+        .collect::<Result<_>>()?;
+    for c in &columns {
+        if table.column(c).is_none() {
+            return Err(Error::new(ErrorCode::UndefinedColumn, format!("column \"{c}\" does not exist")));
+        }
+    }
+    let schema = ctx
+        .catalog
+        .snapshot()
+        .schema(table.schema)
+        .cloned()
+        .ok_or_else(|| Error::internal("schema of table vanished"))?;
+    let name = match &ci.name {
+        Some(n) => {
+            let (_, name) = split_name(n)?;
+            if relation_name_taken(ctx, &schema, &name) {
+                if ci.if_not_exists {
+                    return Ok(Plan::NoOp {
+                        tag: "CREATE INDEX".into(),
+                        notices: vec![format!("relation \"{name}\" already exists, skipping")],
+                    });
+                }
+                return Err(Error::new(ErrorCode::DuplicateTable, format!("relation \"{name}\" already exists")));
+            }
+            name
+        }
+        None => {
+            let mut taken: HashSet<String> = HashSet::new();
+            let snap = ctx.catalog.snapshot();
+            for t in snap.relations_in(schema.oid) {
+                taken.insert(t.name.clone());
+                taken.extend(t.index_names().map(str::to_string));
+            }
+            choose_name(&table.name, &columns, "idx", &mut taken)
+        }
+    };
+    Ok(Plan::CreateIndex { table, name, columns, unique: ci.unique })
+}
+
+/// Plans DROP INDEX [IF EXISTS] names.
+fn plan_drop_index(ctx: &QuiverContext, if_exists: bool, names: &[ObjectName], cascade: bool) -> Result<Plan> {
+    let _ = cascade; // nothing depends on an index
+    let snap = ctx.catalog.snapshot();
+    let mut targets: Vec<(Arc<TableDef>, String)> = Vec::new();
+    let mut notices = Vec::new();
+    for n in names {
+        let (schema, name) = split_name(n)?;
+        let schemas: Vec<Arc<SchemaDef>> = match &schema {
+            Some(s) => ctx.catalog.schema_by_name(s).into_iter().collect(),
+            None => ctx.catalog.search_path().iter().filter_map(|s| ctx.catalog.schema_by_name(s)).collect(),
+        };
+        let mut found = None;
+        for s in &schemas {
+            if let Some(t) = snap.relation_by_name(s.oid, &name) {
+                let word = if t.is_view() { "VIEW" } else { "TABLE" };
+                return Err(Error::new(ErrorCode::WrongObjectType, format!("\"{name}\" is not an index"))
+                    .with_hint(format!("Use DROP {word} to remove a {}.", word.to_lowercase())));
+            }
+            if let Some(t) = snap.relations_in(s.oid).find(|t| t.index_names().any(|i| i == name)) {
+                found = Some(t.clone());
+                break;
+            }
+        }
+        match found {
+            Some(t) if t.indexes.iter().any(|i| i.name == name) => {
+                if !targets.iter().any(|(x, i)| x.oid == t.oid && *i == name) {
+                    targets.push((t, name));
+                }
+            }
+            Some(t) => {
+                return Err(Error::new(
+                    ErrorCode::DependentObjectsStillExist,
+                    format!("cannot drop index {name} because constraint {name} on table {} requires it", t.name),
+                )
+                .with_hint(format!("You can drop constraint {name} on table {} instead.", t.name)));
+            }
+            None if if_exists => notices.push(format!("index \"{name}\" does not exist, skipping")),
+            None => return Err(Error::new(ErrorCode::UndefinedObject, format!("index \"{name}\" does not exist"))),
+        }
+    }
+    Ok(Plan::DropIndexes { targets, notices })
+}

@@ -1,0 +1,148 @@
+//! QuiverDB's SQL frontend: SQL text → [`Plan`]s. No I/O.
+//!
+//! A statement travels like this:
+//!
+//! 1. [`parse`] turns text into sqlparser `Statement`s (PostgreSQL dialect), reporting
+//!    syntax errors the way PostgreSQL does.
+//! 2. [`rewrite`] adjusts the AST where PostgreSQL and DataFusion disagree (casts to
+//!    json/jsonb/uuid become function calls, ...).
+//! 3. [`SqlPlanner::plan`] dispatches on the statement kind:
+//!    * queries go through DataFusion's `SqlToRel` with our [`context::QuiverContext`]
+//!      (names resolved through the session's [`CatalogView`]) → [`Plan::Query`];
+//!    * INSERT / UPDATE / DELETE are planned as a DataFusion query producing the rows to
+//!      write, under a `TableModify` node ([`dml`]) → [`Plan::Modify`];
+//!    * DDL is validated against the catalog into a description of the change ([`ddl`]);
+//!    * session and transaction commands become their own plans ([`session`]).
+//!
+//! The server executes plans; this crate never touches storage.
+
+pub mod colnames;
+pub mod context;
+pub mod ddl;
+pub mod dml;
+pub mod params;
+pub mod parse;
+pub mod plan;
+pub mod query;
+pub mod rewrite;
+pub mod session;
+pub mod types;
+
+pub use parse::parse;
+pub use plan::*;
+
+use context::QuiverContext;
+use quiverdb_catalog::SqlType;
+use datafusion::execution::SessionState;
+use datafusion::sql::planner::ParserOptions;
+use datafusion::sql::sqlparser::ast::{Ident, ObjectName, ObjectNamePart, Statement};
+use datafusion::sql::sqlparser::dialect::PostgreSqlDialect;
+use quiverdb_catalog::objects::truncate_identifier;
+use quiverdb_catalog::{CatalogView, Error, Result};
+
+/// DataFusion SQL planner options matching PostgreSQL.
+pub fn parser_options() -> ParserOptions {
+    ParserOptions {
+        parse_float_as_decimal: true,
+        enable_ident_normalization: true,
+        support_varchar_with_length: true,
+        enable_options_value_normalization: false,
+        collect_spans: false,
+        map_string_types_to_utf8view: false,
+        default_null_ordering: datafusion::sql::planner::NullOrdering::NullsMax,
+    }
+}
+
+/// The dialect statements are parsed with.
+pub fn dialect() -> PostgreSqlDialect {
+    PostgreSqlDialect {}
+}
+
+/// Plans statements for one session.
+pub struct SqlPlanner<'a> {
+    ctx: QuiverContext<'a>,
+}
+
+impl<'a> SqlPlanner<'a> {
+    /// A planner resolving names in `catalog`, with functions and settings of `state`.
+    pub fn new(catalog: &'a dyn CatalogView, state: &'a SessionState) -> Self {
+        SqlPlanner { ctx: QuiverContext::new(catalog, state) }
+    }
+
+    /// Plans one statement. `params` are the known types of `$1..$n` (`None`: infer).
+    pub fn plan(&self, stmt: Statement, params: &[Option<SqlType>]) -> Result<Plan> {
+        let mut stmt = stmt;
+        let params = &params::declared_by_casts(&stmt, params);
+        colnames::apply(&mut stmt);
+        let state = self.ctx.state;
+        rewrite::checks::check(
+            &mut stmt,
+            &|name| state.aggregate_functions().contains_key(name),
+            &|name| state.window_functions().contains_key(name),
+        )?;
+        let stmt = rewrite::rewrite(stmt)?;
+        match stmt {
+            Statement::Query(_) => query::plan_statement(&self.ctx, stmt, params).map(Plan::Query),
+            Statement::Explain { .. } => query::plan_explain(&self.ctx, stmt, params),
+            Statement::Insert(insert) => dml::plan_insert(&self.ctx, insert, params),
+            Statement::Update(update) => dml::plan_update(&self.ctx, update, params),
+            Statement::Delete(delete) => dml::plan_delete(&self.ctx, delete, params),
+            Statement::CreateTable(ct) => ddl::plan_create_table(&self.ctx, ct, params),
+            Statement::AlterTable(at) => ddl::plan_alter_table(&self.ctx, at),
+            Statement::Drop { object_type, if_exists, names, cascade, .. } => {
+                ddl::plan_drop(&self.ctx, object_type, if_exists, names, cascade)
+            }
+            Statement::CreateSchema { schema_name, if_not_exists, .. } => {
+                ddl::plan_create_schema(&self.ctx, schema_name, if_not_exists)
+            }
+            Statement::CreateDatabase { db_name, if_not_exists, .. } => {
+                ddl::plan_create_database(&self.ctx, db_name, if_not_exists)
+            }
+            Statement::CreateView(cv) => ddl::plan_create_view(&self.ctx, cv),
+            Statement::CreateIndex(ci) => ddl::plan_create_index(&self.ctx, ci),
+            Statement::Truncate(t) => ddl::plan_truncate(&self.ctx, t),
+            other => session::plan_other(&self.ctx, other),
+        }
+    }
+
+    /// Plans the insertion of `source`'s rows into `table` (CREATE TABLE AS).
+    pub fn insert_from(&self, table: std::sync::Arc<quiverdb_catalog::TableDef>, source: datafusion::logical_expr::LogicalPlan) -> Result<datafusion::logical_expr::LogicalPlan> {
+        dml::insert_from(&self.ctx, table, source)
+    }
+
+    /// Plans a one-row evaluation of the SQL expression `sql` as type `ty`.
+    pub fn constant(&self, sql: &str, ty: &quiverdb_catalog::SqlType) -> Result<datafusion::logical_expr::LogicalPlan> {
+        dml::constant(&self.ctx, sql, ty)
+    }
+
+    /// The name-resolution context (for callers that plan expressions).
+    pub fn context(&self) -> &QuiverContext<'a> {
+        &self.ctx
+    }
+}
+
+/// Normalizes an identifier as PostgreSQL does: unquoted names fold to lower case; every
+/// name is truncated to 63 bytes.
+pub fn normalize_ident(ident: &Ident) -> String {
+    let name = if ident.quote_style.is_some() { ident.value.clone() } else { ident.value.to_lowercase() };
+    truncate_identifier(&name)
+}
+
+/// Splits an object name into (schema, name), rejecting database-qualified names for
+/// other databases and names with more parts.
+pub fn split_name(name: &ObjectName) -> Result<(Option<String>, String)> {
+    let parts: Vec<String> = name
+        .0
+        .iter()
+        .map(|p| match p {
+            ObjectNamePart::Identifier(i) => Ok(normalize_ident(i)),
+            other => Err(Error::syntax(format!("unsupported name part {other}"))),
+        })
+        .collect::<Result<_>>()?;
+    match parts.as_slice() {
+        [n] => Ok((None, n.clone())),
+        [s, n] => Ok((Some(s.clone()), n.clone())),
+        [_, s, n] => Ok((Some(s.clone()), n.clone())),
+        _ => Err(Error::syntax(format!("improper qualified name (too many dotted names): {name}"))),
+    }
+}

@@ -1,0 +1,231 @@
+//! SQL text → statements, with PostgreSQL-style syntax errors.
+//!
+//! sqlparser reports `Expected: ..., found: X at Line: l, Column: c`; PostgreSQL says
+//! `syntax error at or near "X"` with a character position. We report PostgreSQL's form
+//! (clients and tests match on it) and keep sqlparser's expectation as a hint.
+
+use datafusion::sql::sqlparser::ast::{BinaryOperator, Expr, Spanned, Statement, VisitMut, VisitorMut};
+use datafusion::sql::sqlparser::dialect::PostgreSqlDialect;
+use datafusion::sql::sqlparser::keywords::Keyword;
+use datafusion::sql::sqlparser::parser::{Parser, ParserError};
+use datafusion::sql::sqlparser::tokenizer::{Location, Token, TokenWithSpan, Tokenizer, Word};
+use quiverdb_catalog::{Error, ErrorCode};
+use std::ops::ControlFlow;
+
+/// Deepest expression nesting accepted before "stack depth limit exceeded".
+const RECURSION_LIMIT: usize = 200;
+
+/// Parses one or more `;`-separated statements.
+pub fn parse(sql: &str) -> Result<Vec<Statement>, Error> {
+    let dialect = PostgreSqlDialect {};
+    let tokens = Tokenizer::new(&dialect, sql)
+        .with_unescape(true)
+        .tokenize_with_location()
+        .map_err(|e| convert(sql, ParserError::TokenizerError(e.to_string())))?;
+    let (tokens, symmetric) = normalize(tokens);
+    let mut parser = Parser::new(&dialect).with_recursion_limit(RECURSION_LIMIT).with_tokens_with_locations(tokens);
+    let mut stmts = parser.parse_statements().map_err(|e| convert(sql, e))?;
+    if !symmetric.is_empty() {
+        for stmt in stmts.iter_mut() {
+            let _ = stmt.visit(&mut Symmetric { lows: &symmetric });
+        }
+    }
+    Ok(stmts)
+}
+
+/// Token fixes for syntax sqlparser lacks: `ABORT` (= ROLLBACK) at the start of a
+/// statement, and `BETWEEN SYMMETRIC` (the keyword is dropped; the locations of the
+/// lower bounds are returned so the parsed BETWEENs can be made symmetric).
+fn normalize(mut tokens: Vec<TokenWithSpan>) -> (Vec<TokenWithSpan>, Vec<Location>) {
+    let mut at_start = true;
+    let mut symmetric = Vec::new();
+    let mut i = 0;
+    while i < tokens.len() {
+        match &tokens[i].token {
+            Token::Whitespace(_) => {}
+            Token::SemiColon => at_start = true,
+            Token::Word(w) if at_start && w.quote_style.is_none() && w.value.eq_ignore_ascii_case("abort") => {
+                tokens[i].token = Token::Word(Word { value: "ROLLBACK".into(), quote_style: None, keyword: Keyword::ROLLBACK });
+                at_start = false;
+            }
+            Token::Word(w) if w.keyword == Keyword::BETWEEN => {
+                at_start = false;
+                let next = (i + 1..tokens.len()).find(|&j| !matches!(tokens[j].token, Token::Whitespace(_)));
+                if let Some(j) = next
+                    && matches!(&tokens[j].token, Token::Word(w) if w.quote_style.is_none() && w.value.eq_ignore_ascii_case("symmetric"))
+                {
+                    tokens.remove(j);
+                    if let Some(k) = (j..tokens.len()).find(|&k| !matches!(tokens[k].token, Token::Whitespace(_))) {
+                        symmetric.push(tokens[k].span.start);
+                    }
+                }
+            }
+            _ => at_start = false,
+        }
+        i += 1;
+    }
+    (tokens, symmetric)
+}
+
+/// Turns `x BETWEEN a AND b` whose lower bound starts at a recorded location into
+/// `(x BETWEEN a AND b OR x BETWEEN b AND a)`.
+struct Symmetric<'a> {
+    lows: &'a [Location],
+}
+
+impl VisitorMut for Symmetric<'_> {
+    type Break = ();
+
+    fn post_visit_expr(&mut self, expr: &mut Expr) -> ControlFlow<()> {
+        if let Expr::Between { expr: x, negated, low, high } = expr
+            && self.lows.contains(&low.span().start)
+        {
+            let forward = Expr::Between { expr: x.clone(), negated: false, low: low.clone(), high: high.clone() };
+            let backward = Expr::Between { expr: x.clone(), negated: false, low: high.clone(), high: low.clone() };
+            let either = Expr::Nested(Box::new(Expr::BinaryOp {
+                left: Box::new(forward),
+                op: BinaryOperator::Or,
+                right: Box::new(backward),
+            }));
+            *expr = if *negated { Expr::UnaryOp { op: datafusion::sql::sqlparser::ast::UnaryOperator::Not, expr: Box::new(either) } } else { either };
+        }
+        ControlFlow::Continue(())
+    }
+}
+
+/// Converts a sqlparser error into a PostgreSQL-style syntax error.
+fn convert(sql: &str, err: ParserError) -> Error {
+    match err {
+        ParserError::RecursionLimitExceeded => Error::new(ErrorCode::ProgramLimitExceeded, "stack depth limit exceeded")
+            .with_hint("The statement nests expressions too deeply."),
+        ParserError::TokenizerError(msg) => {
+            let (text, pos) = split_location(&msg);
+            let position = pos.and_then(|(l, c)| offset(sql, l, c));
+            let mut e = if text.contains("Unterminated string") || text.contains("unterminated") {
+                let near = position.map(|p| near_token(sql, p as usize - 1)).unwrap_or_default();
+                Error::syntax(format!("unterminated quoted string at or near \"{near}\""))
+            } else {
+                Error::syntax(format!("syntax error: {}", text.trim()))
+            };
+            if let Some(p) = position {
+                e = e.with_position(p);
+            }
+            e
+        }
+        ParserError::ParserError(msg) => {
+            let (text, pos) = split_location(&msg);
+            let position = pos.and_then(|(l, c)| offset(sql, l, c));
+            let found_eof = text.contains("found: EOF");
+            let message = match (found_eof, position) {
+                (true, _) => "syntax error at end of input".to_string(),
+                (false, Some(p)) => format!("syntax error at or near \"{}\"", near_token(sql, p as usize - 1)),
+                (false, None) => format!("syntax error: {}", text.trim()),
+            };
+            let mut e = Error::syntax(message);
+            if let Some(p) = position {
+                e = e.with_position(p);
+            } else if found_eof {
+                e = e.with_position(sql.chars().count() as u32 + 1);
+            }
+            let hint = text.trim().trim_end_matches('.');
+            if !hint.is_empty() {
+                e = e.with_hint(hint.replace("Expected: ", "Expected ").replace(", found:", ", found"));
+            }
+            e
+        }
+    }
+}
+
+/// Splits "... at Line: 1, Column: 8" into the text and (line, column).
+fn split_location(msg: &str) -> (String, Option<(usize, usize)>) {
+    let Some(at) = msg.rfind(" at Line: ") else {
+        return (msg.to_string(), None);
+    };
+    let loc = &msg[at + " at Line: ".len()..];
+    let mut parts = loc.split(", Column: ");
+    let line = parts.next().and_then(|l| l.trim().parse().ok());
+    let col = parts.next().and_then(|c| c.trim().trim_end_matches(|ch: char| !ch.is_ascii_digit()).parse().ok());
+    match (line, col) {
+        (Some(l), Some(c)) => (msg[..at].to_string(), Some((l, c))),
+        _ => (msg.to_string(), None),
+    }
+}
+
+/// 1-based character offset of (line, column) in `sql`.
+fn offset(sql: &str, line: usize, col: usize) -> Option<u32> {
+    let mut pos = 0usize;
+    for (i, l) in sql.split('\n').enumerate() {
+        if i + 1 == line {
+            return Some((pos + col) as u32);
+        }
+        pos += l.chars().count() + 1;
+    }
+    None
+}
+
+/// The token starting at character index `at` (a word, a quoted string or one symbol).
+fn near_token(sql: &str, at: usize) -> String {
+    let chars: Vec<char> = sql.chars().collect();
+    let Some(&first) = chars.get(at) else { return String::new() };
+    let mut end = at + 1;
+    if first.is_alphanumeric() || first == '_' {
+        while end < chars.len() && (chars[end].is_alphanumeric() || chars[end] == '_' || chars[end] == '$') {
+            end += 1;
+        }
+    } else if first == '\'' || first == '"' {
+        while end < chars.len() && chars[end] != first {
+            end += 1;
+        }
+        end = (end + 1).min(chars.len());
+    } else {
+        let ops = "<>=!~+-*/%^|&#@";
+        if ops.contains(first) {
+            while end < chars.len() && ops.contains(chars[end]) {
+                end += 1;
+            }
+        }
+    }
+    chars[at..end].iter().collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn syntax_errors_look_like_postgres() {
+        let e = parse("SELEC 1").unwrap_err();
+        assert_eq!(e.code, ErrorCode::SyntaxError);
+        assert_eq!(e.message, "syntax error at or near \"SELEC\"");
+        assert_eq!(e.position, Some(1));
+
+        let e = parse("SELECT 1 +").unwrap_err();
+        assert_eq!(e.message, "syntax error at end of input");
+
+        let e = parse("SELECT * FROM t WHERE").unwrap_err();
+        assert_eq!(e.message, "syntax error at end of input");
+
+        let e = parse("SELECT 'abc").unwrap_err();
+        assert!(e.message.starts_with("unterminated quoted string"), "{}", e.message);
+    }
+
+    #[test]
+    fn deep_nesting_is_an_error_not_a_crash() {
+        let sql = format!("SELECT {}1{}", "(".repeat(5000), ")".repeat(5000));
+        let e = parse(&sql).unwrap_err();
+        assert_eq!(e.code, ErrorCode::ProgramLimitExceeded);
+    }
+
+    #[test]
+    fn abort_and_between_symmetric() {
+        let s = parse("abort; select 1 where 2 between symmetric 3 and 1").unwrap();
+        assert!(matches!(s[0], Statement::Rollback { .. }));
+        assert!(s[1].to_string().contains("(2 BETWEEN 3 AND 1 OR 2 BETWEEN 1 AND 3)"), "{}", s[1]);
+    }
+
+    #[test]
+    fn multiple_statements_parse() {
+        assert_eq!(parse("SELECT 1; SELECT 2;").unwrap().len(), 2);
+        assert!(parse("").unwrap().is_empty());
+    }
+}

@@ -1,0 +1,129 @@
+//! What a planned SQL statement asks the server to do.
+
+use datafusion::logical_expr::LogicalPlan;
+use datafusion::sql::sqlparser::ast::{Expr as AstExpr, Statement};
+pub use quiverdb_catalog::ddl::{AlterOp, CreateTablePlan, CreateViewPlan, NewCheck, NewColumn, NewKey};
+use quiverdb_catalog::{SchemaDef, SqlType, TableDef};
+use std::sync::Arc;
+
+/// A planned statement.
+#[derive(Debug, Clone)]
+pub enum Plan {
+    /// A statement returning rows (SELECT, VALUES, TABLE).
+    Query(LogicalPlan),
+    /// EXPLAIN [ANALYZE] of a query or data-modifying statement.
+    Explain { plan: LogicalPlan, analyze: bool, verbose: bool },
+    /// INSERT, UPDATE or DELETE; the plan's root is a `TableModify`, or a projection of
+    /// the RETURNING list over it.
+    Modify { plan: LogicalPlan, verb: ModifyVerb, returning: bool },
+    /// CREATE TABLE.
+    CreateTable(CreateTablePlan),
+    /// CREATE TABLE ... AS query.
+    CreateTableAs { table: CreateTablePlan, query: LogicalPlan },
+    /// ALTER TABLE.
+    AlterTable { table: Arc<TableDef>, ops: Vec<AlterOp> },
+    /// DROP TABLE / DROP VIEW.
+    DropRelations { views: bool, targets: Vec<Arc<TableDef>>, cascade: bool, notices: Vec<String> },
+    /// CREATE [UNIQUE] INDEX: `columns` by name.
+    CreateIndex { table: Arc<TableDef>, name: String, columns: Vec<String>, unique: bool },
+    /// DROP INDEX: (table, index name) pairs.
+    DropIndexes { targets: Vec<(Arc<TableDef>, String)>, notices: Vec<String> },
+    /// CREATE SCHEMA.
+    CreateSchema { name: String },
+    /// DROP SCHEMA.
+    DropSchemas { schemas: Vec<Arc<SchemaDef>>, cascade: bool, notices: Vec<String> },
+    /// CREATE DATABASE.
+    CreateDatabase { name: String },
+    /// DROP DATABASE.
+    DropDatabase { name: String, if_exists: bool },
+    /// CREATE [OR REPLACE] VIEW.
+    CreateView(CreateViewPlan),
+    /// TRUNCATE.
+    Truncate(Vec<Arc<TableDef>>),
+    /// SET name = value (`local`: SET LOCAL).
+    Set { name: String, value: SetValue, local: bool },
+    /// SHOW name (`all` for SHOW ALL).
+    Show(String),
+    /// RESET name (`all` for RESET ALL).
+    Reset(String),
+    /// BEGIN / START TRANSACTION.
+    Begin(TxnModes),
+    /// SET TRANSACTION (for the current transaction) or SET SESSION CHARACTERISTICS.
+    SetTransaction { modes: TxnModes, session: bool },
+    /// COMMIT / END.
+    Commit,
+    /// ROLLBACK / ABORT.
+    Rollback,
+    /// SAVEPOINT name.
+    Savepoint(String),
+    /// RELEASE [SAVEPOINT] name.
+    ReleaseSavepoint(String),
+    /// ROLLBACK TO [SAVEPOINT] name.
+    RollbackTo(String),
+    /// PREPARE name [(types)] AS statement.
+    Prepare { name: String, statement: Box<Statement>, param_types: Vec<SqlType> },
+    /// EXECUTE name [(params)].
+    Execute { name: String, params: Vec<AstExpr> },
+    /// DEALLOCATE name / DEALLOCATE ALL (`None`).
+    Deallocate(Option<String>),
+    /// DISCARD ALL and friends.
+    Discard,
+    /// Nothing to do but report `tag`, with optional notices (e.g. IF NOT EXISTS skipped).
+    NoOp { tag: String, notices: Vec<String> },
+}
+
+/// The verb of a data-modifying statement.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ModifyVerb {
+    Insert,
+    Update,
+    Delete,
+}
+
+impl ModifyVerb {
+    /// The command tag prefix (`INSERT 0` / `UPDATE` / `DELETE`).
+    pub fn tag(self) -> &'static str {
+        match self {
+            ModifyVerb::Insert => "INSERT 0",
+            ModifyVerb::Update => "UPDATE",
+            ModifyVerb::Delete => "DELETE",
+        }
+    }
+}
+
+/// The value of a SET.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SetValue {
+    /// SET x TO DEFAULT.
+    Default,
+    /// The value(s) as text (a list for settings like search_path).
+    Values(Vec<String>),
+}
+
+/// Transaction modes of BEGIN / SET TRANSACTION.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TxnModes {
+    pub isolation: Option<IsolationLevel>,
+    pub read_only: Option<bool>,
+}
+
+/// SQL isolation levels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IsolationLevel {
+    ReadUncommitted,
+    ReadCommitted,
+    RepeatableRead,
+    Serializable,
+}
+
+impl IsolationLevel {
+    /// The name `SHOW transaction_isolation` prints.
+    pub fn name(self) -> &'static str {
+        match self {
+            IsolationLevel::ReadUncommitted => "read uncommitted",
+            IsolationLevel::ReadCommitted => "read committed",
+            IsolationLevel::RepeatableRead => "repeatable read",
+            IsolationLevel::Serializable => "serializable",
+        }
+    }
+}

@@ -1,0 +1,63 @@
+//! Queries: DataFusion's SQL planner over our context, plus PostgreSQL typing fix-ups.
+//!
+//! Integer literal typing happens on the AST before planning (`rewrite::literals`).
+
+use crate::context::QuiverContext;
+use crate::plan::Plan;
+use datafusion::arrow::datatypes::FieldRef;
+use quiverdb_catalog::SqlType;
+use datafusion::logical_expr::LogicalPlan;
+use datafusion::sql::planner::PlannerContext;
+use datafusion::sql::sqlparser::ast::{Query, Statement};
+use quiverdb_catalog::{Error, Result};
+use std::sync::Arc;
+
+/// Plans a query statement with bind parameters of the given types.
+pub fn plan_statement(ctx: &QuiverContext, stmt: Statement, params: &[Option<SqlType>]) -> Result<LogicalPlan> {
+    let mut pctx = planner_context(params);
+    Ok(ctx.sql_to_rel().sql_statement_to_plan_with_context(stmt, &mut pctx)?)
+}
+
+/// Plans a query (used for views and subqueries of DDL).
+pub fn plan_query(ctx: &QuiverContext, query: Query) -> datafusion::common::Result<LogicalPlan> {
+    ctx.sql_to_rel().sql_statement_to_plan(Statement::Query(Box::new(query)))
+}
+
+/// A planner context carrying the known parameter types.
+pub fn planner_context(params: &[Option<SqlType>]) -> PlannerContext {
+    let fields: Vec<Option<FieldRef>> = params
+        .iter()
+        .map(|p| p.as_ref().map(|ty| Arc::new(ty.to_field("", true))))
+        .collect();
+    PlannerContext::new().with_prepare_param_data_types(fields)
+}
+
+/// Plans `EXPLAIN [ANALYZE] [VERBOSE] statement`.
+pub fn plan_explain(ctx: &QuiverContext, stmt: Statement, params: &[Option<SqlType>]) -> Result<Plan> {
+    let Statement::Explain { analyze, verbose, statement, options, .. } = stmt else {
+        return Err(Error::internal("not an EXPLAIN"));
+    };
+    let (mut analyze, mut verbose) = (analyze, verbose);
+    for opt in options.unwrap_or_default() {
+        let name = opt.name.value.to_ascii_lowercase();
+        let on = opt.arg.as_ref().map(|a| !matches!(a.to_string().to_ascii_lowercase().as_str(), "false" | "off" | "0")).unwrap_or(true);
+        match name.as_str() {
+            "analyze" => analyze = on,
+            "verbose" => verbose = on,
+            "costs" | "buffers" | "timing" | "summary" | "settings" | "wal" | "format" => {}
+            other => {
+                return Err(Error::new(
+                    quiverdb_catalog::ErrorCode::SyntaxError,
+                    format!("unrecognized EXPLAIN option \"{other}\""),
+                ));
+            }
+        }
+    }
+    let planner_plan = crate::SqlPlanner { ctx: QuiverContext::new(ctx.catalog, ctx.state) }.plan(*statement, params)?;
+    let plan = match planner_plan {
+        Plan::Query(p) => p,
+        Plan::Modify { plan, .. } => plan,
+        _ => return Err(Error::unsupported("EXPLAIN is only supported for queries and INSERT/UPDATE/DELETE")),
+    };
+    Ok(Plan::Explain { plan, analyze, verbose })
+}

@@ -1,0 +1,578 @@
+//! Applying DDL inside a transaction: new object ids, catalog changes, and the data work
+//! some changes need (backfilling unique indexes, re-keying rows when the primary key
+//! changes, checking NOT NULL, deleting a dropped table's rows).
+//!
+//! Everything goes through the transaction: the catalog changes and the data moves commit
+//! or roll back together.
+
+use crate::engine::{BATCH_SIZE, Engine};
+use crate::exec::rows::RowWriter;
+use crate::storage::keycode::{TAG_NULL, prefix_end, put_array_value};
+use crate::storage::rowcodec::{RowDecoder, RowLayout};
+use crate::storage::{Cf, Txn, WriteKind};
+use datafusion::arrow::array::{Array, ArrayRef, RecordBatch};
+use datafusion::arrow::datatypes::{Field, Schema};
+use quiverdb_catalog::objects::{IndexDef, KeyConstraint};
+use quiverdb_catalog::{
+    CatalogChange, CatalogSnapshot, CheckConstraint, ColumnDef, DatabaseDef, Error, ErrorCode, Oid,
+    RelationKind, Result, SchemaDef, SqlType, TableDef, view::PUBLIC_SCHEMA,
+};
+use quiverdb_catalog::ddl::{AlterOp, CreateTablePlan, CreateViewPlan, NewColumn, NewKey};
+use std::collections::HashSet;
+use std::sync::Arc;
+
+/// The row-key range of a table's rows.
+fn rows_range(storage_id: u64) -> (Vec<u8>, Vec<u8>) {
+    let start = storage_id.to_be_bytes().to_vec();
+    let end = prefix_end(&start).unwrap_or_else(|| vec![0xFF; 9]);
+    (start, end)
+}
+
+/// Deletes every row and index entry of `table` at commit.
+fn delete_data(txn: &Txn, table: &TableDef) {
+    let (s, e) = rows_range(table.storage_id);
+    txn.delete_range(Cf::Rows, s, e);
+    for id in table.index_ids() {
+        delete_index(txn, id);
+    }
+}
+
+/// Deletes every entry of index `index_id` at commit.
+fn delete_index(txn: &Txn, index_id: u64) {
+    let (s, e) = rows_range(index_id);
+    txn.delete_range(Cf::Index, s, e);
+}
+
+/// A one-batch reader of all rows of a table (as the transaction sees them).
+struct RowScan {
+    decoder: RowDecoder,
+    schema: Arc<Schema>,
+}
+
+impl RowScan {
+    fn new(table: &TableDef) -> Self {
+        let layout = Arc::new(RowLayout::new(table));
+        let slots: Vec<usize> = table.live_columns().map(|c| c.attnum as usize - 1).collect();
+        let fields: Vec<Field> = table.live_columns().map(|c| c.ty.to_field(&c.name, true)).collect();
+        RowScan { decoder: RowDecoder::new(layout, slots, BATCH_SIZE), schema: Arc::new(Schema::new(fields)) }
+    }
+
+    /// Calls `f` with batches of (row keys, rows) until the table is exhausted.
+    fn for_each(
+        mut self,
+        txn: &Txn,
+        table: &TableDef,
+        mut f: impl FnMut(&[Vec<u8>], &RecordBatch) -> Result<()>,
+    ) -> Result<()> {
+        let (s, e) = rows_range(table.storage_id);
+        let mut cursor = txn.scan(Cf::Rows, &s, Some(&e));
+        let mut keys = Vec::new();
+        loop {
+            let item = cursor.item().map(|(k, v)| (k.to_vec(), v.to_vec()));
+            let done = item.is_none();
+            if let Some((k, v)) = item {
+                self.decoder.push(&v)?;
+                keys.push(k);
+                cursor.next();
+            }
+            if (done && !keys.is_empty()) || keys.len() >= BATCH_SIZE {
+                let batch = RecordBatch::try_new(self.schema.clone(), self.decoder.finish())
+                    .map_err(|e| Error::internal(e.to_string()))?;
+                f(&keys, &batch)?;
+                keys.clear();
+            }
+            if done {
+                break;
+            }
+        }
+        cursor.status()?;
+        Ok(())
+    }
+}
+
+impl Engine {
+    /// Creates a table; returns its definition.
+    pub fn create_table(&self, txn: &Txn, db: Oid, plan: &CreateTablePlan) -> Result<Arc<TableDef>> {
+        let storage = self.storage();
+        let columns: Vec<ColumnDef> = plan
+            .columns
+            .iter()
+            .enumerate()
+            .map(|(i, c)| new_column(i as i16 + 1, c))
+            .collect();
+        let attnums = |cols: &[String]| -> Vec<i16> {
+            cols.iter()
+                .filter_map(|n| columns.iter().find(|c| &c.name == n).map(|c| c.attnum))
+                .collect()
+        };
+        let primary_key = plan
+            .primary_key
+            .as_ref()
+            .map(|k| KeyConstraint { name: k.name.clone(), columns: attnums(&k.columns), index_id: 0 });
+        let uniques = plan
+            .uniques
+            .iter()
+            .map(|k| KeyConstraint { name: k.name.clone(), columns: attnums(&k.columns), index_id: storage.allocate_storage_id() })
+            .collect();
+        let checks = plan.checks.iter().map(|c| CheckConstraint { name: c.name.clone(), expr: c.expr.clone() }).collect();
+        let def = TableDef {
+            oid: storage.allocate_oid(),
+            database: db,
+            schema: plan.schema.oid,
+            name: plan.name.clone(),
+            kind: RelationKind::Table,
+            columns,
+            primary_key,
+            uniques,
+            checks,
+            storage_id: storage.allocate_storage_id(),
+            view_sql: None,
+            depends_on: vec![],
+            indexes: vec![],
+        };
+        txn.record_catalog(CatalogChange::PutRelation(def.clone()))?;
+        Ok(Arc::new(def))
+    }
+
+    /// Creates or replaces a view.
+    pub fn create_view(&self, txn: &Txn, db: Oid, plan: &CreateViewPlan) -> Result<()> {
+        let storage = self.storage();
+        let def = TableDef {
+            oid: plan.replace.as_ref().map(|r| r.oid).unwrap_or_else(|| storage.allocate_oid()),
+            database: db,
+            schema: plan.schema.oid,
+            name: plan.name.clone(),
+            kind: RelationKind::View,
+            columns: plan
+                .columns
+                .iter()
+                .enumerate()
+                .map(|(i, (n, t))| new_column(i as i16 + 1, &NewColumn { name: n.clone(), ty: t.clone(), not_null: false, default: None }))
+                .collect(),
+            primary_key: None,
+            uniques: vec![],
+            checks: vec![],
+            storage_id: 0,
+            view_sql: Some(plan.sql.clone()),
+            depends_on: plan.depends_on.clone(),
+            indexes: vec![],
+        };
+        txn.record_catalog(CatalogChange::PutRelation(def))?;
+        Ok(())
+    }
+
+    /// Drops tables or views; dependent views need `cascade`.
+    pub fn drop_relations(&self, txn: &Txn, catalog: &CatalogSnapshot, targets: &[Arc<TableDef>], cascade: bool) -> Result<Vec<String>> {
+        let mut notices = Vec::new();
+        let mut to_drop: Vec<Arc<TableDef>> = targets.to_vec();
+        let mut i = 0;
+        while i < to_drop.len() {
+            let t = to_drop[i].clone();
+            for dep in catalog.relations().filter(|r| r.depends_on.contains(&t.oid)) {
+                if to_drop.iter().any(|d| d.oid == dep.oid) {
+                    continue;
+                }
+                if !cascade {
+                    let kind = if t.is_view() { "view" } else { "table" };
+                    return Err(Error::new(
+                        ErrorCode::DependentObjectsStillExist,
+                        format!("cannot drop {kind} {} because other objects depend on it", t.name),
+                    )
+                    .with_detail(format!("view {} depends on {kind} {}", dep.name, t.name))
+                    .with_hint("Use DROP ... CASCADE to drop the dependent objects too."));
+                }
+                notices.push(format!("drop cascades to view {}", dep.name));
+                to_drop.push(dep.clone());
+            }
+            i += 1;
+        }
+        for t in &to_drop {
+            if !t.is_view() {
+                delete_data(txn, t);
+            }
+            txn.record_catalog(CatalogChange::DropRelation(t.oid))?;
+        }
+        Ok(notices)
+    }
+
+    /// Empties tables: new storage and index ids, old ranges deleted at commit.
+    pub fn truncate(&self, txn: &Txn, targets: &[Arc<TableDef>]) -> Result<()> {
+        for t in targets {
+            delete_data(txn, t);
+            let mut def = (**t).clone();
+            def.storage_id = self.storage().allocate_storage_id();
+            for u in def.uniques.iter_mut() {
+                u.index_id = self.storage().allocate_storage_id();
+            }
+            for i in def.indexes.iter_mut() {
+                i.index_id = self.storage().allocate_storage_id();
+            }
+            txn.record_catalog(CatalogChange::PutRelation(def))?;
+        }
+        Ok(())
+    }
+
+    /// Creates a schema.
+    pub fn create_schema(&self, txn: &Txn, db: Oid, name: &str) -> Result<()> {
+        let oid = self.storage().allocate_oid();
+        txn.record_catalog(CatalogChange::PutSchema(SchemaDef { oid, database: db, name: name.to_string() }))?;
+        Ok(())
+    }
+
+    /// Drops schemas; non-empty ones need `cascade`.
+    pub fn drop_schemas(&self, txn: &Txn, catalog: &CatalogSnapshot, schemas: &[Arc<SchemaDef>], cascade: bool) -> Result<Vec<String>> {
+        let mut notices = Vec::new();
+        for s in schemas {
+            let rels: Vec<Arc<TableDef>> = catalog.relations_in(s.oid).cloned().collect();
+            if !rels.is_empty() && !cascade {
+                let r = &rels[0];
+                let kind = if r.is_view() { "view" } else { "table" };
+                return Err(Error::new(
+                    ErrorCode::DependentObjectsStillExist,
+                    format!("cannot drop schema {} because other objects depend on it", s.name),
+                )
+                .with_detail(format!("{kind} {}.{} depends on schema {}", s.name, r.name, s.name))
+                .with_hint("Use DROP ... CASCADE to drop the dependent objects too."));
+            }
+            if !rels.is_empty() {
+                notices.extend(rels.iter().map(|r| {
+                    format!("drop cascades to {} {}.{}", if r.is_view() { "view" } else { "table" }, s.name, r.name)
+                }));
+                notices.extend(self.drop_relations(txn, catalog, &rels, true)?);
+            }
+            txn.record_catalog(CatalogChange::DropSchema(s.oid))?;
+        }
+        Ok(notices)
+    }
+
+    /// Creates a database with a `public` schema (in its own committed transaction).
+    pub fn create_database(&self, txn: &Txn, name: &str) -> Result<()> {
+        let storage = self.storage();
+        let oid = storage.allocate_oid();
+        txn.record_catalog(CatalogChange::PutDatabase(DatabaseDef { oid, name: name.to_string() }))?;
+        txn.record_catalog(CatalogChange::PutSchema(SchemaDef {
+            oid: storage.allocate_oid(),
+            database: oid,
+            name: PUBLIC_SCHEMA.into(),
+        }))?;
+        Ok(())
+    }
+
+    /// Drops a database and everything in it.
+    pub fn drop_database(&self, txn: &Txn, catalog: &CatalogSnapshot, db: &DatabaseDef) -> Result<()> {
+        let others = self.sessions_in(db.oid);
+        if others > 0 {
+            return Err(Error::new(
+                ErrorCode::ObjectInUse,
+                format!("database \"{}\" is being accessed by other users", db.name),
+            )
+            .with_detail(format!(
+                "There {} {others} other session{} using the database.",
+                if others == 1 { "is" } else { "are" },
+                if others == 1 { "" } else { "s" }
+            )));
+        }
+        let rels: Vec<Arc<TableDef>> = catalog.relations_in_database(db.oid).cloned().collect();
+        for r in &rels {
+            if !r.is_view() {
+                delete_data(txn, r);
+            }
+            txn.record_catalog(CatalogChange::DropRelation(r.oid))?;
+        }
+        for s in catalog.schemas_in(db.oid) {
+            txn.record_catalog(CatalogChange::DropSchema(s.oid))?;
+        }
+        txn.record_catalog(CatalogChange::DropDatabase(db.oid))?;
+        Ok(())
+    }
+
+    /// True when `table` has no rows (as `txn` sees it).
+    pub fn is_empty(&self, txn: &Txn, table: &TableDef) -> Result<bool> {
+        let (s, e) = rows_range(table.storage_id);
+        let c = txn.scan(Cf::Rows, &s, Some(&e));
+        c.status()?;
+        Ok(c.item().is_none())
+    }
+
+    /// Applies ALTER TABLE actions; `missing` holds the encoded default of each added
+    /// column (for existing rows), in the order of the AddColumn actions.
+    pub fn alter_table(
+        &self,
+        txn: &Arc<Txn>,
+        table: &Arc<TableDef>,
+        ops: &[AlterOp],
+        mut missing: Vec<Option<Vec<u8>>>,
+    ) -> Result<Vec<String>> {
+        let mut notices = Vec::new();
+        let mut def = (**table).clone();
+        let mut rekey = false;
+        let mut new_uniques: Vec<String> = Vec::new();
+        missing.reverse();
+        for op in ops {
+            match op {
+                AlterOp::Skip { notice } => notices.push(notice.clone()),
+                AlterOp::AddColumn { column, unique, primary_key, check } => {
+                    let mut col = new_column(def.next_attnum(), column);
+                    col.missing = missing.pop().flatten();
+                    if col.not_null && col.missing.is_none() && !self.is_empty(txn, &def)? {
+                        return Err(Error::new(
+                            ErrorCode::NotNullViolation,
+                            format!("column \"{}\" of relation \"{}\" contains null values", col.name, def.name),
+                        ));
+                    }
+                    let attnum = col.attnum;
+                    def.columns.push(col);
+                    if let Some(k) = unique {
+                        def.uniques.push(KeyConstraint { name: k.name.clone(), columns: vec![attnum], index_id: self.storage().allocate_storage_id() });
+                        new_uniques.push(k.name.clone());
+                    }
+                    if let Some(k) = primary_key {
+                        def.primary_key = Some(KeyConstraint { name: k.name.clone(), columns: vec![attnum], index_id: 0 });
+                        rekey = true;
+                    }
+                    if let Some(c) = check {
+                        def.checks.push(CheckConstraint { name: c.name.clone(), expr: c.expr.clone() });
+                    }
+                }
+                AlterOp::DropColumn { name, cascade } => {
+                    let Some(attnum) = def.column(name).map(|c| c.attnum) else { continue };
+                    let live = def.live_columns().count();
+                    if live == 1 {
+                        // PostgreSQL allows zero-column tables; so do we.
+                    }
+                    let _ = cascade;
+                    if def.primary_key.as_ref().is_some_and(|pk| pk.columns.contains(&attnum)) {
+                        def.primary_key = None;
+                        rekey = true;
+                    }
+                    let (drop_u, keep_u): (Vec<_>, Vec<_>) = def.uniques.drain(..).partition(|u| u.columns.contains(&attnum));
+                    for u in drop_u {
+                        delete_index(txn, u.index_id);
+                    }
+                    def.uniques = keep_u;
+                    // As in PostgreSQL, indexes on a dropped column go with it.
+                    let (drop_i, keep_i): (Vec<_>, Vec<_>) = def.indexes.drain(..).partition(|i| i.columns.contains(&attnum));
+                    for i in drop_i {
+                        delete_index(txn, i.index_id);
+                    }
+                    def.indexes = keep_i;
+                    def.checks.retain(|c| !mentions(&c.expr, name));
+                    if let Some(c) = def.columns.iter_mut().find(|c| c.attnum == attnum) {
+                        c.dropped = true;
+                        c.name = format!("........pg.dropped.{attnum}........");
+                        c.not_null = false;
+                        c.default = None;
+                    }
+                }
+                AlterOp::RenameColumn { old, new, checks } => {
+                    if let Some(c) = def.columns.iter_mut().find(|c| !c.dropped && c.name == *old) {
+                        c.name = new.clone();
+                    }
+                    def.checks = checks.clone();
+                }
+                AlterOp::RenameTable { new } => def.name = new.clone(),
+                AlterOp::AddUnique(k) => {
+                    let cols = attnums(&def, &k.columns);
+                    def.uniques.push(KeyConstraint { name: k.name.clone(), columns: cols, index_id: self.storage().allocate_storage_id() });
+                    new_uniques.push(k.name.clone());
+                }
+                AlterOp::AddPrimaryKey(k) => {
+                    let cols = attnums(&def, &k.columns);
+                    for c in def.columns.iter_mut() {
+                        if cols.contains(&c.attnum) {
+                            c.not_null = true;
+                        }
+                    }
+                    def.primary_key = Some(KeyConstraint { name: k.name.clone(), columns: cols, index_id: 0 });
+                    rekey = true;
+                }
+                AlterOp::AddCheck(c) => def.checks.push(CheckConstraint { name: c.name.clone(), expr: c.expr.clone() }),
+                AlterOp::DropConstraint { name } => {
+                    if def.primary_key.as_ref().is_some_and(|pk| pk.name == *name) {
+                        def.primary_key = None;
+                        rekey = true;
+                    }
+                    if let Some(pos) = def.uniques.iter().position(|u| u.name == *name) {
+                        let u = def.uniques.remove(pos);
+                        delete_index(txn, u.index_id);
+                    }
+                    def.checks.retain(|c| c.name != *name);
+                }
+                AlterOp::SetNotNull { column, not_null } => {
+                    if let Some(c) = def.columns.iter_mut().find(|c| !c.dropped && c.name == *column) {
+                        c.not_null = *not_null;
+                    }
+                    if *not_null {
+                        self.check_no_nulls(txn, &def, column)?;
+                    }
+                }
+                AlterOp::SetDefault { column, default } => {
+                    if let Some(c) = def.columns.iter_mut().find(|c| !c.dropped && c.name == *column) {
+                        c.default = default.clone();
+                    }
+                }
+            }
+        }
+        if rekey {
+            def = self.rewrite_rows(txn, table, def)?;
+        } else {
+            for name in &new_uniques {
+                if let Some(u) = def.uniques.iter().find(|u| u.name == *name).cloned() {
+                    let index = IndexDef { name: u.name, columns: u.columns, unique: true, index_id: u.index_id };
+                    self.backfill_index(txn, &def, &index)?;
+                }
+            }
+        }
+        txn.record_catalog(CatalogChange::PutRelation(def))?;
+        Ok(notices)
+    }
+
+    /// Fails with 23502 when `column` has a NULL in some row.
+    fn check_no_nulls(&self, txn: &Txn, def: &TableDef, column: &str) -> Result<()> {
+        let pos = def.live_columns().position(|c| c.name == column).ok_or_else(|| Error::internal("column vanished"))?;
+        RowScan::new(def).for_each(txn, def, |_, batch| {
+            if batch.column(pos).null_count() > 0 {
+                return Err(Error::new(
+                    ErrorCode::NotNullViolation,
+                    format!("column \"{column}\" of relation \"{}\" contains null values", def.name),
+                ));
+            }
+            Ok(())
+        })
+    }
+
+    /// CREATE INDEX: records the index and builds its entries from the existing rows.
+    pub fn create_index(&self, txn: &Txn, table: &TableDef, name: &str, columns: &[String], unique: bool) -> Result<()> {
+        let mut def = table.clone();
+        let index = IndexDef {
+            name: name.to_string(),
+            columns: attnums(&def, columns),
+            unique,
+            index_id: self.storage().allocate_storage_id(),
+        };
+        self.backfill_index(txn, &def, &index)?;
+        def.indexes.push(index);
+        txn.record_catalog(CatalogChange::PutRelation(def))?;
+        Ok(())
+    }
+
+    /// DROP INDEX: removes each (table, index name) and the index's entries.
+    pub fn drop_indexes(&self, txn: &Txn, targets: &[(Arc<TableDef>, String)]) -> Result<()> {
+        let mut tables: Vec<TableDef> = Vec::new();
+        for (table, name) in targets {
+            let pos = match tables.iter().position(|t| t.oid == table.oid) {
+                Some(p) => p,
+                None => {
+                    tables.push((**table).clone());
+                    tables.len() - 1
+                }
+            };
+            let def = &mut tables[pos];
+            let i = def
+                .indexes
+                .iter()
+                .position(|i| i.name == *name)
+                .ok_or_else(|| Error::new(ErrorCode::UndefinedObject, format!("index \"{name}\" does not exist")))?;
+            delete_index(txn, def.indexes.remove(i).index_id);
+        }
+        for def in tables {
+            txn.record_catalog(CatalogChange::PutRelation(def))?;
+        }
+        Ok(())
+    }
+
+    /// Builds the entries of a new index from the existing rows; a unique index fails
+    /// with 23505 on a duplicated key.
+    fn backfill_index(&self, txn: &Txn, def: &TableDef, u: &IndexDef) -> Result<()> {
+        let positions: Vec<usize> = u.columns.iter().filter_map(|a| def.live_position(*a)).collect();
+        let types: Vec<SqlType> = u.columns.iter().filter_map(|a| def.column_by_attnum(*a)).map(|c| c.ty.clone()).collect();
+        let mut seen: HashSet<Vec<u8>> = HashSet::new();
+        RowScan::new(def).for_each(txn, def, |keys, batch| {
+            for (i, row_key) in keys.iter().enumerate() {
+                let mut ikey = u.index_id.to_be_bytes().to_vec();
+                let mut has_null = false;
+                for (p, t) in positions.iter().zip(&types) {
+                    let start = ikey.len();
+                    put_array_value(&mut ikey, batch.column(*p), i, t)?;
+                    has_null |= ikey[start] == TAG_NULL;
+                }
+                if has_null || !u.unique {
+                    ikey.extend_from_slice(&row_key[8..]);
+                    txn.put(Cf::Index, &ikey, row_key[8..].to_vec())?;
+                    continue;
+                }
+                if !seen.insert(ikey.clone()) {
+                    let names: Vec<String> = positions.iter().filter_map(|p| def.live_columns().nth(*p)).map(|c| c.name.clone()).collect();
+                    let values: Vec<String> = positions.iter().map(|p| crate::exec::rows::value_text(batch.column(*p), i)).collect();
+                    return Err(Error::new(ErrorCode::UniqueViolation, format!("could not create unique index \"{}\"", u.name))
+                        .with_detail(format!("Key ({})=({}) is duplicated.", names.join(", "), values.join(", "))));
+                }
+                txn.write(
+                    Cf::Index,
+                    &ikey,
+                    Some(row_key[8..].to_vec()),
+                    WriteKind::Insert { constraint: u.name.clone(), detail: String::new() },
+                )?;
+            }
+            Ok(())
+        })
+    }
+
+    /// Moves every row of `old` into a new storage id keyed by `new`'s primary key (or row
+    /// ids), rebuilding unique indexes; returns `new` with its fresh ids.
+    fn rewrite_rows(&self, txn: &Arc<Txn>, old: &TableDef, mut new: TableDef) -> Result<TableDef> {
+        new.storage_id = self.storage().allocate_storage_id();
+        for u in new.uniques.iter_mut() {
+            delete_index(txn, u.index_id);
+            u.index_id = self.storage().allocate_storage_id();
+        }
+        for i in new.indexes.iter_mut() {
+            delete_index(txn, i.index_id);
+            i.index_id = self.storage().allocate_storage_id();
+        }
+        let new = Arc::new(new);
+        let writer = RowWriter::new(txn.clone(), new.clone(), Arc::new(RowLayout::new(&new)));
+        // Rows of `old` decoded with the *new* definition's live columns: added columns
+        // read as their missing values, dropped ones disappear.
+        let mut reader = (*new).clone();
+        reader.storage_id = old.storage_id;
+        RowScan::new(&reader).for_each(txn, &reader, |_, batch| {
+            let cols: Vec<ArrayRef> = batch.columns().to_vec();
+            let batch = RecordBatch::try_new(batch.schema(), writer.coerce(cols)?).map_err(|e| Error::internal(e.to_string()))?;
+            writer.check_not_null(&batch)?;
+            for i in 0..batch.num_rows() {
+                writer.insert_row(&batch, i)?;
+            }
+            Ok(())
+        })?;
+        delete_data(txn, old);
+        Ok((*new).clone())
+    }
+}
+
+/// A new column definition at `attnum`.
+fn new_column(attnum: i16, c: &NewColumn) -> ColumnDef {
+    ColumnDef {
+        attnum,
+        name: c.name.clone(),
+        ty: c.ty.clone(),
+        not_null: c.not_null,
+        default: c.default.clone(),
+        dropped: false,
+        missing: None,
+    }
+}
+
+fn attnums(def: &TableDef, names: &[String]) -> Vec<i16> {
+    names.iter().filter_map(|n| def.column(n).map(|c| c.attnum)).collect()
+}
+
+/// True when the SQL expression text mentions identifier `name`.
+fn mentions(expr: &str, name: &str) -> bool {
+    expr.to_lowercase()
+        .split(|c: char| !(c.is_alphanumeric() || c == '_'))
+        .any(|w| w == name)
+}
+
+/// Keeps `NewKey` nameable for callers building ALTER actions.
+pub type Key = NewKey;

@@ -1,0 +1,41 @@
+//! Scalar functions, aggregates and operators PostgreSQL users expect, registered in the
+//! engine's session template.
+//!
+//! * [`arith`] — arithmetic with PostgreSQL's overflow and division-by-zero errors.
+//! * [`casts`] — casts that validate and normalize text (`::uuid`).
+//! * [`text`] — `::text` with PostgreSQL's output format, `::varchar(n)`, C-locale case.
+//! * [`json`] / [`jsonvalue`] — json and jsonb values, functions and operators.
+//! * [`datetime`] — `date_trunc` with PostgreSQL's units and time zone handling.
+//! * [`operators`] — PostgreSQL operator resolution (unknown literals, intervals, json).
+//! * [`single_value`] — the aggregate behind scalar subqueries.
+//! * [`settings`] — the session settings functions read.
+
+pub mod arith;
+pub mod casts;
+pub mod datetime;
+pub mod json;
+pub mod jsonvalue;
+pub mod operators;
+pub mod settings;
+pub mod single_value;
+pub mod text;
+
+use datafusion::execution::FunctionRegistry;
+use datafusion::execution::SessionState;
+use datafusion::logical_expr::ScalarUDF;
+use std::sync::Arc;
+
+/// Registers every function of this module in `state` (replacing DataFusion's functions
+/// of the same name, e.g. `upper`).
+pub fn register(state: &mut SessionState) -> datafusion::common::Result<()> {
+    let udfs: Vec<ScalarUDF> = casts::udfs()
+        .into_iter()
+        .chain(arith::udfs()).chain(text::udfs()).chain(json::udfs()).chain(datetime::udfs())
+        .chain(std::iter::once(operators::interval_span_udf()))
+        .collect();
+    for udf in udfs {
+        state.register_udf(Arc::new(udf))?;
+    }
+    state.register_udaf(Arc::new(single_value::udaf()))?;
+    Ok(())
+}

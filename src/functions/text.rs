@@ -1,0 +1,280 @@
+//! Text functions with PostgreSQL semantics.
+//!
+//! * `quiver_cast_text(x)` — `x::text` for any type, printed exactly as PostgreSQL's
+//!   output function does (Arrow's own cast prints `[1, 2]` for arrays, `T` in
+//!   timestamps, ...). Uses the session's DateStyle/TimeZone/... settings.
+//! * `quiver_cast_varchar(x, n)` / `quiver_cast_bpchar(x, n)` — explicit casts to
+//!   `varchar(n)` (truncates) and `char(n)` (truncates, then pads with spaces).
+//! * `length`, `octet_length` — also for bytea (DataFusion's are text-only).
+//! * `upper`, `lower`, `initcap` — under the C collation PostgreSQL changes the case of
+//!   ASCII letters only (`upper('été')` is `éTé`); these replace DataFusion's Unicode
+//!   versions.
+
+use crate::functions::casts::map_text;
+use crate::functions::settings::PgSettings;
+use datafusion::arrow::array::{Array, ArrayRef, StringBuilder};
+use datafusion::arrow::datatypes::{DataType, Field, FieldRef};
+use datafusion::common::{DataFusionError, Result, ScalarValue};
+use datafusion::logical_expr::{
+    ColumnarValue, ReturnFieldArgs, ScalarFunctionArgs, ScalarUDF, ScalarUDFImpl, Signature, Volatility,
+};
+use quiverdb_catalog::format::ValueFormatter;
+use quiverdb_catalog::{Error, SqlType};
+use std::sync::Arc;
+
+fn first_arg(args: &ScalarFunctionArgs) -> Result<&ColumnarValue> {
+    args.args.first().ok_or_else(|| DataFusionError::Internal("function needs an argument".into()))
+}
+
+/// Runs an array → array function over a scalar or array argument.
+fn apply(arg: &ColumnarValue, f: impl Fn(&ArrayRef) -> Result<ArrayRef>) -> Result<ColumnarValue> {
+    match arg {
+        ColumnarValue::Array(a) => Ok(ColumnarValue::Array(f(a)?)),
+        ColumnarValue::Scalar(s) => {
+            let out = f(&s.to_array()?)?;
+            Ok(ColumnarValue::Scalar(ScalarValue::try_from_array(&out, 0)?))
+        }
+    }
+}
+
+/// `x::text` with PostgreSQL's output format.
+#[derive(Debug, PartialEq, Eq, Hash)]
+pub struct CastText {
+    signature: Signature,
+}
+
+impl ScalarUDFImpl for CastText {
+    fn name(&self) -> &str {
+        "quiver_cast_text"
+    }
+
+    fn signature(&self) -> &Signature {
+        &self.signature
+    }
+
+    fn return_type(&self, _arg_types: &[DataType]) -> Result<DataType> {
+        Ok(DataType::Utf8)
+    }
+
+    fn invoke_with_args(&self, args: ScalarFunctionArgs) -> Result<ColumnarValue> {
+        let settings = PgSettings::of(&args.config_options);
+        let field = args.arg_fields.first().cloned();
+        let ty = field.as_ref().map(|f| SqlType::from_field(f)).unwrap_or(SqlType::Text);
+        apply(first_arg(&args)?, |a| {
+            match a.data_type() {
+                DataType::Utf8 => return Ok(a.clone()),
+                DataType::Null => return Ok(datafusion::arrow::array::new_null_array(&DataType::Utf8, a.len())),
+                // boolean::text is 'true'/'false' (the output function prints t/f).
+                DataType::Boolean => {
+                    let b = a.as_any().downcast_ref::<datafusion::arrow::array::BooleanArray>().ok_or_else(|| {
+                        DataFusionError::Internal("boolean array".into())
+                    })?;
+                    let v: datafusion::arrow::array::StringArray =
+                        b.iter().map(|x| x.map(|x| if x { "true" } else { "false" })).collect();
+                    return Ok(Arc::new(v) as ArrayRef);
+                }
+                _ => {}
+            }
+            let f = ValueFormatter::new(a.as_ref(), &ty, &settings)?;
+            let mut out = StringBuilder::with_capacity(a.len(), a.len() * 8);
+            let mut s = String::new();
+            for i in 0..a.len() {
+                if a.is_null(i) {
+                    out.append_null();
+                } else {
+                    s.clear();
+                    f.write(i, &mut s)?;
+                    out.append_value(&s);
+                }
+            }
+            Ok(Arc::new(out.finish()) as ArrayRef)
+        })
+    }
+}
+
+/// Explicit casts to `varchar(n)` / `char(n)`.
+#[derive(Debug, PartialEq, Eq, Hash)]
+pub struct CastChars {
+    name: &'static str,
+    pad: bool,
+    signature: Signature,
+}
+
+impl ScalarUDFImpl for CastChars {
+    fn name(&self) -> &str {
+        self.name
+    }
+
+    fn signature(&self) -> &Signature {
+        &self.signature
+    }
+
+    fn return_type(&self, _arg_types: &[DataType]) -> Result<DataType> {
+        Ok(DataType::Utf8)
+    }
+
+    fn return_field_from_args(&self, args: ReturnFieldArgs) -> Result<FieldRef> {
+        let n = match args.scalar_arguments.get(1) {
+            Some(Some(ScalarValue::Int32(Some(n)))) => *n as u32,
+            Some(Some(ScalarValue::Int64(Some(n)))) => *n as u32,
+            _ => 1,
+        };
+        let ty = if self.pad { SqlType::Char(n) } else { SqlType::Varchar(Some(n)) };
+        Ok(Arc::new(Field::new(self.name, DataType::Utf8, true).with_metadata(ty.field_metadata())))
+    }
+
+    fn invoke_with_args(&self, args: ScalarFunctionArgs) -> Result<ColumnarValue> {
+        let n = match args.args.get(1) {
+            Some(ColumnarValue::Scalar(ScalarValue::Int32(Some(n)))) => *n as usize,
+            Some(ColumnarValue::Scalar(ScalarValue::Int64(Some(n)))) => *n as usize,
+            _ => return Err(DataFusionError::Internal("length must be a constant".into())),
+        };
+        let pad = self.pad;
+        let settings = PgSettings::of(&args.config_options);
+        let field = args.arg_fields.first().cloned();
+        let ty = field.as_ref().map(|f| SqlType::from_field(f)).unwrap_or(SqlType::Text);
+        apply(first_arg(&args)?, |a| {
+            let text: ArrayRef = if matches!(a.data_type(), DataType::Utf8) {
+                a.clone()
+            } else if matches!(a.data_type(), DataType::Null) {
+                datafusion::arrow::array::new_null_array(&DataType::Utf8, a.len())
+            } else {
+                let f = ValueFormatter::new(a.as_ref(), &ty, &settings)?;
+                let mut b = StringBuilder::new();
+                let mut s = String::new();
+                for i in 0..a.len() {
+                    if a.is_null(i) {
+                        b.append_null();
+                    } else {
+                        s.clear();
+                        f.write(i, &mut s)?;
+                        b.append_value(&s);
+                    }
+                }
+                Arc::new(b.finish())
+            };
+            map_text(&text, |s| {
+                let mut out: String = s.chars().take(n).collect();
+                if pad {
+                    let len = out.chars().count();
+                    out.extend(std::iter::repeat_n(' ', n.saturating_sub(len)));
+                }
+                Ok::<_, Error>(out)
+            })
+        })
+    }
+}
+
+/// ASCII-only case mapping (PostgreSQL under the C collation).
+#[derive(Debug, PartialEq, Eq, Hash)]
+pub struct AsciiCase {
+    name: &'static str,
+    signature: Signature,
+}
+
+fn initcap(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut word_start = true;
+    for c in s.chars() {
+        if c.is_ascii_alphanumeric() || !c.is_ascii() {
+            out.push(if word_start { c.to_ascii_uppercase() } else { c.to_ascii_lowercase() });
+            word_start = false;
+        } else {
+            out.push(c);
+            word_start = true;
+        }
+    }
+    out
+}
+
+impl ScalarUDFImpl for AsciiCase {
+    fn name(&self) -> &str {
+        self.name
+    }
+
+    fn signature(&self) -> &Signature {
+        &self.signature
+    }
+
+    fn return_type(&self, _arg_types: &[DataType]) -> Result<DataType> {
+        Ok(DataType::Utf8)
+    }
+
+    fn invoke_with_args(&self, args: ScalarFunctionArgs) -> Result<ColumnarValue> {
+        let f: fn(&str) -> String = match self.name {
+            "upper" => str::to_ascii_uppercase,
+            "lower" => str::to_ascii_lowercase,
+            _ => initcap,
+        };
+        apply(first_arg(&args)?, |a| map_text(a, |s| Ok::<_, Error>(f(s))))
+    }
+}
+
+/// `length` / `octet_length` of text (characters / bytes) and bytea (bytes).
+#[derive(Debug, PartialEq, Eq, Hash)]
+pub struct Length {
+    name: &'static str,
+    bytes: bool,
+    signature: Signature,
+}
+
+impl ScalarUDFImpl for Length {
+    fn name(&self) -> &str {
+        self.name
+    }
+
+    fn signature(&self) -> &Signature {
+        &self.signature
+    }
+
+    fn return_type(&self, _arg_types: &[DataType]) -> Result<DataType> {
+        Ok(DataType::Int32)
+    }
+
+    fn invoke_with_args(&self, args: ScalarFunctionArgs) -> Result<ColumnarValue> {
+        let bytes = self.bytes;
+        apply(first_arg(&args)?, |a| {
+            use datafusion::arrow::array::{AsArray, Int32Array};
+            let out: Int32Array = match a.data_type() {
+                DataType::Binary => a.as_binary::<i32>().iter().map(|v| v.map(|b| b.len() as i32)).collect(),
+                DataType::LargeBinary => a.as_binary::<i64>().iter().map(|v| v.map(|b| b.len() as i32)).collect(),
+                DataType::Null => Int32Array::new_null(a.len()),
+                _ => {
+                    let t = datafusion::arrow::compute::cast(a, &DataType::Utf8)?;
+                    t.as_string::<i32>()
+                        .iter()
+                        .map(|v| v.map(|s| if bytes { s.len() as i32 } else { s.chars().count() as i32 }))
+                        .collect()
+                }
+            };
+            Ok(Arc::new(out) as ArrayRef)
+        })
+    }
+}
+
+/// The text functions.
+pub fn udfs() -> Vec<ScalarUDF> {
+    let chars = Signature::any(2, Volatility::Immutable);
+    let case = Signature::string(1, Volatility::Immutable);
+    vec![
+        ScalarUDF::from(CastText { signature: Signature::any(1, Volatility::Stable) }),
+        ScalarUDF::from(CastChars { name: "quiver_cast_varchar", pad: false, signature: chars.clone() }),
+        ScalarUDF::from(CastChars { name: "quiver_cast_bpchar", pad: true, signature: chars }),
+        ScalarUDF::from(AsciiCase { name: "upper", signature: case.clone() }),
+        ScalarUDF::from(AsciiCase { name: "lower", signature: case.clone() }),
+        ScalarUDF::from(AsciiCase { name: "initcap", signature: case }),
+        ScalarUDF::from(Length { name: "length", bytes: false, signature: Signature::any(1, Volatility::Immutable) }),
+        ScalarUDF::from(Length { name: "octet_length", bytes: true, signature: Signature::any(1, Volatility::Immutable) }),
+    ]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn initcap_and_ascii_case() {
+        assert_eq!(initcap("hello wORLD-été"), "Hello World-été");
+        assert_eq!("été".to_ascii_uppercase(), "éTé");
+    }
+}

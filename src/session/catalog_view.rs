@@ -1,0 +1,42 @@
+//! The [`CatalogView`] a session plans against: one catalog snapshot (including the
+//! transaction's own DDL), the connected database, the search path, and table sources.
+
+use crate::engine::Engine;
+use datafusion::logical_expr::TableSource;
+use quiverdb_catalog::{CatalogSnapshot, CatalogView, Oid, Result, TableDef, view::PG_CATALOG};
+use std::sync::Arc;
+
+/// The catalog as one statement sees it.
+pub struct SessionCatalog {
+    pub engine: Arc<Engine>,
+    pub snapshot: Arc<CatalogSnapshot>,
+    pub database: Oid,
+    pub search_path: Vec<String>,
+}
+
+impl CatalogView for SessionCatalog {
+    fn snapshot(&self) -> &CatalogSnapshot {
+        &self.snapshot
+    }
+
+    fn database(&self) -> Oid {
+        self.database
+    }
+
+    fn search_path(&self) -> Vec<String> {
+        self.search_path
+            .iter()
+            .filter(|s| s.as_str() != PG_CATALOG)
+            .filter(|s| self.snapshot.schema_by_name(self.database, s).is_some())
+            .cloned()
+            .collect()
+    }
+
+    fn table_source(&self, table: &Arc<TableDef>) -> Result<Arc<dyn TableSource>> {
+        Ok(self.engine.table_source(table, false))
+    }
+
+    fn dml_source(&self, table: &Arc<TableDef>) -> Result<Arc<dyn TableSource>> {
+        Ok(self.engine.table_source(table, true))
+    }
+}

@@ -1,0 +1,375 @@
+//! A client session: settings, the transaction block, prepared statements; the only caller
+//! of the SQL frontend.
+//!
+//! ```text
+//! wire ──sql──► Session::run_statement ─► plan (quiverdb_sql, against the txn's catalog)
+//!                                      └► execute: queries stream from the engine;
+//!                                         DML/DDL run to completion, then autocommit
+//! ```
+//!
+//! Transactions follow PostgreSQL: outside a block every statement is its own transaction
+//! (autocommit); BEGIN opens a block; an error inside a block fails it, and every later
+//! statement gets 25P02 until ROLLBACK (or ROLLBACK TO SAVEPOINT). Several statements in
+//! one simple-protocol message run in one implicit block. An autocommit DML statement
+//! that loses a write-write race is retried transparently, which is what PostgreSQL's
+//! READ COMMITTED does by re-evaluating the newest row version.
+
+pub mod catalog_view;
+mod execute;
+mod result;
+pub mod settings;
+mod txn_block;
+
+pub use result::{ColumnInfo, Notice, Response, StatementResult};
+pub use txn_block::TxStatus;
+
+use crate::engine::{Engine, SessionRegistration};
+use catalog_view::SessionCatalog;
+use datafusion::common::ParamValues;
+use datafusion::execution::SessionState;
+use datafusion::scalar::ScalarValue;
+use datafusion::sql::sqlparser::ast::Statement;
+use quiverdb_catalog::{CatalogSnapshot, DatabaseDef, Error, ErrorCode, Result, SqlType};
+use quiverdb_sql::{Plan, SqlPlanner, TxnModes};
+use settings::Settings;
+use std::collections::HashMap;
+use std::sync::Arc;
+use txn_block::Block;
+
+/// A statement prepared by the extended protocol or SQL PREPARE.
+#[derive(Clone, Debug)]
+pub struct Prepared {
+    /// The statement text.
+    pub sql: String,
+    /// The parsed statement (`None` for an empty query).
+    pub stmt: Option<Statement>,
+    /// The plan, when the statement could be planned at prepare time.
+    pub plan: Option<Plan>,
+    /// The catalog the plan was made against (re-planned when it changed).
+    pub catalog: Option<Arc<CatalogSnapshot>>,
+    /// Types of `$1..$n`.
+    pub param_types: Vec<SqlType>,
+    /// Result columns (empty when the statement returns no rows).
+    pub columns: Vec<ColumnInfo>,
+}
+
+/// One connection's state.
+pub struct Session {
+    engine: Arc<Engine>,
+    database: Arc<DatabaseDef>,
+    user: String,
+    pid: i32,
+    state: SessionState,
+    /// Effective settings (including SET LOCAL).
+    settings: Settings,
+    /// Settings without SET LOCAL overrides.
+    session_settings: Settings,
+    block: Option<Block>,
+    default_modes: TxnModes,
+    sql_prepared: HashMap<String, Arc<Prepared>>,
+    _registration: SessionRegistration,
+}
+
+impl Session {
+    /// Opens a session on database `database` for `user`; 3D000 when it does not exist.
+    pub fn new(engine: Arc<Engine>, database: &str, user: &str, pid: i32) -> Result<Session> {
+        let catalog = engine.storage().catalog();
+        let db = catalog.database_by_name(database).cloned().ok_or_else(|| {
+            Error::new(ErrorCode::UndefinedDatabase, format!("database \"{database}\" does not exist"))
+        })?;
+        let registration = engine.register_session(db.oid);
+        let state = engine.new_state();
+        Ok(Session {
+            engine,
+            database: db,
+            user: user.to_string(),
+            pid,
+            state,
+            settings: Settings::default(),
+            session_settings: Settings::default(),
+            block: None,
+            default_modes: TxnModes::default(),
+            sql_prepared: HashMap::new(),
+            _registration: registration,
+        })
+    }
+
+    /// The engine.
+    pub fn engine(&self) -> &Arc<Engine> {
+        &self.engine
+    }
+
+    /// The connected database.
+    pub fn database(&self) -> &DatabaseDef {
+        &self.database
+    }
+
+    /// The session user.
+    pub fn user(&self) -> &str {
+        &self.user
+    }
+
+    /// The backend process id reported to the client.
+    pub fn pid(&self) -> i32 {
+        self.pid
+    }
+
+    /// The effective settings.
+    pub fn settings(&self) -> &Settings {
+        &self.settings
+    }
+
+    /// Applies a startup parameter (from the client's StartupMessage).
+    pub fn apply_startup_parameter(&mut self, name: &str, value: &str) -> Result<()> {
+        match name {
+            "user" | "database" | "replication" => return Ok(()),
+            "options" => return self.apply_options(value),
+            _ => {}
+        }
+        self.settings.set(name, value)?;
+        self.session_settings = self.settings.clone();
+        Ok(())
+    }
+
+    /// Applies `-c name=value` items of the `options` startup parameter.
+    fn apply_options(&mut self, options: &str) -> Result<()> {
+        let mut words = options.split_whitespace();
+        while let Some(w) = words.next() {
+            let item = match w {
+                "-c" => words.next().unwrap_or(""),
+                other => other.strip_prefix("-c").or_else(|| other.strip_prefix("--")).unwrap_or(other),
+            };
+            if let Some((k, v)) = item.split_once('=') {
+                self.settings.set(&k.replace('-', "_"), v)?;
+            }
+        }
+        self.session_settings = self.settings.clone();
+        Ok(())
+    }
+
+    /// The protocol transaction status (ReadyForQuery's I / T / E).
+    pub fn status(&self) -> TxStatus {
+        match &self.block {
+            None => TxStatus::Idle,
+            Some(b) if b.is_failed() => TxStatus::Failed,
+            Some(_) => TxStatus::InBlock,
+        }
+    }
+
+    /// The catalog the next statement plans against.
+    fn catalog(&self) -> Arc<CatalogSnapshot> {
+        let latest = self.engine.storage().catalog();
+        match &self.block {
+            Some(b) => b.txn.catalog(&latest),
+            None => latest,
+        }
+    }
+
+    fn catalog_view(&self, snapshot: Arc<CatalogSnapshot>) -> SessionCatalog {
+        SessionCatalog {
+            engine: self.engine.clone(),
+            snapshot,
+            database: self.database.oid,
+            search_path: self.settings.search_path(&self.user),
+        }
+    }
+
+    /// Plans `stmt` against the current catalog.
+    fn plan(&self, stmt: Statement, params: &[Option<SqlType>]) -> Result<(Plan, Arc<CatalogSnapshot>)> {
+        let snapshot = self.catalog();
+        let view = self.catalog_view(snapshot.clone());
+        let plan = SqlPlanner::new(&view, &self.state).plan(stmt, params)?;
+        Ok((plan, snapshot))
+    }
+
+    /// Makes the current settings visible to DataFusion (functions, optimizer rules).
+    fn sync_settings(&mut self) {
+        Engine::apply_settings(&mut self.state, &self.settings.format);
+    }
+
+    /// Prepares `sql` (extended protocol Parse): parses and plans it, infers parameter
+    /// types, and describes the result.
+    pub fn prepare(&mut self, sql: &str, param_types: &[Option<SqlType>]) -> Result<Prepared> {
+        self.sync_settings();
+        let mut stmts = quiverdb_sql::parse(sql)?;
+        if stmts.len() > 1 {
+            return Err(Error::syntax("cannot insert multiple commands into a prepared statement"));
+        }
+        let Some(stmt) = stmts.pop() else {
+            return Ok(Prepared { sql: sql.to_string(), stmt: None, plan: None, catalog: None, param_types: vec![], columns: vec![] });
+        };
+        let declared: Vec<Option<SqlType>> = param_types.to_vec();
+        let plannable = matches!(
+            stmt,
+            Statement::Query(_) | Statement::Insert(_) | Statement::Update(_) | Statement::Delete(_) | Statement::Explain { .. }
+        );
+        if !plannable {
+            return Ok(Prepared {
+                sql: sql.to_string(),
+                stmt: Some(stmt),
+                plan: None,
+                catalog: None,
+                param_types: param_types.iter().map(|t| t.clone().unwrap_or(SqlType::Text)).collect(),
+                columns: result::utility_columns(sql),
+            });
+        }
+        let (plan, catalog) = self.plan(stmt.clone(), &declared)?;
+        let (inferred, columns) = result::describe(&plan)?;
+        let n = inferred.len().max(param_types.len());
+        let param_types = (0..n)
+            .map(|i| {
+                param_types
+                    .get(i)
+                    .cloned()
+                    .flatten()
+                    .or_else(|| inferred.get(i).cloned().flatten())
+                    .unwrap_or(SqlType::Text)
+            })
+            .collect();
+        Ok(Prepared { sql: sql.to_string(), stmt: Some(stmt), plan: Some(plan), catalog: Some(catalog), param_types, columns })
+    }
+
+    /// Executes a prepared statement with bound parameter values.
+    pub async fn execute_prepared(&mut self, prepared: &Prepared, params: Vec<ScalarValue>) -> Result<StatementResult> {
+        let Some(stmt) = &prepared.stmt else {
+            return Ok(StatementResult::new(Response::Empty));
+        };
+        self.sync_settings();
+        if let Some(err) = self.failed_block_error(stmt) {
+            return Err(err);
+        }
+        let current = self.catalog();
+        let plan = match (&prepared.plan, &prepared.catalog) {
+            (Some(plan), Some(cat)) if Arc::ptr_eq(cat, &current) => plan.clone(),
+            (Some(_), _) => {
+                let types: Vec<Option<SqlType>> = prepared.param_types.iter().cloned().map(Some).collect();
+                match self.plan(stmt.clone(), &types) {
+                    Ok((p, _)) => p,
+                    Err(e) => return Err(self.statement_failed(e)),
+                }
+            }
+            (None, _) => match self.plan(stmt.clone(), &[]) {
+                Ok((p, _)) => p,
+                Err(e) => return Err(self.statement_failed(e)),
+            },
+        };
+        let plan = if params.is_empty() { plan } else { bind(plan, params)? };
+        let result = self.execute_plan(plan).await;
+        result.map_err(|e| self.statement_failed(e))
+    }
+
+    /// Parses `sql` into statements (simple protocol).
+    pub fn parse(&self, sql: &str) -> Result<Vec<Statement>> {
+        quiverdb_sql::parse(sql)
+    }
+
+    /// Runs one statement of a simple-protocol message.
+    pub async fn run_statement(&mut self, stmt: Statement) -> Result<StatementResult> {
+        if let Some(err) = self.failed_block_error(&stmt) {
+            return Err(err);
+        }
+        self.sync_settings();
+        let result = match self.plan(stmt, &[]) {
+            Ok((plan, _)) => self.execute_plan(plan).await,
+            Err(e) => Err(e),
+        };
+        result.map_err(|e| self.statement_failed(e))
+    }
+
+    /// Starts the implicit block of a multi-statement simple query (`pipeline` false) or
+    /// of the extended-protocol messages up to the next Sync (`pipeline` true).
+    pub fn begin_implicit(&mut self, pipeline: bool) -> Result<()> {
+        if self.block.is_none() {
+            let mut block = self.new_block(&TxnModes::default(), true)?;
+            block.pipeline = pipeline;
+            self.block = Some(block);
+        }
+        Ok(())
+    }
+
+    /// Ends the implicit block of a multi-statement simple query: commits it when it is
+    /// still implicit and healthy, rolls it back when it failed.
+    pub async fn end_implicit(&mut self) -> Result<()> {
+        let implicit = self.block.as_ref().is_some_and(|b| b.implicit);
+        if !implicit {
+            return Ok(());
+        }
+        let block = self.block.take().ok_or_else(|| Error::internal("no block"))?;
+        if block.is_failed() {
+            self.restore_settings(&block);
+            block.txn.rollback();
+            return Ok(());
+        }
+        self.settings = self.session_settings.clone();
+        commit_txn(block.txn, self.settings.durable()).await
+    }
+
+    /// The 25P02 error when the block has failed and `stmt` may not run.
+    fn failed_block_error(&self, stmt: &Statement) -> Option<Error> {
+        let failed = self.block.as_ref().is_some_and(Block::is_failed);
+        let allowed = matches!(stmt, Statement::Rollback { .. } | Statement::Commit { .. });
+        (failed && !allowed).then(|| {
+            Error::new(
+                ErrorCode::InFailedTransaction,
+                "current transaction is aborted, commands ignored until end of transaction block",
+            )
+        })
+    }
+
+    /// Records that the current statement failed with `e` (for errors found outside the
+    /// session, e.g. while decoding parameters); returns `e`.
+    pub fn fail(&mut self, e: Error) -> Error {
+        self.statement_failed(e)
+    }
+
+    /// Marks the current statement failed after its result stream broke.
+    pub fn mark_failed(&mut self) {
+        let _ = self.statement_failed(Error::internal("result stream failed"));
+    }
+
+    /// A callback that marks the transaction block failed (for result streams sent later).
+    pub fn fail_handle(&self) -> impl Fn() + Send + Sync + 'static {
+        let flag = self.fail_flag();
+        move || {
+            if let Some(f) = &flag {
+                f.store(true, std::sync::atomic::Ordering::Release);
+            }
+        }
+    }
+
+    /// Records a statement failure: an implicit block is rolled back, an explicit one
+    /// becomes failed.
+    fn statement_failed(&mut self, e: Error) -> Error {
+        if let Some(b) = &self.block {
+            if b.implicit {
+                let block = self.block.take();
+                if let Some(block) = block {
+                    self.restore_settings(&block);
+                    block.txn.rollback();
+                }
+            } else {
+                b.fail();
+            }
+        }
+        e
+    }
+}
+
+/// Replaces `$n` placeholders of a plan by the bound values.
+fn bind(plan: Plan, params: Vec<ScalarValue>) -> Result<Plan> {
+    let values = ParamValues::List(params.into_iter().map(Into::into).collect());
+    Ok(match plan {
+        Plan::Query(p) => Plan::Query(p.with_param_values(values)?),
+        Plan::Modify { plan, verb, returning } => Plan::Modify { plan: plan.with_param_values(values)?, verb, returning },
+        Plan::Explain { plan, analyze, verbose } => Plan::Explain { plan: plan.with_param_values(values)?, analyze, verbose },
+        other => other,
+    })
+}
+
+/// Commits `txn` on a blocking thread (the WAL sync waits).
+pub(crate) async fn commit_txn(txn: Arc<crate::storage::Txn>, durable: bool) -> Result<()> {
+    tokio::task::spawn_blocking(move || txn.commit(durable))
+        .await
+        .map_err(|e| Error::internal(format!("commit task failed: {e}")))?
+        .map_err(Error::from)
+}

@@ -1,0 +1,402 @@
+//! Simple and extended query handling.
+
+use super::Connection;
+use super::encode::{Format, encode_batch};
+use super::errors::{error_info, to_pgwire};
+use super::guard::StatementGuard;
+use crate::session::{ColumnInfo, Notice, Prepared, Response as SessionResponse, Session, StatementResult, TxStatus};
+use async_trait::async_trait;
+use futures::sink::{Sink, SinkExt};
+use futures::{StreamExt, stream};
+use pgwire::api::portal::{Format as PortalFormat, Portal};
+use pgwire::api::query::{ExtendedQueryHandler, SimpleQueryHandler};
+use pgwire::api::results::{FieldFormat, FieldInfo, QueryResponse, Response, Tag};
+use pgwire::api::stmt::QueryParser;
+use pgwire::api::store::PortalStore;
+use super::cancel::CancelSlot;
+use pgwire::api::{ClientInfo, ClientPortalStore, PgWireConnectionState, Type};
+use pgwire::error::{PgWireError, PgWireResult};
+use pgwire::messages::PgWireBackendMessage;
+use pgwire::messages::data::{DataRow, RowDescription};
+use pgwire::messages::extendedquery::{Execute, Sync as PgSync};
+use pgwire::messages::response::{CommandComplete, EmptyQueryResponse, NoticeResponse, ReadyForQuery, TransactionStatus};
+use pgwire::messages::simplequery::Query;
+use pgwire::messages::startup::ParameterStatus;
+use quiverdb_catalog::pgvalue::FormatSettings;
+use quiverdb_catalog::{Error, ErrorCode, SqlType};
+use std::fmt::Debug;
+use std::sync::Arc;
+use tokio::sync::Mutex;
+
+/// The pgwire type of a column type.
+fn pg_type(ty: &SqlType) -> Type {
+    Type::from_oid(ty.oid()).unwrap_or(Type::TEXT)
+}
+
+/// RowDescription fields of `columns` with per-column formats.
+fn fields(columns: &[ColumnInfo], formats: &[Format]) -> Vec<FieldInfo> {
+    columns
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            let format = match formats.get(i).copied().unwrap_or(Format::Text) {
+                Format::Text => FieldFormat::Text,
+                Format::Binary => FieldFormat::Binary,
+            };
+            FieldInfo::new(c.name.clone(), c.source.map(|s| s.0 as i32), c.source.map(|s| s.1), pg_type(&c.ty), format)
+                .with_type_modifier(c.ty.typmod())
+                .with_type_size(c.ty.typlen())
+        })
+        .collect()
+}
+
+fn formats_of(f: Option<&PortalFormat>, n: usize) -> Vec<Format> {
+    (0..n)
+        .map(|i| match f {
+            Some(f) if f.is_binary(i) => Format::Binary,
+            _ => Format::Text,
+        })
+        .collect()
+}
+
+fn to_txn_status(s: TxStatus) -> TransactionStatus {
+    match s {
+        TxStatus::Idle => TransactionStatus::Idle,
+        TxStatus::InBlock => TransactionStatus::Transaction,
+        TxStatus::Failed => TransactionStatus::Error,
+    }
+}
+
+/// Sends a statement's notices and ParameterStatus messages.
+async fn send_side_messages<C>(client: &mut C, notices: &[Notice], parameter_status: &[(&'static str, String)]) -> PgWireResult<()>
+where
+    C: Sink<PgWireBackendMessage> + Unpin + Send,
+    C::Error: Debug,
+    PgWireError: From<<C as Sink<PgWireBackendMessage>>::Error>,
+{
+    for n in notices {
+        client.feed(PgWireBackendMessage::NoticeResponse(notice(n))).await?;
+    }
+    for (name, value) in parameter_status {
+        client.feed(PgWireBackendMessage::ParameterStatus(ParameterStatus::new(name.to_string(), value.clone()))).await?;
+    }
+    Ok(())
+}
+
+fn notice(n: &Notice) -> NoticeResponse {
+    let mut info = error_info(&Error::new(n.code.unwrap_or(ErrorCode::Internal), n.message.clone()), false);
+    info.severity = n.severity.to_string();
+    if n.code.is_none() {
+        info.code = "00000".into();
+    }
+    info.into()
+}
+
+/// The cancel receiver of the current statement.
+fn cancel_receiver<C: ClientInfo>(client: &C) -> Option<futures::channel::oneshot::Receiver<()>> {
+    let slot = client.session_extensions().get::<Arc<CancelSlot>>()?;
+    Some(slot.arm())
+}
+
+
+impl Connection {
+    async fn session(&self) -> PgWireResult<tokio::sync::MappedMutexGuard<'_, Session>> {
+        let guard = self.session.lock().await;
+        tokio::sync::MutexGuard::try_map(guard, |s| s.as_mut())
+            .map_err(|_| to_pgwire(Error::new(ErrorCode::ProtocolViolation, "connection is not started")))
+    }
+
+    /// Streams one simple-protocol statement result; returns false when it failed.
+    async fn send_simple_result<C>(
+        &self,
+        client: &mut C,
+        session: &mut Session,
+        result: StatementResult,
+        guard: StatementGuard,
+    ) -> PgWireResult<bool>
+    where
+        C: ClientInfo + Sink<PgWireBackendMessage> + Unpin + Send + Sync,
+        C::Error: Debug,
+        PgWireError: From<<C as Sink<PgWireBackendMessage>>::Error>,
+    {
+        send_side_messages(client, &result.notices, &result.parameter_status).await?;
+        match result.response {
+            SessionResponse::Empty => client.feed(PgWireBackendMessage::EmptyQueryResponse(EmptyQueryResponse::new())).await?,
+            SessionResponse::Command(tag) => {
+                client.feed(PgWireBackendMessage::CommandComplete(CommandComplete::new(tag))).await?;
+            }
+            SessionResponse::Rows { columns, stream, tag } => {
+                let mut stream = guard.wrap(stream);
+                let formats = vec![Format::Text; columns.len()];
+                let desc = fields(&columns, &formats);
+                client.feed(PgWireBackendMessage::RowDescription(RowDescription::new(desc.iter().map(Into::into).collect()))).await?;
+                let types: Vec<SqlType> = columns.iter().map(|c| c.ty.clone()).collect();
+                let settings = session.settings().format.clone();
+                let mut rows = 0usize;
+                while let Some(batch) = stream.next().await {
+                    let encoded = batch.map_err(Error::from).and_then(|b| encode_batch(&b, &types, &formats, &settings));
+                    match encoded {
+                        Ok(data) => {
+                            rows += data.len();
+                            for row in data {
+                                client.feed(PgWireBackendMessage::DataRow(row)).await?;
+                            }
+                            client.flush().await?;
+                        }
+                        Err(e) => {
+                            session.mark_failed();
+                            client.feed(PgWireBackendMessage::ErrorResponse(error_info(&e, false).into())).await?;
+                            return Ok(false);
+                        }
+                    }
+                }
+                // PostgreSQL counts rows in SELECT's tag only (SHOW's tag is plain "SHOW").
+                let tag: CommandComplete = if tag == "SELECT" { Tag::new(tag).with_rows(rows) } else { Tag::new(tag) }.into();
+                client.feed(PgWireBackendMessage::CommandComplete(tag)).await?;
+            }
+        }
+        Ok(true)
+    }
+}
+
+#[async_trait]
+impl SimpleQueryHandler for Connection {
+    async fn on_query<C>(&self, client: &mut C, query: Query) -> PgWireResult<()>
+    where
+        C: ClientInfo + ClientPortalStore + Sink<PgWireBackendMessage> + Unpin + Send + Sync,
+        C::PortalStore: PortalStore,
+        C::Error: Debug,
+        PgWireError: From<<C as Sink<PgWireBackendMessage>>::Error>,
+    {
+        if !matches!(client.state(), PgWireConnectionState::ReadyForQuery) {
+            return Err(PgWireError::NotReadyForQuery);
+        }
+        client.set_state(PgWireConnectionState::QueryInProgress);
+        let mut session = self.session().await?;
+        match session.parse(&query.query) {
+            Err(e) => {
+                let e = session.fail(e);
+                client.feed(PgWireBackendMessage::ErrorResponse(error_info(&e, false).into())).await?;
+            }
+            Ok(stmts) if stmts.is_empty() => {
+                client.feed(PgWireBackendMessage::EmptyQueryResponse(EmptyQueryResponse::new())).await?;
+            }
+            Ok(stmts) => {
+                let multi = stmts.len() > 1;
+                let mut ok = true;
+                if multi && let Err(e) = session.begin_implicit(false) {
+                    client.feed(PgWireBackendMessage::ErrorResponse(error_info(&e, false).into())).await?;
+                    ok = false;
+                }
+                for stmt in stmts {
+                    if !ok {
+                        break;
+                    }
+                    let timeout = session.settings().statement_timeout_ms();
+                    let mut guard = StatementGuard::new(cancel_receiver(client), timeout);
+                    let result = guard.run(session.run_statement(stmt)).await;
+                    match result {
+                        Ok(r) => ok = self.send_simple_result(client, &mut session, r, guard).await?,
+                        Err(e) => {
+                            let e = session.fail(e);
+                            client.feed(PgWireBackendMessage::ErrorResponse(error_info(&e, false).into())).await?;
+                            ok = false;
+                        }
+                    }
+                }
+                if multi && let Err(e) = session.end_implicit().await {
+                    client.feed(PgWireBackendMessage::ErrorResponse(error_info(&e, false).into())).await?;
+                }
+            }
+        }
+        let status = to_txn_status(session.status());
+        drop(session);
+        client.set_state(PgWireConnectionState::ReadyForQuery);
+        client.set_transaction_status(status);
+        client.send(PgWireBackendMessage::ReadyForQuery(ReadyForQuery::new(status))).await?;
+        Ok(())
+    }
+
+    async fn do_query<C>(&self, _client: &mut C, _query: &str) -> PgWireResult<Vec<Response>>
+    where
+        C: ClientInfo + ClientPortalStore + Sink<PgWireBackendMessage> + Unpin + Send + Sync,
+        C::PortalStore: PortalStore,
+        C::Error: Debug,
+        PgWireError: From<<C as Sink<PgWireBackendMessage>>::Error>,
+    {
+        Err(to_pgwire(Error::internal("simple queries are handled by on_query")))
+    }
+}
+
+/// Plans statements at Parse time through the connection's session.
+pub struct Parser {
+    pub(super) session: Arc<Mutex<Option<Session>>>,
+}
+
+#[async_trait]
+impl QueryParser for Parser {
+    type Statement = Arc<Prepared>;
+
+    async fn parse_sql<C>(&self, _client: &C, sql: &str, types: &[Option<Type>]) -> PgWireResult<Option<Self::Statement>>
+    where
+        C: ClientInfo + Unpin + Send + Sync,
+    {
+        let mut guard = self.session.lock().await;
+        let session = guard.as_mut().ok_or_else(|| to_pgwire(Error::new(ErrorCode::ProtocolViolation, "connection is not started")))?;
+        let declared: Vec<Option<SqlType>> = types.iter().map(|t| t.as_ref().and_then(|t| sql_type_of_oid(t.oid()))).collect();
+        match session.prepare(sql, &declared) {
+            Ok(p) if p.stmt.is_none() => Ok(None),
+            Ok(p) => Ok(Some(Arc::new(p))),
+            Err(e) => Err(to_pgwire(session.fail(e))),
+        }
+    }
+
+    fn get_parameter_types(&self, stmt: &Self::Statement) -> PgWireResult<Vec<Type>> {
+        Ok(stmt.param_types.iter().map(pg_type).collect())
+    }
+
+    fn get_result_schema(&self, stmt: &Self::Statement, format: Option<&PortalFormat>) -> PgWireResult<Vec<FieldInfo>> {
+        Ok(fields(&stmt.columns, &formats_of(format, stmt.columns.len())))
+    }
+}
+
+/// Our column type for a parameter type OID a client declared (`None`: infer it).
+fn sql_type_of_oid(oid: u32) -> Option<SqlType> {
+    Some(match oid {
+        0 | 705 => return None,
+        16 => SqlType::Bool,
+        17 => SqlType::Bytea,
+        20 => SqlType::Int8,
+        21 => SqlType::Int2,
+        23 => SqlType::Int4,
+        25 | 19 => SqlType::Text,
+        26 => SqlType::Oid,
+        114 => SqlType::Json,
+        700 => SqlType::Float4,
+        701 => SqlType::Float8,
+        1042 => SqlType::Char(1),
+        1043 => SqlType::Varchar(None),
+        1082 => SqlType::Date,
+        1083 => SqlType::Time,
+        1114 => SqlType::Timestamp,
+        1184 => SqlType::Timestamptz,
+        1186 => SqlType::Interval,
+        1700 => SqlType::Numeric { precision: None, scale: 0 },
+        2950 => SqlType::Uuid,
+        3802 => SqlType::Jsonb,
+        1000 => SqlType::Array(Box::new(SqlType::Bool)),
+        1005 => SqlType::Array(Box::new(SqlType::Int2)),
+        1007 => SqlType::Array(Box::new(SqlType::Int4)),
+        1016 => SqlType::Array(Box::new(SqlType::Int8)),
+        1009 => SqlType::Array(Box::new(SqlType::Text)),
+        1015 => SqlType::Array(Box::new(SqlType::Varchar(None))),
+        1021 => SqlType::Array(Box::new(SqlType::Float4)),
+        1022 => SqlType::Array(Box::new(SqlType::Float8)),
+        1231 => SqlType::Array(Box::new(SqlType::Numeric { precision: None, scale: 0 })),
+        _ => return None,
+    })
+}
+
+#[async_trait]
+impl ExtendedQueryHandler for Connection {
+    type Statement = Arc<Prepared>;
+    type QueryParser = Parser;
+
+    fn query_parser(&self) -> Arc<Self::QueryParser> {
+        self.parser.clone()
+    }
+
+    async fn on_execute<C>(&self, client: &mut C, message: Execute) -> PgWireResult<()>
+    where
+        C: ClientInfo + ClientPortalStore + Sink<PgWireBackendMessage> + Unpin + Send + Sync,
+        C::PortalStore: PortalStore<Statement = Self::Statement>,
+        C::Error: Debug,
+        PgWireError: From<<C as Sink<PgWireBackendMessage>>::Error>,
+    {
+        let result = self._on_execute(client, message).await;
+        let status = to_txn_status(self.session().await?.status());
+        client.set_transaction_status(status);
+        result
+    }
+
+    async fn on_sync<C>(&self, client: &mut C, _message: PgSync) -> PgWireResult<()>
+    where
+        C: ClientInfo + ClientPortalStore + Sink<PgWireBackendMessage> + Unpin + Send + Sync,
+        C::PortalStore: PortalStore<Statement = Self::Statement>,
+        C::Error: Debug,
+        PgWireError: From<<C as Sink<PgWireBackendMessage>>::Error>,
+    {
+        client.portal_store().rm_portal(pgwire::api::DEFAULT_NAME);
+        let mut session = self.session().await?;
+        if let Err(e) = session.end_implicit().await {
+            client.feed(PgWireBackendMessage::ErrorResponse(error_info(&e, false).into())).await?;
+        }
+        let status = to_txn_status(session.status());
+        drop(session);
+        client.set_transaction_status(status);
+        client.set_state(PgWireConnectionState::ReadyForQuery);
+        client.send(PgWireBackendMessage::ReadyForQuery(ReadyForQuery::new(status))).await?;
+        client.flush().await?;
+        Ok(())
+    }
+
+    async fn do_query<C>(&self, client: &mut C, portal: &Portal<Self::Statement>, _max_rows: usize) -> PgWireResult<Response>
+    where
+        C: ClientInfo + ClientPortalStore + Sink<PgWireBackendMessage> + Unpin + Send + Sync,
+        C::PortalStore: PortalStore<Statement = Self::Statement>,
+        C::Error: Debug,
+        PgWireError: From<<C as Sink<PgWireBackendMessage>>::Error>,
+    {
+        let prepared = portal.statement.statement.clone();
+        let mut session = self.session().await?;
+        let settings: FormatSettings = session.settings().format.clone();
+        let mut values = Vec::with_capacity(portal.parameters.len());
+        for (i, raw) in portal.parameters.iter().enumerate() {
+            let ty = prepared.param_types.get(i).cloned().unwrap_or(SqlType::Text);
+            match super::params::decode(raw.as_deref(), portal.parameter_format.is_binary(i), &ty, &settings) {
+                Ok(v) => values.push(v),
+                Err(e) => return Err(to_pgwire(session.fail(e))),
+            }
+        }
+        if let Err(e) = session.begin_implicit(true) {
+            return Err(to_pgwire(session.fail(e)));
+        }
+        let timeout = session.settings().statement_timeout_ms();
+        let mut guard = StatementGuard::new(cancel_receiver(client), timeout);
+        let result = guard.run(session.execute_prepared(&prepared, values)).await;
+        let result = match result {
+            Ok(r) => r,
+            Err(e) => return Err(to_pgwire(session.fail(e))),
+        };
+        send_side_messages(client, &result.notices, &result.parameter_status).await?;
+        Ok(match result.response {
+            SessionResponse::Empty => Response::EmptyQuery,
+            SessionResponse::Command(tag) => Response::Execution(Tag::new(&tag)),
+            SessionResponse::Rows { columns, stream, tag } => {
+                let stream = guard.wrap(stream);
+                let formats = formats_of(Some(&portal.result_column_format), columns.len());
+                let desc = Arc::new(fields(&columns, &formats));
+                let types: Vec<SqlType> = columns.iter().map(|c| c.ty.clone()).collect();
+                let fail = session.fail_handle();
+                let rows = stream
+                    .map(move |batch| {
+                        let rows: Vec<PgWireResult<DataRow>> = match batch
+                            .map_err(Error::from)
+                            .and_then(|b| encode_batch(&b, &types, &formats, &settings))
+                        {
+                            Ok(rows) => rows.into_iter().map(Ok).collect(),
+                            Err(e) => {
+                                fail();
+                                vec![Err(to_pgwire(e))]
+                            }
+                        };
+                        stream::iter(rows)
+                    })
+                    .flatten();
+                let mut response = QueryResponse::new(desc, rows);
+                response.command_tag = tag.to_string();
+                Response::Query(response)
+            }
+        })
+    }
+}

@@ -1,0 +1,68 @@
+//! Shared test fixtures: an in-process server on a temporary data directory.
+
+#![allow(dead_code)]
+
+use quiverdb::engine::Engine;
+use quiverdb::server::Server;
+use quiverdb::server::config::Config;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::{Arc, OnceLock};
+use tokio::runtime::Runtime;
+
+/// A server running in this test process.
+pub struct TestServer {
+    pub addr: SocketAddr,
+    pub engine: Arc<Engine>,
+    pub data_dir: PathBuf,
+    _dir: tempfile::TempDir,
+    _shutdown: tokio::sync::watch::Sender<bool>,
+}
+
+/// The process-wide test runtime.
+pub fn runtime() -> &'static Runtime {
+    static RT: OnceLock<Runtime> = OnceLock::new();
+    RT.get_or_init(|| {
+        tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(4)
+            .enable_all()
+            .build()
+            .expect("test runtime")
+    })
+}
+
+/// Starts a server on an ephemeral port with a fresh data directory.
+pub fn start_server() -> TestServer {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let config = Config {
+        data_dir: dir.path().to_path_buf(),
+        listen: "127.0.0.1:0".parse().expect("addr"),
+        max_connections: 100,
+        log: None,
+    };
+    let rt = runtime();
+    let server = rt.block_on(Server::bind(&config)).expect("server starts");
+    let addr = server.local_addr().expect("addr");
+    let engine = server.engine();
+    let (tx, rx) = tokio::sync::watch::channel(false);
+    rt.spawn(async move {
+        let _ = server.run(rx).await;
+    });
+    TestServer { addr, engine, data_dir: dir.path().to_path_buf(), _dir: dir, _shutdown: tx }
+}
+
+/// A tokio-postgres connection string for `db` on `addr`.
+pub fn conn_string(addr: SocketAddr, db: &str) -> String {
+    format!("host={} port={} user=quiver dbname={db}", addr.ip(), addr.port())
+}
+
+/// Connects with tokio-postgres (the connection task runs on the test runtime).
+pub async fn connect(addr: SocketAddr, db: &str) -> tokio_postgres::Client {
+    let (client, conn) = tokio_postgres::connect(&conn_string(addr, db), tokio_postgres::NoTls)
+        .await
+        .expect("connect");
+    tokio::spawn(async move {
+        let _ = conn.await;
+    });
+    client
+}

@@ -1,0 +1,225 @@
+//! Protocol behaviour: startup parameters, SSLRequest, multi-statement simple queries,
+//! command tags, empty queries, notices, the extended protocol (inferred parameter
+//! types, named statements and portals), cancellation and statement_timeout.
+
+use crate::raw::RawClient;
+use crate::{block_on, fresh_db, server};
+use tokio_postgres::types::Type;
+use tokio_postgres::{NoTls, SimpleQueryMessage};
+
+#[test]
+fn startup_reports_the_parameters_clients_read() {
+    block_on(async {
+        let c = RawClient::connect(server().addr, "quiver", "quiver").await;
+        let get = |k: &str| c.parameters.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone());
+        let version = get("server_version").expect("server_version");
+        let major: u32 = version.split('.').next().unwrap().parse().expect("numeric major version");
+        assert!(major >= 12, "{version}");
+        assert_eq!(get("server_encoding").as_deref(), Some("UTF8"));
+        assert_eq!(get("client_encoding").as_deref(), Some("UTF8"));
+        assert_eq!(get("integer_datetimes").as_deref(), Some("on"));
+        assert_eq!(get("standard_conforming_strings").as_deref(), Some("on"));
+        assert!(get("DateStyle").is_some_and(|d| d.starts_with("ISO")));
+        assert!(get("TimeZone").is_some());
+    });
+}
+
+#[test]
+fn ssl_request_is_declined_and_the_socket_stays_usable_for_plain_startup() {
+    block_on(async {
+        assert_eq!(RawClient::ssl_answer(server().addr).await, b'N');
+    });
+}
+
+#[test]
+fn command_tags_match_postgres() {
+    block_on(async {
+        fresh_db("proto_tags").await;
+        let mut c = RawClient::connect(server().addr, "quiver", "proto_tags").await;
+        let tags = c
+            .tags(
+                "CREATE TABLE t (id int PRIMARY KEY, v text); \
+                 INSERT INTO t VALUES (1, 'a'), (2, 'b'), (3, 'c'); \
+                 UPDATE t SET v = 'x' WHERE id >= 2; \
+                 DELETE FROM t WHERE id = 3; \
+                 SELECT * FROM t; \
+                 BEGIN; SAVEPOINT s; RELEASE SAVEPOINT s; COMMIT; \
+                 CREATE VIEW w AS SELECT id FROM t; DROP VIEW w; \
+                 CREATE SCHEMA s2; DROP SCHEMA s2; \
+                 TRUNCATE t; SET search_path = public; SHOW search_path; DROP TABLE t",
+            )
+            .await;
+        let expected = [
+            "CREATE TABLE",
+            "INSERT 0 3",
+            "UPDATE 2",
+            "DELETE 1",
+            "SELECT 2",
+            "BEGIN",
+            "SAVEPOINT",
+            "RELEASE",
+            "COMMIT",
+            "CREATE VIEW",
+            "DROP VIEW",
+            "CREATE SCHEMA",
+            "DROP SCHEMA",
+            "TRUNCATE TABLE",
+            "SET",
+            "SHOW",
+            "DROP TABLE",
+        ];
+        assert_eq!(tags, expected);
+    });
+}
+
+#[test]
+fn multi_statement_query_stops_at_the_first_error_and_the_session_goes_on() {
+    block_on(async {
+        fresh_db("proto_multi").await;
+        let mut c = RawClient::connect(server().addr, "quiver", "proto_multi").await;
+        let msgs = c.simple("CREATE TABLE m (a int); INSERT INTO m VALUES (1); SELECT 1/0; INSERT INTO m VALUES (2)").await;
+        let tags: Vec<String> = msgs.iter().filter(|m| m.tag == b'C').map(|m| m.text()).collect();
+        assert_eq!(tags, ["CREATE TABLE", "INSERT 0 1"]);
+        let err = msgs.iter().find(|m| m.tag == b'E').expect("error");
+        assert_eq!(err.field(b'C').as_deref(), Some("22012"));
+        // The statements of one Query message form one implicit transaction: the error
+        // rolls back the CREATE and the INSERT too (as in PostgreSQL).
+        let after = c.simple("SELECT count(*) FROM m").await;
+        let err = after.iter().find(|m| m.tag == b'E').expect("m was rolled back");
+        assert_eq!(err.field(b'C').as_deref(), Some("42P01"));
+        let ok = c.tags("SELECT 1").await;
+        assert_eq!(ok, ["SELECT 1"]);
+    });
+}
+
+#[test]
+fn empty_query_gets_empty_query_response() {
+    block_on(async {
+        let mut c = RawClient::connect(server().addr, "quiver", "quiver").await;
+        let msgs = c.simple("").await;
+        assert_eq!(msgs.iter().map(|m| m.tag).collect::<Vec<_>>(), [b'I', b'Z']);
+        let msgs = c.simple(" ; ").await;
+        assert!(msgs.iter().any(|m| m.tag == b'I'), "{msgs:?}");
+    });
+}
+
+#[test]
+fn notices_reach_the_client() {
+    block_on(async {
+        let mut c = RawClient::connect(server().addr, "quiver", "quiver").await;
+        let msgs = c.simple("DROP TABLE IF EXISTS no_such_table_anywhere").await;
+        let notice = msgs.iter().find(|m| m.tag == b'N').expect("notice");
+        assert_eq!(notice.field(b'M').as_deref(), Some("table \"no_such_table_anywhere\" does not exist, skipping"));
+        assert_eq!(notice.field(b'C').as_deref(), Some("00000"));
+        assert!(msgs.iter().any(|m| m.tag == b'C' && m.text() == "DROP TABLE"));
+    });
+}
+
+#[test]
+fn parameter_types_are_inferred_from_the_plan() {
+    block_on(async {
+        let client = fresh_db("proto_params").await;
+        client
+            .batch_execute("CREATE TABLE p (id bigint PRIMARY KEY, name varchar(20), score float8, born date)")
+            .await
+            .unwrap();
+        let insert = client.prepare("INSERT INTO p VALUES ($1, $2, $3, $4)").await.unwrap();
+        assert_eq!(insert.params(), [Type::INT8, Type::VARCHAR, Type::FLOAT8, Type::DATE]);
+        let by_id = client.prepare("SELECT name FROM p WHERE id = $1").await.unwrap();
+        assert_eq!(by_id.params(), [Type::INT8]);
+        assert_eq!(by_id.columns()[0].type_(), &Type::VARCHAR);
+        let arith = client.prepare("SELECT $1::int4 + 1").await.unwrap();
+        assert_eq!(arith.params(), [Type::INT4]);
+        assert_eq!(arith.columns()[0].type_(), &Type::INT4);
+        let date = chrono::NaiveDate::from_ymd_opt(1990, 5, 17).unwrap();
+        assert_eq!(client.execute(&insert, &[&7i64, &"ann", &1.5f64, &date]).await.unwrap(), 1);
+        let row = client.query_one(&by_id, &[&7i64]).await.unwrap();
+        assert_eq!(row.get::<_, String>(0), "ann");
+        let row = client.query_one(&arith, &[&41i32]).await.unwrap();
+        assert_eq!(row.get::<_, i32>(0), 42);
+        let upd = client.prepare("UPDATE p SET score = score * $1 WHERE born < $2 RETURNING score").await.unwrap();
+        assert_eq!(upd.params(), [Type::FLOAT8, Type::DATE]);
+        let rows = client.query(&upd, &[&2.0f64, &chrono::NaiveDate::from_ymd_opt(2000, 1, 1).unwrap()]).await.unwrap();
+        assert_eq!(rows.len(), 1);
+        assert_eq!(rows[0].get::<_, f64>(0), 3.0);
+    });
+}
+
+#[test]
+fn named_portals_fetch_in_chunks() {
+    block_on(async {
+        let mut client = fresh_db("proto_portal").await;
+        client.batch_execute("CREATE TABLE n (i int PRIMARY KEY)").await.unwrap();
+        client.batch_execute("INSERT INTO n SELECT * FROM generate_series(1, 25)").await.unwrap();
+        let tx = client.transaction().await.unwrap();
+        let stmt = tx.prepare("SELECT i FROM n WHERE i > $1 ORDER BY i").await.unwrap();
+        let portal = tx.bind(&stmt, &[&5i32]).await.unwrap();
+        let mut seen = Vec::new();
+        loop {
+            let rows = tx.query_portal(&portal, 7).await.unwrap();
+            if rows.is_empty() {
+                break;
+            }
+            assert!(rows.len() <= 7);
+            seen.extend(rows.iter().map(|r| r.get::<_, i32>(0)));
+        }
+        assert_eq!(seen, (6..=25).collect::<Vec<_>>());
+        tx.commit().await.unwrap();
+    });
+}
+
+#[test]
+fn simple_query_returns_text_rows_for_each_statement() {
+    block_on(async {
+        let client = fresh_db("proto_simple").await;
+        let msgs = client.simple_query("SELECT 1 AS a, 'x' AS b; SELECT NULL::int AS c").await.unwrap();
+        let rows: Vec<Vec<Option<String>>> = msgs
+            .iter()
+            .filter_map(|m| match m {
+                SimpleQueryMessage::Row(r) => Some((0..r.len()).map(|i| r.get(i).map(str::to_string)).collect()),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(rows, vec![vec![Some("1".to_string()), Some("x".to_string())], vec![None]]);
+        let completes = msgs.iter().filter(|m| matches!(m, SimpleQueryMessage::CommandComplete(_))).count();
+        assert_eq!(completes, 2);
+    });
+}
+
+#[test]
+fn cancel_request_stops_a_running_query() {
+    block_on(async {
+        let client = fresh_db("proto_cancel").await;
+        let token = client.cancel_token();
+        let canceller = tokio::spawn(async move {
+            tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+            token.cancel_query(NoTls).await
+        });
+        let err = client
+            .simple_query("SELECT count(*) FROM generate_series(1, 20000000000) AS g(a) WHERE a % 7 = 3")
+            .await
+            .expect_err("the query is cancelled");
+        canceller.await.unwrap().expect("cancel request accepted");
+        assert_eq!(err.code().map(|c| c.code()), Some("57014"), "{err}");
+        // The connection is still usable.
+        let row = client.query_one("SELECT 2", &[]).await.unwrap();
+        assert_eq!(row.get::<_, i32>(0), 2);
+    });
+}
+
+#[test]
+fn statement_timeout_cancels_with_57014() {
+    block_on(async {
+        let client = fresh_db("proto_timeout").await;
+        client.batch_execute("SET statement_timeout = '300ms'").await.unwrap();
+        let err = client
+            .simple_query("SELECT count(*) FROM generate_series(1, 20000000000) AS g(a) WHERE a % 7 = 3")
+            .await
+            .expect_err("times out");
+        assert_eq!(err.code().map(|c| c.code()), Some("57014"), "{err}");
+        let message = err.as_db_error().unwrap().message().to_string();
+        assert_eq!(message, "canceling statement due to statement timeout");
+        client.batch_execute("RESET statement_timeout").await.unwrap();
+        assert_eq!(client.query_one("SELECT 3", &[]).await.unwrap().get::<_, i32>(0), 3);
+    });
+}

@@ -1,0 +1,124 @@
+//! A minimal PostgreSQL frontend speaking the protocol byte by byte, for the things
+//! drivers hide: command tags, EmptyQueryResponse, NoticeResponse, SSLRequest.
+
+use std::net::SocketAddr;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpStream;
+
+/// One backend message: its type byte and body.
+#[derive(Debug, Clone)]
+pub struct Message {
+    pub tag: u8,
+    pub body: Vec<u8>,
+}
+
+impl Message {
+    /// The NUL-terminated string at the start of the body (CommandComplete's tag).
+    pub fn text(&self) -> String {
+        let end = self.body.iter().position(|b| *b == 0).unwrap_or(self.body.len());
+        String::from_utf8_lossy(&self.body[..end]).into_owned()
+    }
+
+    /// Field `code` of an ErrorResponse / NoticeResponse (`b'C'`: SQLSTATE, `b'M'`: message).
+    pub fn field(&self, code: u8) -> Option<String> {
+        let mut rest = &self.body[..];
+        while let Some((&c, tail)) = rest.split_first() {
+            if c == 0 {
+                break;
+            }
+            let end = tail.iter().position(|b| *b == 0)?;
+            if c == code {
+                return Some(String::from_utf8_lossy(&tail[..end]).into_owned());
+            }
+            rest = &tail[end + 1..];
+        }
+        None
+    }
+}
+
+/// A connected, authenticated raw client.
+pub struct RawClient {
+    stream: TcpStream,
+    /// ParameterStatus pairs received at startup.
+    pub parameters: Vec<(String, String)>,
+}
+
+fn cstr(out: &mut Vec<u8>, s: &str) {
+    out.extend_from_slice(s.as_bytes());
+    out.push(0);
+}
+
+impl RawClient {
+    /// Connects and completes startup as `user` on `db` (trust authentication).
+    pub async fn connect(addr: SocketAddr, user: &str, db: &str) -> RawClient {
+        let stream = TcpStream::connect(addr).await.expect("connect");
+        let mut client = RawClient { stream, parameters: Vec::new() };
+        let mut body = 196608u32.to_be_bytes().to_vec();
+        cstr(&mut body, "user");
+        cstr(&mut body, user);
+        cstr(&mut body, "database");
+        cstr(&mut body, db);
+        body.push(0);
+        let mut msg = ((body.len() + 4) as u32).to_be_bytes().to_vec();
+        msg.extend_from_slice(&body);
+        client.stream.write_all(&msg).await.expect("startup");
+        loop {
+            let m = client.read().await;
+            match m.tag {
+                b'S' => {
+                    let parts: Vec<String> =
+                        m.body.split(|b| *b == 0).take(2).map(|p| String::from_utf8_lossy(p).into_owned()).collect();
+                    client.parameters.push((parts[0].clone(), parts[1].clone()));
+                }
+                b'Z' => break,
+                b'E' => panic!("startup failed: {:?}", m.field(b'M')),
+                _ => {}
+            }
+        }
+        client
+    }
+
+    /// Sends an SSLRequest on a fresh socket and returns the one-byte answer.
+    pub async fn ssl_answer(addr: SocketAddr) -> u8 {
+        let mut s = TcpStream::connect(addr).await.expect("connect");
+        let mut msg = 8u32.to_be_bytes().to_vec();
+        msg.extend_from_slice(&80877103u32.to_be_bytes());
+        s.write_all(&msg).await.expect("ssl request");
+        let mut b = [0u8; 1];
+        s.read_exact(&mut b).await.expect("ssl answer");
+        b[0]
+    }
+
+    /// Reads one backend message.
+    pub async fn read(&mut self) -> Message {
+        let tag = self.stream.read_u8().await.expect("message type");
+        let len = self.stream.read_u32().await.expect("message length") as usize;
+        let mut body = vec![0u8; len - 4];
+        self.stream.read_exact(&mut body).await.expect("message body");
+        Message { tag, body }
+    }
+
+    /// Sends a simple Query and returns every message up to and including ReadyForQuery.
+    pub async fn simple(&mut self, sql: &str) -> Vec<Message> {
+        let mut body = Vec::new();
+        cstr(&mut body, sql);
+        let mut msg = vec![b'Q'];
+        msg.extend_from_slice(&((body.len() + 4) as u32).to_be_bytes());
+        msg.extend_from_slice(&body);
+        self.stream.write_all(&msg).await.expect("query");
+        let mut out = Vec::new();
+        loop {
+            let m = self.read().await;
+            let done = m.tag == b'Z';
+            out.push(m);
+            if done {
+                return out;
+            }
+        }
+    }
+
+    /// The CommandComplete tags of a simple query, in order.
+    pub async fn tags(&mut self, sql: &str) -> Vec<String> {
+        self.simple(sql).await.iter().filter(|m| m.tag == b'C').map(|m| m.text()).collect()
+    }
+}
