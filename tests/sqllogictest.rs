@@ -130,9 +130,11 @@ impl AsyncDB for Wire {
     type ColumnType = DefaultColumnType;
 
     async fn run(&mut self, sql: &str) -> Result<DBOutput<DefaultColumnType>, SltError> {
-        let messages = self.client.simple_query(sql).await.map_err(|e| {
-            SltError(e.as_db_error().map(|d| d.to_string()).unwrap_or_else(|| e.to_string()))
-        })?;
+        let messages = self
+            .client
+            .simple_query(sql)
+            .await
+            .map_err(|e| SltError(e.as_db_error().map(|d| d.to_string()).unwrap_or_else(|| e.to_string())))?;
         let mut rows = Vec::new();
         let mut columns = None;
         let mut count = 0;
@@ -164,7 +166,9 @@ fn slt_files(dir: &Path) -> Vec<PathBuf> {
     let mut out = Vec::new();
     let mut stack = vec![dir.to_path_buf()];
     while let Some(d) = stack.pop() {
-        let Ok(entries) = std::fs::read_dir(&d) else { continue };
+        let Ok(entries) = std::fs::read_dir(&d) else {
+            continue;
+        };
         for e in entries.flatten() {
             let p = e.path();
             if p.is_dir() {
@@ -197,6 +201,7 @@ async fn run_file(file: PathBuf, wire: bool) -> Result<(), Failed> {
             async move { Ok(Wire { client: connect(addr, &db2).await }) }
         });
         runner.add_label("postgresql");
+        runner.add_label("quiverdb");
         runner.run_file_async(&file).await
     } else {
         let engine = srv.engine.clone();
@@ -210,6 +215,7 @@ async fn run_file(file: PathBuf, wire: bool) -> Result<(), Failed> {
             }
         });
         runner.add_label("postgresql");
+        runner.add_label("quiverdb");
         runner.run_file_async(&file).await
     };
     // Sessions end when the runner is dropped; then the database can go.

@@ -61,18 +61,41 @@ pub struct CreateViewPlan {
 /// One ALTER TABLE action.
 #[derive(Debug, Clone)]
 pub enum AlterOp {
-    AddColumn { column: NewColumn, unique: Option<NewKey>, primary_key: Option<NewKey>, check: Option<NewCheck> },
-    DropColumn { name: String, cascade: bool },
+    AddColumn {
+        column: NewColumn,
+        unique: Option<NewKey>,
+        primary_key: Option<NewKey>,
+        check: Option<NewCheck>,
+    },
+    DropColumn {
+        name: String,
+        cascade: bool,
+    },
     /// Renames a column; `checks` are the table's CHECK constraints rewritten for the new name.
-    RenameColumn { old: String, new: String, checks: Vec<CheckConstraint> },
-    RenameTable { new: String },
+    RenameColumn {
+        old: String,
+        new: String,
+        checks: Vec<CheckConstraint>,
+    },
+    RenameTable {
+        new: String,
+    },
     AddUnique(NewKey),
     AddPrimaryKey(NewKey),
     AddCheck(NewCheck),
-    DropConstraint { name: String },
-    SetNotNull { column: String, not_null: bool },
-    SetDefault { column: String, default: Option<String> },
+    DropConstraint {
+        name: String,
+    },
+    SetNotNull {
+        column: String,
+        not_null: bool,
+    },
+    SetDefault {
+        column: String,
+        default: Option<String>,
+    },
     /// Nothing to do, with a notice (e.g. ADD COLUMN IF NOT EXISTS on an existing column).
-    Skip { notice: String },
+    Skip {
+        notice: String,
+    },
 }
-

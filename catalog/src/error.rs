@@ -45,8 +45,20 @@ pub enum ErrorCode {
     DuplicateObject,
     /// A column reference matches more than one column.
     AmbiguousColumn,
+    /// More than one operator or function matches equally well.
+    AmbiguousFunction,
     /// Types do not match and cannot be coerced.
     DatatypeMismatch,
+    /// No cast exists between the two types (`true::bigint`).
+    CannotCoerce,
+    /// LIMIT is negative.
+    InvalidLimit,
+    /// A NULL where none is allowed (format('%I', NULL)).
+    NullValueNotAllowed,
+    /// OFFSET is negative.
+    InvalidOffset,
+    /// Bytes that are not valid in the encoding.
+    CharacterNotInRepertoire,
     /// An object is of the wrong kind for the command (e.g. DROP TABLE on a view).
     WrongObjectType,
     /// A table definition is invalid (e.g. two primary keys).
@@ -272,7 +284,7 @@ fn classify(err: DataFusionError) -> Error {
         DataFusionError::ArrowError(arrow, _) => classify_arrow(*arrow),
         DataFusionError::SQL(parser, _) => Error::syntax(strip_sql_prefix(&parser.to_string())),
         DataFusionError::SchemaError(schema, _) => classify_schema(*schema),
-        DataFusionError::NotImplemented(msg) => Error::unsupported(msg),
+        DataFusionError::NotImplemented(msg) => unsupported_cast(&msg).unwrap_or_else(|| Error::unsupported(msg)),
         DataFusionError::ResourcesExhausted(msg) => Error::new(ErrorCode::OutOfMemory, msg),
         DataFusionError::IoError(io) => Error::new(ErrorCode::IoError, io.to_string()),
         other => classify_message(&other),
@@ -283,9 +295,7 @@ fn classify(err: DataFusionError) -> Error {
 fn classify_arrow(err: ArrowError) -> Error {
     match err {
         ArrowError::DivideByZero => Error::new(ErrorCode::DivisionByZero, "division by zero"),
-        ArrowError::ArithmeticOverflow(msg) => {
-            Error::new(ErrorCode::NumericValueOutOfRange, overflow_message(&msg))
-        }
+        ArrowError::ArithmeticOverflow(msg) => Error::new(ErrorCode::NumericValueOutOfRange, overflow_message(&msg)),
         ArrowError::CastError(msg) => classify_cast(&msg),
         ArrowError::ParseError(msg) => Error::new(ErrorCode::InvalidTextRepresentation, msg),
         ArrowError::ExternalError(e) => match e.downcast::<Error>() {
@@ -296,6 +306,14 @@ fn classify_arrow(err: ArrowError) -> Error {
             },
         },
         ArrowError::MemoryError(msg) => Error::new(ErrorCode::OutOfMemory, msg),
+        ArrowError::InvalidArgumentError(msg) if msg.contains("to store in a Decimal") => {
+            Error::new(ErrorCode::NumericValueOutOfRange, "numeric field overflow")
+        }
+        ArrowError::ComputeError(msg) if msg.contains("overflow") => {
+            // "Int32Array overflow on abs(-2147483648)"
+            let ty = msg.split("Array").next().unwrap_or("");
+            Error::new(ErrorCode::NumericValueOutOfRange, format!("{} out of range", range_name(ty)))
+        }
         other => Error::internal(other.to_string()),
     }
 }
@@ -306,6 +324,31 @@ fn overflow_message(msg: &str) -> String {
     // the message, so we use PostgreSQL's generic wording.
     let _ = msg;
     "integer out of range".to_string()
+}
+
+/// PostgreSQL's name for an Arrow type as DataFusion prints it in messages (`Utf8`).
+fn arrow_type_name(arrow: &str) -> String {
+    let base = arrow.split('(').next().unwrap_or(arrow).trim();
+    match base {
+        "Utf8" | "LargeUtf8" | "Utf8View" => "text",
+        "Int16" => "smallint",
+        "Int32" => "integer",
+        "Int64" => "bigint",
+        "Float32" => "real",
+        "Float64" => "double precision",
+        "Boolean" => "boolean",
+        "Date32" => "date",
+        "Decimal128" | "Decimal256" => "numeric",
+        "Timestamp" if arrow.contains("None") => "timestamp without time zone",
+        "Timestamp" => "timestamp with time zone",
+        "Time64" => "time without time zone",
+        "Interval" => "interval",
+        "Binary" | "LargeBinary" | "BinaryView" => "bytea",
+        "Null" => "unknown",
+        "List" | "LargeList" => "anyarray",
+        other => other,
+    }
+    .to_string()
 }
 
 /// PostgreSQL's name of an Arrow integer type in "out of range" messages.
@@ -335,10 +378,50 @@ fn cast_overflow(msg: &str) -> Option<Error> {
     Some(Error::new(ErrorCode::NumericValueOutOfRange, format!("{name} out of range")))
 }
 
+/// "Unsupported CAST from Date32 to Time64(µs)" → 42846 "cannot cast type date to time
+/// without time zone"; `None` for other messages.
+fn unsupported_cast(msg: &str) -> Option<Error> {
+    let (from, to) = msg.split("Unsupported CAST from ").nth(1)?.split_once(" to ")?;
+    Some(Error::new(
+        ErrorCode::CannotCoerce,
+        format!("cannot cast type {} to {}", arrow_type_name(from), arrow_type_name(to.trim_end_matches('.'))),
+    ))
+}
+
+/// "Cannot cast string 'x5' to value of Int32 type" → 22P02 `invalid input syntax for
+/// type integer: "x5"`; `None` for other messages.
+fn invalid_text(msg: &str) -> Option<Error> {
+    let rest = msg.split("Cannot cast string '").nth(1)?;
+    let (value, tail) = rest.rsplit_once("' to value of ")?;
+    let ty = tail.trim_end_matches('.').trim_end_matches(" type");
+    Some(Error::new(ErrorCode::InvalidTextRepresentation, format!("invalid input syntax for type {}: \"{value}\"", arrow_type_name(ty))))
+}
+
+/// "Unable to parse date from 2023, 2, 29" (make_date) → 22008 "date field value out of
+/// range: 2023-02-29"; `None` for other messages.
+fn bad_date_parts(msg: &str) -> Option<Error> {
+    let parts = msg.split("Unable to parse date from ").nth(1)?;
+    let p: Vec<&str> = parts.split(',').map(str::trim).collect();
+    let [y, m, d] = p.as_slice() else { return None };
+    let two = |s: &str| {
+        if s.len() < 2 { format!("0{s}") } else { s.to_string() }
+    };
+    Some(Error::new(ErrorCode::DatetimeFieldOverflow, format!("date field value out of range: {y}-{}-{}", two(m), two(d))))
+}
+
 /// Classifies an Arrow cast error (usually bad text input).
 fn classify_cast(msg: &str) -> Error {
-    if let Some(e) = cast_overflow(msg) {
+    if let Some(e) = cast_overflow(msg).or_else(|| unsupported_cast(msg)) {
         return e;
+    }
+    if let Some(ty) = msg.split(" is out of range ").nth(1) {
+        return Error::new(ErrorCode::NumericValueOutOfRange, format!("{} out of range", range_name(ty)));
+    }
+    if let Some(e) = invalid_text(msg) {
+        return e;
+    }
+    if msg.contains("Overflowing on") {
+        return Error::new(ErrorCode::NumericValueOutOfRange, "numeric field overflow");
     }
     if msg.contains("Cannot cast string") || msg.contains("Error parsing") {
         return Error::new(ErrorCode::InvalidTextRepresentation, cast_message(msg));
@@ -364,22 +447,25 @@ fn cast_message(msg: &str) -> String {
 /// Classifies a DataFusion schema error (unknown/ambiguous/duplicate columns).
 fn classify_schema(err: SchemaError) -> Error {
     match err {
-        SchemaError::FieldNotFound { field, .. } => {
+        SchemaError::FieldNotFound { field, valid_fields } => {
+            if let Some(rel) = &field.relation
+                && !valid_fields.is_empty()
+                && !valid_fields.iter().any(|c| c.relation.as_ref().is_some_and(|r| r.table() == rel.table()))
+            {
+                return Error::new(ErrorCode::UndefinedTable, format!("missing FROM-clause entry for table \"{}\"", rel.table()));
+            }
             let name = match &field.relation {
                 Some(rel) => format!("{rel}.{}", field.name),
                 None => field.name.clone(),
             };
             Error::new(ErrorCode::UndefinedColumn, format!("column \"{name}\" does not exist"))
         }
-        SchemaError::AmbiguousReference { field } => Error::new(
-            ErrorCode::AmbiguousColumn,
-            format!("column reference \"{}\" is ambiguous", field.name),
-        ),
-        SchemaError::DuplicateQualifiedField { name, .. }
-        | SchemaError::DuplicateUnqualifiedField { name } => Error::new(
-            ErrorCode::DuplicateColumn,
-            format!("column \"{name}\" specified more than once"),
-        ),
+        SchemaError::AmbiguousReference { field } => {
+            Error::new(ErrorCode::AmbiguousColumn, format!("column reference \"{}\" is ambiguous", field.name))
+        }
+        SchemaError::DuplicateQualifiedField { name, .. } | SchemaError::DuplicateUnqualifiedField { name } => {
+            Error::new(ErrorCode::DuplicateColumn, format!("column \"{name}\" specified more than once"))
+        }
     }
 }
 
@@ -390,6 +476,16 @@ fn classify_message(err: &DataFusionError) -> Error {
     let lower = msg.to_ascii_lowercase();
     if let Some(e) = cast_overflow(msg) {
         return e;
+    }
+    if lower.contains("queries have different number of columns") {
+        let op = msg.split_whitespace().next().unwrap_or("UNION");
+        return Error::syntax(format!("each {op} query must have the same number of columns"));
+    }
+    if lower.contains("step cannot be zero") {
+        return Error::new(ErrorCode::InvalidParameterValue, "step size cannot equal zero");
+    }
+    if lower.contains("to store in a decimal") {
+        return Error::new(ErrorCode::NumericValueOutOfRange, "numeric field overflow");
     }
     if let Some(rest) = msg.split("Order by column out of bounds, specified: ").nth(1) {
         let n = rest.split(',').next().unwrap_or("").trim();
@@ -407,10 +503,43 @@ fn classify_message(err: &DataFusionError) -> Error {
     if lower.contains("too many columns") && lower.contains("subquery") {
         return Error::syntax("subquery must return only one column");
     }
+    if let Some(rest) = msg.split("No function matches the given name and argument types '").nth(1) {
+        let call = rest.split('\'').next().unwrap_or("");
+        let (name, args) = call.split_once('(').unwrap_or((call, ")"));
+        let args: Vec<String> = args.trim_end_matches(')').split(", ").filter(|a| !a.is_empty()).map(arrow_type_name).collect();
+        return Error::new(ErrorCode::UndefinedFunction, format!("function {name}({}) does not exist", args.join(", ")))
+            .with_hint("No function matches the given name and argument types. You might need to add explicit type casts.");
+    }
     if let Some(rest) = msg.strip_prefix("Invalid function '") {
         let name = rest.split('\'').next().unwrap_or("");
         return Error::new(ErrorCode::UndefinedFunction, format!("function {name} does not exist"))
             .with_hint("No function matches the given name and argument types. You might need to add explicit type casts.");
+    }
+    if lower.starts_with("limit must be >=") {
+        return Error::new(ErrorCode::InvalidLimit, "LIMIT must not be negative");
+    }
+    if lower.starts_with("offset must be >=") {
+        return Error::new(ErrorCode::InvalidOffset, "OFFSET must not be negative");
+    }
+    if let Some(e) = unsupported_cast(msg).or_else(|| bad_date_parts(msg)).or_else(|| invalid_text(msg)) {
+        return e;
+    }
+    if let Some(ty) = msg.split(" is out of range ").nth(1) {
+        // "value of 10000000000000000000 is out of range Int64"
+        return Error::new(ErrorCode::NumericValueOutOfRange, format!("{} out of range", range_name(ty)));
+    }
+    if let Some(rest) = msg.strip_prefix("Cannot create filter with non-boolean predicate '") {
+        let ty = rest.rsplit("returning ").next().unwrap_or("");
+        return Error::new(
+            ErrorCode::DatatypeMismatch,
+            format!("argument of WHERE must be type boolean, not type {}", arrow_type_name(ty)),
+        );
+    }
+    if lower.starts_with("for select distinct, order by expressions") {
+        return Error::new(ErrorCode::InvalidColumnReference, "for SELECT DISTINCT, ORDER BY expressions must appear in select list");
+    }
+    if lower.starts_with("aggregate function calls cannot be nested") {
+        return Error::new(ErrorCode::GroupingError, "aggregate function calls cannot be nested");
     }
     if lower.contains("negative count not allowed") || lower.contains("negative substring length") {
         return Error::new(ErrorCode::SubstringError, "negative substring length not allowed");
@@ -424,24 +553,18 @@ fn classify_message(err: &DataFusionError) -> Error {
     } else if lower.contains("overflow") {
         ErrorCode::NumericValueOutOfRange
     } else if lower.contains("scalar subquery") && lower.contains("more than one row") {
-        return Error::new(
-            ErrorCode::CardinalityViolation,
-            "more than one row returned by a subquery used as an expression",
-        );
+        return Error::new(ErrorCode::CardinalityViolation, "more than one row returned by a subquery used as an expression");
     } else if lower.contains("cannot be cast")
         || lower.contains("cannot cast")
         || lower.contains("cannot infer common")
         || lower.contains("type coercion")
         || lower.contains("coercion from")
-        || lower.contains("does not support")
-            && (lower.contains("type") || lower.contains("argument"))
+        || lower.contains("does not support") && (lower.contains("type") || lower.contains("argument"))
     {
         ErrorCode::DatatypeMismatch
     } else if lower.contains("not implemented") || lower.contains("unsupported") {
         ErrorCode::FeatureNotSupported
-    } else if lower.contains("must appear in the group by")
-        || lower.contains("projection references non-aggregate")
-    {
+    } else if lower.contains("must appear in the group by") || lower.contains("projection references non-aggregate") {
         ErrorCode::GroupingError
     } else if lower.contains("regex") || lower.contains("regular expression") {
         ErrorCode::InvalidRegularExpression
@@ -505,10 +628,7 @@ mod tests {
 
     #[test]
     fn arrow_divide_by_zero_is_division_by_zero() {
-        let e = Error::from_datafusion(DataFusionError::ArrowError(
-            Box::new(ArrowError::DivideByZero),
-            None,
-        ));
+        let e = Error::from_datafusion(DataFusionError::ArrowError(Box::new(ArrowError::DivideByZero), None));
         assert_eq!(e.code, ErrorCode::DivisionByZero);
         assert_eq!(e.message, "division by zero");
     }

@@ -7,22 +7,18 @@
 
 use crate::error::{Error, Result};
 use crate::pgvalue::{
-    self, FormatSettings, Interval, write_array_element, write_bool, write_bytea, write_date,
-    write_float4, write_float8, write_interval, write_numeric, write_numeric_trimmed, write_time,
-    write_timestamp, write_timestamptz,
+    self, FormatSettings, Interval, write_array_element, write_bool, write_bytea, write_date, write_float4, write_float8, write_interval,
+    write_numeric, write_numeric_trimmed, write_time, write_timestamp, write_timestamptz,
 };
 use crate::types::SqlType;
 use datafusion::arrow::array::{
-    Array, ArrayRef, AsArray, BooleanArray, Decimal128Array, Float16Array, Float32Array, Float64Array,
-    GenericListArray, StructArray,
+    Array, ArrayRef, AsArray, BooleanArray, Decimal128Array, Float16Array, Float32Array, Float64Array, GenericListArray, StructArray,
 };
 use datafusion::arrow::datatypes::{
-    DataType, Date32Type, Date64Type, DurationMicrosecondType, DurationMillisecondType,
-    DurationNanosecondType, DurationSecondType, Int8Type, Int16Type, Int32Type, Int64Type,
-    IntervalDayTimeType, IntervalMonthDayNanoType, IntervalUnit, IntervalYearMonthType,
-    Time32MillisecondType, Time32SecondType, Time64MicrosecondType, Time64NanosecondType, TimeUnit,
-    TimestampMicrosecondType, TimestampMillisecondType, TimestampNanosecondType,
-    TimestampSecondType, UInt8Type, UInt16Type, UInt32Type, UInt64Type,
+    DataType, Date32Type, Date64Type, DurationMicrosecondType, DurationMillisecondType, DurationNanosecondType, DurationSecondType,
+    Int8Type, Int16Type, Int32Type, Int64Type, IntervalDayTimeType, IntervalMonthDayNanoType, IntervalUnit, IntervalYearMonthType,
+    Time32MillisecondType, Time32SecondType, Time64MicrosecondType, Time64NanosecondType, TimeUnit, TimestampMicrosecondType,
+    TimestampMillisecondType, TimestampNanosecondType, TimestampSecondType, UInt8Type, UInt16Type, UInt32Type, UInt64Type,
 };
 use std::fmt::Write;
 
@@ -63,14 +59,7 @@ fn fmt_err(_: std::fmt::Error) -> Error {
     Error::internal("formatting failed")
 }
 
-fn write_one(
-    a: &dyn Array,
-    row: usize,
-    s: &FormatSettings,
-    trim_numeric: bool,
-    elem: Option<&SqlType>,
-    out: &mut String,
-) -> Result<()> {
+fn write_one(a: &dyn Array, row: usize, s: &FormatSettings, trim_numeric: bool, elem: Option<&SqlType>, out: &mut String) -> Result<()> {
     macro_rules! int {
         ($t:ty) => {{
             let v = a.as_primitive::<$t>().value(row);
@@ -94,12 +83,8 @@ fn write_one(
             let v = downcast::<Float16Array>(a)?.value(row).to_f32();
             write_float4(out, v, s.extra_float_digits).map_err(fmt_err)?;
         }
-        DataType::Float32 => {
-            write_float4(out, downcast::<Float32Array>(a)?.value(row), s.extra_float_digits).map_err(fmt_err)?
-        }
-        DataType::Float64 => {
-            write_float8(out, downcast::<Float64Array>(a)?.value(row), s.extra_float_digits).map_err(fmt_err)?
-        }
+        DataType::Float32 => write_float4(out, downcast::<Float32Array>(a)?.value(row), s.extra_float_digits).map_err(fmt_err)?,
+        DataType::Float64 => write_float8(out, downcast::<Float64Array>(a)?.value(row), s.extra_float_digits).map_err(fmt_err)?,
         DataType::Decimal128(_, scale) => {
             let v = downcast::<Decimal128Array>(a)?.value(row);
             write_decimal(out, v, *scale, trim_numeric)?;
@@ -125,9 +110,7 @@ fn write_one(
         DataType::Binary => write_bytea(out, a.as_binary::<i32>().value(row), s.bytea_output).map_err(fmt_err)?,
         DataType::LargeBinary => write_bytea(out, a.as_binary::<i64>().value(row), s.bytea_output).map_err(fmt_err)?,
         DataType::BinaryView => write_bytea(out, a.as_binary_view().value(row), s.bytea_output).map_err(fmt_err)?,
-        DataType::FixedSizeBinary(_) => {
-            write_bytea(out, a.as_fixed_size_binary().value(row), s.bytea_output).map_err(fmt_err)?
-        }
+        DataType::FixedSizeBinary(_) => write_bytea(out, a.as_fixed_size_binary().value(row), s.bytea_output).map_err(fmt_err)?,
         DataType::Date32 => write_date(out, a.as_primitive::<Date32Type>().value(row), s).map_err(fmt_err)?,
         DataType::Date64 => {
             let ms = a.as_primitive::<Date64Type>().value(row);
@@ -136,15 +119,11 @@ fn write_one(
         DataType::Time32(TimeUnit::Second) => {
             write_time(out, a.as_primitive::<Time32SecondType>().value(row) as i64 * 1_000_000).map_err(fmt_err)?
         }
-        DataType::Time32(_) => {
-            write_time(out, a.as_primitive::<Time32MillisecondType>().value(row) as i64 * 1000).map_err(fmt_err)?
-        }
+        DataType::Time32(_) => write_time(out, a.as_primitive::<Time32MillisecondType>().value(row) as i64 * 1000).map_err(fmt_err)?,
         DataType::Time64(TimeUnit::Nanosecond) => {
             write_time(out, round_nanos(a.as_primitive::<Time64NanosecondType>().value(row))).map_err(fmt_err)?
         }
-        DataType::Time64(_) => {
-            write_time(out, a.as_primitive::<Time64MicrosecondType>().value(row)).map_err(fmt_err)?
-        }
+        DataType::Time64(_) => write_time(out, a.as_primitive::<Time64MicrosecondType>().value(row)).map_err(fmt_err)?,
         DataType::Timestamp(unit, tz) => {
             let micros = timestamp_micros(a, row, *unit);
             if tz.is_some() {
@@ -159,9 +138,7 @@ fn write_one(
                     let v = a.as_primitive::<IntervalMonthDayNanoType>().value(row);
                     Interval { months: v.months, days: v.days, micros: round_nanos(v.nanoseconds) }
                 }
-                IntervalUnit::YearMonth => {
-                    Interval { months: a.as_primitive::<IntervalYearMonthType>().value(row), days: 0, micros: 0 }
-                }
+                IntervalUnit::YearMonth => Interval { months: a.as_primitive::<IntervalYearMonthType>().value(row), days: 0, micros: 0 },
                 IntervalUnit::DayTime => {
                     let v = a.as_primitive::<IntervalDayTimeType>().value(row);
                     Interval { months: 0, days: v.days, micros: v.milliseconds as i64 * 1000 }
@@ -242,11 +219,7 @@ fn write_decimal(out: &mut String, v: i128, scale: i8, trim: bool) -> Result<()>
         out.push_str(&s);
         return Ok(());
     }
-    if trim {
-        write_numeric_trimmed(out, v, scale as u8, 0).map_err(fmt_err)
-    } else {
-        write_numeric(out, v, scale as u8).map_err(fmt_err)
-    }
+    if trim { write_numeric_trimmed(out, v, scale as u8, 0).map_err(fmt_err) } else { write_numeric(out, v, scale as u8).map_err(fmt_err) }
 }
 
 fn write_big_decimal(out: &mut String, digits: &str, scale: i8) {
@@ -314,9 +287,7 @@ fn write_record_field(out: &mut String, v: &str) {
 }
 
 fn downcast<T: 'static>(a: &dyn Array) -> Result<&T> {
-    a.as_any()
-        .downcast_ref::<T>()
-        .ok_or_else(|| Error::internal(format!("unexpected array type {}", a.data_type())))
+    a.as_any().downcast_ref::<T>().ok_or_else(|| Error::internal(format!("unexpected array type {}", a.data_type())))
 }
 
 /// Re-exported for callers that format whole rows.

@@ -5,10 +5,9 @@
 //! PostgreSQL's parsing rules and error messages (from [`crate::pgvalue`]).
 
 use crate::pgvalue::{
-    FormatSettings, NumericTypmod, ValueError, date_recv, interval_recv, numeric_recv, parse_array, parse_bool,
-    parse_bytea, parse_date, parse_float4, parse_float8, parse_int2, parse_int4, parse_int8, parse_interval,
-    parse_numeric, parse_time, parse_timestamp, parse_timestamptz, parse_uuid, time_recv, timestamp_recv,
-    write_uuid,
+    FormatSettings, NumericTypmod, ValueError, date_recv, interval_recv, numeric_recv, parse_array, parse_bool, parse_bytea, parse_date,
+    parse_float4, parse_float8, parse_int2, parse_int4, parse_int8, parse_interval, parse_numeric, parse_time, parse_timestamp,
+    parse_timestamptz, parse_uuid, time_recv, timestamp_recv, write_uuid,
 };
 use crate::types::{UNCONSTRAINED_NUMERIC_SCALE, UTC_TZ};
 use crate::{Error, ErrorCode, Result, SqlType};
@@ -34,15 +33,11 @@ pub fn value_error(e: ValueError) -> Error {
 }
 
 fn now_micros() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_micros() as i64)
-        .unwrap_or(0)
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_micros() as i64).unwrap_or(0)
 }
 
 fn utf8(bytes: &[u8]) -> Result<&str> {
-    std::str::from_utf8(bytes)
-        .map_err(|_| Error::new(ErrorCode::InvalidTextRepresentation, "invalid byte sequence for encoding \"UTF8\""))
+    std::str::from_utf8(bytes).map_err(|_| Error::new(ErrorCode::InvalidTextRepresentation, "invalid byte sequence for encoding \"UTF8\""))
 }
 
 fn decimal(unscaled: i128, scale: u8, ty: &SqlType) -> Result<ScalarValue> {
@@ -78,9 +73,10 @@ pub fn decode_text(s: &str, ty: &SqlType, settings: &FormatSettings) -> Result<S
         SqlType::Int4 => ScalarValue::Int32(Some(parse_int4(s).map_err(value_error)?)),
         SqlType::Int8 => ScalarValue::Int64(Some(parse_int8(s).map_err(value_error)?)),
         SqlType::Oid => {
-            let v: u32 = s.trim().parse().map_err(|_| {
-                Error::new(ErrorCode::InvalidTextRepresentation, format!("invalid input syntax for type oid: \"{s}\""))
-            })?;
+            let v: u32 = s
+                .trim()
+                .parse()
+                .map_err(|_| Error::new(ErrorCode::InvalidTextRepresentation, format!("invalid input syntax for type oid: \"{s}\"")))?;
             ScalarValue::UInt32(Some(v))
         }
         SqlType::Float4 => ScalarValue::Float32(Some(parse_float4(s).map_err(value_error)?)),
@@ -89,9 +85,7 @@ pub fn decode_text(s: &str, ty: &SqlType, settings: &FormatSettings) -> Result<S
             let n = parse_numeric(s, typmod(ty)).map_err(value_error)?;
             decimal(n.unscaled, n.scale, ty)?
         }
-        SqlType::Text | SqlType::Varchar(_) | SqlType::Char(_) | SqlType::Json | SqlType::Jsonb => {
-            ScalarValue::Utf8(Some(s.to_string()))
-        }
+        SqlType::Text | SqlType::Varchar(_) | SqlType::Char(_) | SqlType::Json | SqlType::Jsonb => ScalarValue::Utf8(Some(s.to_string())),
         SqlType::Uuid => {
             let u = parse_uuid(s).map_err(value_error)?;
             let mut out = String::with_capacity(36);
@@ -116,7 +110,10 @@ pub fn decode_text(s: &str, ty: &SqlType, settings: &FormatSettings) -> Result<S
             let items = parse_array(s).map_err(value_error)?;
             let values = items
                 .iter()
-                .map(|i| match i { Some(t) => decode_text(t, elem, settings), None => Ok(ScalarValue::try_from(elem.to_arrow())?) })
+                .map(|i| match i {
+                    Some(t) => decode_text(t, elem, settings),
+                    None => Ok(ScalarValue::try_from(elem.to_arrow())?),
+                })
                 .collect::<Result<Vec<_>>>()?;
             list(values, elem)?
         }
@@ -130,12 +127,8 @@ fn list(values: Vec<ScalarValue>, elem: &SqlType) -> Result<ScalarValue> {
 }
 
 fn fixed<const N: usize>(b: &[u8], ty: &SqlType) -> Result<[u8; N]> {
-    b.try_into().map_err(|_| {
-        Error::new(
-            ErrorCode::ProtocolViolation,
-            format!("incorrect binary data format in bind parameter of type {ty}"),
-        )
-    })
+    b.try_into()
+        .map_err(|_| Error::new(ErrorCode::ProtocolViolation, format!("incorrect binary data format in bind parameter of type {ty}")))
 }
 
 /// Decodes PostgreSQL's binary format of `ty`.
@@ -148,7 +141,9 @@ pub fn decode_binary(b: &[u8], ty: &SqlType) -> Result<ScalarValue> {
                 2 => i16::from_be_bytes(fixed(b, ty)?) as i64,
                 4 => i32::from_be_bytes(fixed(b, ty)?) as i64,
                 8 => i64::from_be_bytes(fixed(b, ty)?),
-                _ => return Err(fixed::<0>(b, ty).err().unwrap_or_else(|| Error::internal("bad integer"))),
+                _ => {
+                    return Err(fixed::<0>(b, ty).err().unwrap_or_else(|| Error::internal("bad integer")));
+                }
             };
             let range = |name: &str| Error::new(ErrorCode::NumericValueOutOfRange, format!("{name} out of range"));
             match ty {
@@ -171,7 +166,9 @@ pub fn decode_binary(b: &[u8], ty: &SqlType) -> Result<ScalarValue> {
         SqlType::Jsonb => {
             let body = match b.split_first() {
                 Some((1, rest)) => rest,
-                _ => return Err(Error::new(ErrorCode::ProtocolViolation, "unsupported jsonb version number")),
+                _ => {
+                    return Err(Error::new(ErrorCode::ProtocolViolation, "unsupported jsonb version number"));
+                }
             };
             ScalarValue::Utf8(Some(utf8(body)?.to_string()))
         }
@@ -185,9 +182,7 @@ pub fn decode_binary(b: &[u8], ty: &SqlType) -> Result<ScalarValue> {
         SqlType::Date => ScalarValue::Date32(Some(date_recv(b).map_err(value_error)?)),
         SqlType::Time => ScalarValue::Time64Microsecond(Some(time_recv(b).map_err(value_error)?)),
         SqlType::Timestamp => ScalarValue::TimestampMicrosecond(Some(timestamp_recv(b).map_err(value_error)?), None),
-        SqlType::Timestamptz => {
-            ScalarValue::TimestampMicrosecond(Some(timestamp_recv(b).map_err(value_error)?), Some(Arc::from(UTC_TZ)))
-        }
+        SqlType::Timestamptz => ScalarValue::TimestampMicrosecond(Some(timestamp_recv(b).map_err(value_error)?), Some(Arc::from(UTC_TZ))),
         SqlType::Interval => {
             let iv = interval_recv(b).map_err(value_error)?;
             ScalarValue::IntervalMonthDayNano(Some(IntervalMonthDayNano::new(iv.months, iv.days, iv.micros.saturating_mul(1000))))
@@ -198,9 +193,7 @@ pub fn decode_binary(b: &[u8], ty: &SqlType) -> Result<ScalarValue> {
 
 fn decode_binary_array(b: &[u8], elem: &SqlType) -> Result<ScalarValue> {
     let bad = || Error::new(ErrorCode::ProtocolViolation, "incorrect binary data format in array parameter");
-    let int = |at: usize| -> Result<i32> {
-        b.get(at..at + 4).map(|s| i32::from_be_bytes([s[0], s[1], s[2], s[3]])).ok_or_else(bad)
-    };
+    let int = |at: usize| -> Result<i32> { b.get(at..at + 4).map(|s| i32::from_be_bytes([s[0], s[1], s[2], s[3]])).ok_or_else(bad) };
     let ndim = int(0)?;
     if ndim == 0 {
         return list(vec![], elem);
@@ -224,7 +217,6 @@ fn decode_binary_array(b: &[u8], elem: &SqlType) -> Result<ScalarValue> {
     }
     list(values, elem)
 }
-
 
 #[cfg(test)]
 mod tests {

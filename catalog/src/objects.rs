@@ -65,7 +65,7 @@ pub struct KeyConstraint {
     pub index_id: u64,
 }
 
-/// A secondary index made by CREATE [UNIQUE] INDEX (constraint indexes live in
+/// A secondary index made by `CREATE [UNIQUE] INDEX` (constraint indexes live in
 /// [`KeyConstraint`]).
 ///
 /// Entries are keyed `index_id ++ key values ++ row-key suffix` and hold the row-key suffix
@@ -124,11 +124,7 @@ impl TableDef {
 
     /// Names this table's indexes occupy in its schema (constraint indexes included).
     pub fn index_names(&self) -> impl Iterator<Item = &str> {
-        self.primary_key
-            .iter()
-            .chain(&self.uniques)
-            .map(|k| k.name.as_str())
-            .chain(self.indexes.iter().map(|i| i.name.as_str()))
+        self.primary_key.iter().chain(&self.uniques).map(|k| k.name.as_str()).chain(self.indexes.iter().map(|i| i.name.as_str()))
     }
 
     /// The visible (not dropped) columns in attnum order.
@@ -168,11 +164,7 @@ impl TableDef {
 
     /// Every constraint name used by this table.
     pub fn constraint_names(&self) -> impl Iterator<Item = &str> {
-        self.primary_key
-            .iter()
-            .chain(self.uniques.iter())
-            .map(|k| k.name.as_str())
-            .chain(self.checks.iter().map(|c| c.name.as_str()))
+        self.primary_key.iter().chain(self.uniques.iter()).map(|k| k.name.as_str()).chain(self.checks.iter().map(|c| c.name.as_str()))
     }
 }
 

@@ -13,6 +13,7 @@ use std::sync::Arc;
 
 /// One change to the catalog, as recorded by DDL and replayed at commit.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[allow(clippy::large_enum_variant, reason = "one value per DDL change; boxing would only add indirection")]
 pub enum CatalogChange {
     /// Creates or replaces a database.
     PutDatabase(DatabaseDef),
@@ -128,9 +129,7 @@ impl CatalogSnapshot {
 
     /// The relation named `name` in schema `schema`.
     pub fn relation_by_name(&self, schema: Oid, name: &str) -> Option<&Arc<TableDef>> {
-        self.relation_names
-            .get(&(schema, name.to_string()))
-            .and_then(|oid| self.relations.get(oid))
+        self.relation_names.get(&(schema, name.to_string())).and_then(|oid| self.relations.get(oid))
     }
 
     /// The relation with `oid`.
@@ -163,13 +162,7 @@ impl CatalogSnapshot {
 
     /// The largest storage id or index id in use (0 when empty).
     pub fn max_storage_id(&self) -> u64 {
-        self.relations
-            .values()
-            .flat_map(|r| {
-                std::iter::once(r.storage_id).chain(r.uniques.iter().map(|u| u.index_id))
-            })
-            .max()
-            .unwrap_or(0)
+        self.relations.values().flat_map(|r| std::iter::once(r.storage_id).chain(r.uniques.iter().map(|u| u.index_id))).max().unwrap_or(0)
     }
 }
 

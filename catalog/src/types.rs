@@ -54,7 +54,10 @@ pub enum SqlType {
     Float4,
     Float8,
     /// `numeric(precision, scale)`; `precision: None` is unconstrained `numeric`.
-    Numeric { precision: Option<u8>, scale: u8 },
+    Numeric {
+        precision: Option<u8>,
+        scale: u8,
+    },
     Text,
     /// `varchar(n)`; `None` is unbounded `varchar`.
     Varchar(Option<u32>),
@@ -85,25 +88,14 @@ impl SqlType {
             SqlType::Int8 => DataType::Int64,
             SqlType::Float4 => DataType::Float32,
             SqlType::Float8 => DataType::Float64,
-            SqlType::Numeric { precision: Some(p), scale } => {
-                DataType::Decimal128(*p, *scale as i8)
-            }
-            SqlType::Numeric { precision: None, .. } => {
-                DataType::Decimal128(MAX_NUMERIC_PRECISION, UNCONSTRAINED_NUMERIC_SCALE)
-            }
-            SqlType::Text
-            | SqlType::Varchar(_)
-            | SqlType::Char(_)
-            | SqlType::Uuid
-            | SqlType::Json
-            | SqlType::Jsonb => DataType::Utf8,
+            SqlType::Numeric { precision: Some(p), scale } => DataType::Decimal128(*p, *scale as i8),
+            SqlType::Numeric { precision: None, .. } => DataType::Decimal128(MAX_NUMERIC_PRECISION, UNCONSTRAINED_NUMERIC_SCALE),
+            SqlType::Text | SqlType::Varchar(_) | SqlType::Char(_) | SqlType::Uuid | SqlType::Json | SqlType::Jsonb => DataType::Utf8,
             SqlType::Bytea => DataType::Binary,
             SqlType::Date => DataType::Date32,
             SqlType::Time => DataType::Time64(TimeUnit::Microsecond),
             SqlType::Timestamp => DataType::Timestamp(TimeUnit::Microsecond, None),
-            SqlType::Timestamptz => {
-                DataType::Timestamp(TimeUnit::Microsecond, Some(Arc::from(UTC_TZ)))
-            }
+            SqlType::Timestamptz => DataType::Timestamp(TimeUnit::Microsecond, Some(Arc::from(UTC_TZ))),
             SqlType::Interval => DataType::Interval(IntervalUnit::MonthDayNano),
             SqlType::Oid => DataType::UInt32,
             SqlType::Array(elem) => DataType::List(Arc::new(elem.to_field("item", true))),
@@ -172,17 +164,15 @@ impl SqlType {
             DataType::UInt64 => SqlType::Numeric { precision: Some(20), scale: 0 },
             DataType::Float16 | DataType::Float32 => SqlType::Float4,
             DataType::Float64 => SqlType::Float8,
+            // Unconstrained numeric is computed as Decimal128(38, 10); results of that type
+            // (sums, casts to numeric) keep its meaning even where field metadata is lost.
+            DataType::Decimal128(38, 10) => SqlType::Numeric { precision: None, scale: 0 },
             DataType::Decimal32(p, s) | DataType::Decimal64(p, s) | DataType::Decimal128(p, s) => {
                 SqlType::Numeric { precision: Some(*p), scale: (*s).max(0) as u8 }
             }
-            DataType::Decimal256(p, s) => {
-                SqlType::Numeric { precision: Some(*p), scale: (*s).max(0) as u8 }
-            }
+            DataType::Decimal256(p, s) => SqlType::Numeric { precision: Some(*p), scale: (*s).max(0) as u8 },
             DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View => SqlType::Text,
-            DataType::Binary
-            | DataType::LargeBinary
-            | DataType::BinaryView
-            | DataType::FixedSizeBinary(_) => SqlType::Bytea,
+            DataType::Binary | DataType::LargeBinary | DataType::BinaryView | DataType::FixedSizeBinary(_) => SqlType::Bytea,
             DataType::Date32 | DataType::Date64 => SqlType::Date,
             DataType::Time32(_) | DataType::Time64(_) => SqlType::Time,
             DataType::Timestamp(_, None) => SqlType::Timestamp,
@@ -264,9 +254,7 @@ impl SqlType {
     pub fn typmod(&self) -> i32 {
         match self {
             SqlType::Varchar(Some(n)) | SqlType::Char(n) => *n as i32 + 4,
-            SqlType::Numeric { precision: Some(p), scale } => {
-                (((*p as i32) << 16) | *scale as i32) + 4
-            }
+            SqlType::Numeric { precision: Some(p), scale } => (((*p as i32) << 16) | *scale as i32) + 4,
             SqlType::Array(elem) => elem.typmod(),
             _ => -1,
         }
@@ -278,11 +266,7 @@ impl SqlType {
             SqlType::Bool => 1,
             SqlType::Int2 => 2,
             SqlType::Int4 | SqlType::Float4 | SqlType::Date | SqlType::Oid => 4,
-            SqlType::Int8
-            | SqlType::Float8
-            | SqlType::Time
-            | SqlType::Timestamp
-            | SqlType::Timestamptz => 8,
+            SqlType::Int8 | SqlType::Float8 | SqlType::Time | SqlType::Timestamp | SqlType::Timestamptz => 8,
             SqlType::Interval | SqlType::Uuid => 16,
             _ => -1,
         }
@@ -379,8 +363,7 @@ mod tests {
         let field = ty.to_field("c", true);
         let back = SqlType::from_field(&field);
         match (&ty, &back) {
-            (SqlType::Numeric { precision: None, .. }, SqlType::Numeric { precision: None, .. }) => {
-            }
+            (SqlType::Numeric { precision: None, .. }, SqlType::Numeric { precision: None, .. }) => {}
             _ => assert_eq!(back, ty, "{ty:?} via {field:?}"),
         }
     }

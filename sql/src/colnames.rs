@@ -12,9 +12,7 @@
 //! [`display_name`] strips when the name is shown to a client.
 
 use crate::normalize_ident;
-use datafusion::sql::sqlparser::ast::{
-    DataType, Expr, FunctionArguments, Ident, Query, SelectItem, SetExpr, Statement, VisitMut, VisitorMut,
-};
+use datafusion::sql::sqlparser::ast::{DataType, Expr, Ident, Query, SelectItem, SetExpr, Statement, VisitMut, VisitorMut};
 use std::collections::HashMap;
 use std::ops::ControlFlow;
 
@@ -66,7 +64,9 @@ fn name_items(items: &mut [SelectItem]) {
     }
     let mut bare_seen: HashMap<String, usize> = HashMap::new();
     for item in items.iter_mut() {
-        let SelectItem::UnnamedExpr(expr) = item else { continue };
+        let SelectItem::UnnamedExpr(expr) = item else {
+            continue;
+        };
         if matches!(expr, Expr::Identifier(_) | Expr::CompoundIdentifier(_)) {
             // A column selected twice keeps its name; the second gets a hidden suffix.
             let name = figure(expr).unwrap_or_default();
@@ -89,32 +89,42 @@ fn name_items(items: &mut [SelectItem]) {
 
 /// PostgreSQL's `FigureColname` for one expression (`None`: `?column?`).
 fn figure(expr: &Expr) -> Option<String> {
+    figure_strength(expr).map(|(name, _)| name)
+}
+
+/// The name and its strength: 2 for names from columns and functions, 1 for names from
+/// a type or CASE. A cast names its column after its operand only when that name is
+/// strong (`a::text` is `a`, `2.5::float8::int` is `int4`).
+fn figure_strength(expr: &Expr) -> Option<(String, u8)> {
+    let strong = |s: &str| Some((s.to_string(), 2));
     match expr {
-        Expr::Identifier(i) => Some(normalize_ident(i)),
-        Expr::CompoundIdentifier(parts) => parts.last().map(normalize_ident),
-        Expr::Nested(inner) => figure(inner),
+        Expr::Identifier(i) => Some((normalize_ident(i), 2)),
+        Expr::CompoundIdentifier(parts) => parts.last().map(|p| (normalize_ident(p), 2)),
+        Expr::Nested(inner) => figure_strength(inner),
         Expr::Function(f) => {
             let last = f.name.0.last()?;
             let name = last.as_ident().map(normalize_ident).unwrap_or_else(|| last.to_string().to_lowercase());
-            let _ = matches!(f.args, FunctionArguments::None);
-            Some(name)
+            Some((name, 2))
         }
-        Expr::Cast { expr, data_type, .. } => figure(expr).or_else(|| Some(type_name(data_type))),
-        Expr::Case { .. } => Some("case".into()),
-        Expr::Exists { .. } => Some("exists".into()),
-        Expr::Array(_) => Some("array".into()),
-        Expr::Tuple(_) => Some("row".into()),
+        Expr::Cast { expr, data_type, .. } => match figure_strength(expr) {
+            Some((name, 2)) => Some((name, 2)),
+            _ => Some((type_name(data_type), 1)),
+        },
+        Expr::Case { .. } => Some(("case".into(), 1)),
+        Expr::Exists { .. } => strong("exists"),
+        Expr::Array(_) => strong("array"),
+        Expr::Tuple(_) => strong("row"),
         Expr::Subquery(_) => None,
-        Expr::Extract { .. } => Some("extract".into()),
-        Expr::Substring { .. } => Some("substring".into()),
-        Expr::Trim { .. } => Some("btrim".into()),
-        Expr::Position { .. } => Some("position".into()),
-        Expr::Overlay { .. } => Some("overlay".into()),
-        Expr::Ceil { .. } => Some("ceil".into()),
-        Expr::Floor { .. } => Some("floor".into()),
-        Expr::TypedString(ts) => Some(type_name(&ts.data_type)),
-        Expr::Interval(_) => Some("interval".into()),
-        Expr::CompoundFieldAccess { root, .. } => figure(root),
+        Expr::Extract { .. } => strong("extract"),
+        Expr::Substring { .. } => strong("substring"),
+        Expr::Trim { .. } => strong("btrim"),
+        Expr::Position { .. } => strong("position"),
+        Expr::Overlay { .. } => strong("overlay"),
+        Expr::Ceil { .. } => strong("ceil"),
+        Expr::Floor { .. } => strong("floor"),
+        Expr::TypedString(ts) => Some((type_name(&ts.data_type), 1)),
+        Expr::Interval(_) => Some(("interval".into(), 1)),
+        Expr::CompoundFieldAccess { root, .. } => figure_strength(root),
         _ => None,
     }
 }
@@ -160,5 +170,6 @@ mod tests {
         assert_eq!(names("SELECT a::text, '1'::int FROM t"), "SELECT a::TEXT AS \"a\", '1'::INT AS \"int4\" FROM t");
         assert_eq!(names("SELECT t.a, b FROM t"), "SELECT t.a, b FROM t");
         assert_eq!(display_name(&format!("x{DUP_MARK}2")), "x");
+        assert_eq!(names("SELECT 2.5::float8::int"), "SELECT 2.5::FLOAT8::INT AS \"int4\"");
     }
 }

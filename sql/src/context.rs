@@ -7,18 +7,15 @@
 use crate::parse::parse;
 use crate::types::PgTypePlanner;
 use datafusion::arrow::datatypes::{DataType, SchemaRef};
-use datafusion::catalog::cte_worktable::CteWorkTable;
 use datafusion::catalog::TableFunctionArgs;
+use datafusion::catalog::cte_worktable::CteWorkTable;
 use datafusion::common::config::ConfigOptions;
 use datafusion::common::{DFSchema, DataFusionError, Result, TableReference};
 use datafusion::datasource::provider_as_source;
 use datafusion::execution::SessionState;
 use datafusion::logical_expr::planner::{ContextProvider, ExprPlanner, TypePlanner};
 use datafusion::logical_expr::simplify::SimplifyContext;
-use datafusion::logical_expr::{
-    AggregateUDF, Expr, HigherOrderUDF, LogicalPlan, LogicalPlanBuilder, ScalarUDF, TableSource,
-    WindowUDF,
-};
+use datafusion::logical_expr::{AggregateUDF, Expr, HigherOrderUDF, LogicalPlan, LogicalPlanBuilder, ScalarUDF, TableSource, WindowUDF};
 use datafusion::optimizer::simplify_expressions::ExprSimplifier;
 use datafusion::sql::planner::SqlToRel;
 use datafusion::sql::sqlparser::ast::Statement;
@@ -68,9 +65,7 @@ impl<'a> QuiverContext<'a> {
         if let Some(catalog) = name.catalog() {
             let db = self.catalog.snapshot().database(self.catalog.database()).map(|d| d.name.clone());
             if db.as_deref() != Some(catalog) {
-                return Err(Error::unsupported(format!(
-                    "cross-database references are not implemented: \"{name}\""
-                )));
+                return Err(Error::unsupported(format!("cross-database references are not implemented: \"{name}\"")));
             }
         }
         self.catalog
@@ -80,10 +75,7 @@ impl<'a> QuiverContext<'a> {
 
     /// Plans the stored query of `view`.
     fn plan_view(&self, view: &TableDef) -> Result<LogicalPlan> {
-        let sql = view
-            .view_sql
-            .as_deref()
-            .ok_or_else(|| Error::internal(format!("view {} has no query", view.name)))?;
+        let sql = view.view_sql.as_deref().ok_or_else(|| Error::internal(format!("view {} has no query", view.name)))?;
         let depth = self.view_depth.get();
         if depth >= MAX_VIEW_DEPTH {
             return Err(Error::new(
@@ -102,14 +94,8 @@ impl<'a> QuiverContext<'a> {
         let plan = planned?;
         // Rename the output to the view's column names.
         let names: Vec<&str> = view.live_columns().map(|c| c.name.as_str()).collect();
-        let exprs: Vec<Expr> = plan
-            .schema()
-            .columns()
-            .into_iter()
-            .zip(names)
-            .map(|(c, n)| Expr::Column(c).alias(n))
-            .collect();
-        Ok(LogicalPlanBuilder::from(plan).project(exprs)?.build()?)
+        let exprs: Vec<Expr> = plan.schema().columns().into_iter().zip(names).map(|(c, n)| Expr::Column(c).alias(n)).collect();
+        LogicalPlanBuilder::from(plan).project(exprs)?.build()
     }
 
     /// A SQL-to-plan converter over this context.
@@ -141,21 +127,15 @@ impl ContextProvider for QuiverContext<'_> {
     }
 
     fn get_table_function_source(&self, name: &str, args: Vec<Expr>) -> Result<Arc<dyn TableSource>> {
-        let func = self.state.table_functions().get(name).cloned().ok_or_else(|| {
-            DataFusionError::from(Error::new(
-                ErrorCode::UndefinedFunction,
-                format!("function {name} does not exist"),
-            ))
-        })?;
-        let context = SimplifyContext::builder()
-            .with_config_options(self.state.config_options().clone())
-            .build();
+        let func =
+            self.state.table_functions().get(name).cloned().ok_or_else(|| {
+                DataFusionError::from(Error::new(ErrorCode::UndefinedFunction, format!("function {name} does not exist")))
+            })?;
+        let context = SimplifyContext::builder().with_config_options(self.state.config_options().clone()).build();
         let simplifier = ExprSimplifier::new(context);
         let schema = DFSchema::empty();
-        let args = args
-            .into_iter()
-            .map(|a| simplifier.coerce(a, &schema).and_then(|e| simplifier.simplify(e)))
-            .collect::<Result<Vec<_>>>()?;
+        let args =
+            args.into_iter().map(|a| simplifier.coerce(a, &schema).and_then(|e| simplifier.simplify(e))).collect::<Result<Vec<_>>>()?;
         let provider = func.create_table_provider_with_args(TableFunctionArgs::new(&args, self.state))?;
         Ok(provider_as_source(provider))
     }

@@ -16,8 +16,8 @@ use datafusion::common::{DFSchema, TableReference};
 use datafusion::logical_expr::ExprSchemable;
 use datafusion::sql::planner::PlannerContext;
 use datafusion::sql::sqlparser::ast::{
-    self, AlterColumnOperation, AlterTable, AlterTableOperation, ColumnOption, CreateTable, CreateView,
-    ObjectName, ObjectType, SchemaName, Statement, TableConstraint, Truncate,
+    self, AlterColumnOperation, AlterTable, AlterTableOperation, ColumnOption, CreateTable, CreateView, ObjectName, ObjectType, SchemaName,
+    Statement, TableConstraint, Truncate,
 };
 use quiverdb_catalog::objects::truncate_identifier;
 use quiverdb_catalog::{Error, ErrorCode, Result, SchemaDef, SqlType, TableDef};
@@ -27,13 +27,12 @@ use std::sync::Arc;
 /// The schema a new object named `schema.name` (or unqualified `name`) goes into.
 fn creation_schema(ctx: &QuiverContext, schema: Option<&str>) -> Result<Arc<SchemaDef>> {
     match schema {
-        Some(s) => ctx
-            .catalog
-            .schema_by_name(s)
-            .ok_or_else(|| Error::new(ErrorCode::UndefinedSchema, format!("schema \"{s}\" does not exist"))),
-        None => ctx.catalog.creation_schema().ok_or_else(|| {
-            Error::new(ErrorCode::UndefinedSchema, "no schema has been selected to create in")
-        }),
+        Some(s) => {
+            ctx.catalog.schema_by_name(s).ok_or_else(|| Error::new(ErrorCode::UndefinedSchema, format!("schema \"{s}\" does not exist")))
+        }
+        None => {
+            ctx.catalog.creation_schema().ok_or_else(|| Error::new(ErrorCode::UndefinedSchema, "no schema has been selected to create in"))
+        }
     }
 }
 
@@ -61,11 +60,8 @@ fn choose_name(table: &str, cols: &[String], suffix: &str, taken: &mut HashSet<S
 /// expression references exactly one column, else `table_check`.
 fn referenced_columns(expr: &ast::Expr, columns: &[String]) -> Vec<String> {
     let text = expr.to_string().to_lowercase();
-    let used: Vec<String> = columns
-        .iter()
-        .filter(|c| text.split(|ch: char| !(ch.is_alphanumeric() || ch == '_')).any(|w| w == c.as_str()))
-        .cloned()
-        .collect();
+    let used: Vec<String> =
+        columns.iter().filter(|c| text.split(|ch: char| !(ch.is_alphanumeric() || ch == '_')).any(|w| w == c.as_str())).cloned().collect();
     if used.len() == 1 { used } else { vec![] }
 }
 
@@ -84,15 +80,14 @@ fn check_default(ctx: &QuiverContext, expr: &ast::Expr, col: &str, ty: &SqlType)
     let empty = DFSchema::empty();
     let planned = ctx.sql_to_rel().sql_to_expr(expr.clone(), &empty, &mut PlannerContext::new()).map_err(|e| {
         let e = Error::from(e);
-        if e.code == ErrorCode::UndefinedColumn {
-            Error::unsupported("cannot use column reference in DEFAULT expression")
-        } else {
-            e
-        }
+        if e.code == ErrorCode::UndefinedColumn { Error::unsupported("cannot use column reference in DEFAULT expression") } else { e }
     })?;
     let from = planned.get_type(&empty)?;
     let to = ty.to_arrow();
-    if from != DataType::Null && from != to && !can_cast_types(&from, &to) {
+    let quoted = matches!(&planned, datafusion::logical_expr::Expr::Literal(datafusion::common::ScalarValue::Utf8(Some(_)), _));
+    let from_ty = planned.to_field(&empty).map(|(_, f)| SqlType::from_field(&f)).unwrap_or_else(|_| SqlType::from_arrow(&from));
+    let assignable = from == DataType::Null || quoted || ty.assignable_from(&from_ty);
+    if !assignable || (from != DataType::Null && from != to && !quoted && !can_cast_types(&from, &to)) {
         return Err(Error::new(
             ErrorCode::DatatypeMismatch,
             format!("column \"{col}\" is of type {ty} but default expression is of type {}", SqlType::from_arrow(&from)),
@@ -104,12 +99,20 @@ fn check_default(ctx: &QuiverContext, expr: &ast::Expr, col: &str, ty: &SqlType)
         && !v.is_null()
         && from != to
     {
-        v.cast_to(&to).map_err(|_| {
-            Error::new(
-                ErrorCode::InvalidTextRepresentation,
-                format!("invalid input syntax for type {ty}: \"{}\"", v.to_string().trim_matches('\'')),
-            )
-        })?;
+        match v {
+            // A quoted default is read by the type's input function ('{1,2}' for int[]).
+            datafusion::common::ScalarValue::Utf8(Some(text)) => {
+                quiverdb_catalog::input::decode_text(text, ty, &Default::default())?;
+            }
+            v => {
+                v.cast_to(&to).map_err(|_| {
+                    Error::new(
+                        ErrorCode::InvalidTextRepresentation,
+                        format!("invalid input syntax for type {ty}: \"{}\"", v.to_string().trim_matches('\'')),
+                    )
+                })?;
+            }
+        }
     }
     Ok(expr.to_string())
 }
@@ -168,12 +171,7 @@ struct Constraints {
     checks: Vec<(Option<String>, ast::Expr, Option<String>)>,
 }
 
-fn column_def(
-    ctx: &QuiverContext,
-    table: &str,
-    def: &ast::ColumnDef,
-    cons: &mut Constraints,
-) -> Result<NewColumn> {
+fn column_def(ctx: &QuiverContext, table: &str, def: &ast::ColumnDef, cons: &mut Constraints) -> Result<NewColumn> {
     let name = normalize_ident(&def.name);
     let ty = sql_type(&def.data_type)?;
     let mut col = NewColumn { name: name.clone(), ty: ty.clone(), not_null: false, default: None };
@@ -190,8 +188,12 @@ fn column_def(
                 cons.primary_key = Some((cname, vec![name.clone()]));
             }
             ColumnOption::Unique(_) => cons.uniques.push((cname, vec![name.clone()])),
-            ColumnOption::Check(c) => cons.checks.push((cname.or_else(|| c.name.as_ref().map(normalize_ident)), (*c.expr).clone(), Some(name.clone()))),
-            ColumnOption::ForeignKey(_) => return Err(Error::unsupported("foreign key constraints are not supported yet")),
+            ColumnOption::Check(c) => {
+                cons.checks.push((cname.or_else(|| c.name.as_ref().map(normalize_ident)), (*c.expr).clone(), Some(name.clone())))
+            }
+            ColumnOption::ForeignKey(_) => {
+                return Err(Error::unsupported("foreign key constraints are not supported yet"));
+            }
             ColumnOption::Generated { .. } | ColumnOption::Identity(_) => {
                 return Err(Error::unsupported("generated and identity columns are not supported yet"));
             }
@@ -202,7 +204,9 @@ fn column_def(
                 }
             }
             ColumnOption::Comment(_) => {}
-            other => return Err(Error::unsupported(format!("column option {other} is not supported"))),
+            other => {
+                return Err(Error::unsupported(format!("column option {other} is not supported")));
+            }
         }
     }
     if !ty.is_key_type() && (cons.primary_key.as_ref().is_some_and(|(_, c)| c.contains(&name))) {
@@ -225,8 +229,12 @@ fn table_constraint(c: &TableConstraint, cons: &mut Constraints, table: &str) ->
         }
         TableConstraint::Unique(u) => cons.uniques.push((u.name.as_ref().map(normalize_ident), key_columns(&u.columns)?)),
         TableConstraint::Check(ch) => cons.checks.push((ch.name.as_ref().map(normalize_ident), (*ch.expr).clone(), None)),
-        TableConstraint::ForeignKey(_) => return Err(Error::unsupported("foreign key constraints are not supported yet")),
-        other => return Err(Error::unsupported(format!("constraint {other} is not supported"))),
+        TableConstraint::ForeignKey(_) => {
+            return Err(Error::unsupported("foreign key constraints are not supported yet"));
+        }
+        other => {
+            return Err(Error::unsupported(format!("constraint {other} is not supported")));
+        }
     }
     Ok(())
 }
@@ -319,7 +327,7 @@ fn resolve_constraints(
     Ok((primary_key, uniques, checks))
 }
 
-/// Plans CREATE TABLE [AS].
+/// Plans CREATE TABLE \[AS\].
 pub fn plan_create_table(ctx: &QuiverContext, ct: CreateTable, params: &[Option<SqlType>]) -> Result<Plan> {
     if ct.temporary {
         return Err(Error::unsupported("temporary tables are not supported yet"));
@@ -331,10 +339,7 @@ pub fn plan_create_table(ctx: &QuiverContext, ct: CreateTable, params: &[Option<
     let schema = creation_schema(ctx, schema_name.as_deref())?;
     if ctx.catalog.snapshot().relation_by_name(schema.oid, &name).is_some() {
         if ct.if_not_exists {
-            return Ok(Plan::NoOp {
-                tag: "CREATE TABLE".into(),
-                notices: vec![format!("relation \"{name}\" already exists, skipping")],
-            });
+            return Ok(Plan::NoOp { tag: "CREATE TABLE".into(), notices: vec![format!("relation \"{name}\" already exists, skipping")] });
         }
         return Err(Error::new(ErrorCode::DuplicateTable, format!("relation \"{name}\" already exists")));
     }
@@ -458,10 +463,7 @@ pub fn plan_alter_table(ctx: &QuiverContext, at: AlterTable) -> Result<Plan> {
                         ));
                     }
                     columns.retain(|x| x.name != n);
-                    ops.push(AlterOp::DropColumn {
-                        name: n,
-                        cascade: matches!(drop_behavior, Some(ast::DropBehavior::Cascade)),
-                    });
+                    ops.push(AlterOp::DropColumn { name: n, cascade: matches!(drop_behavior, Some(ast::DropBehavior::Cascade)) });
                 }
             }
             AlterTableOperation::RenameColumn { old_column_name, new_column_name } => {
@@ -539,14 +541,12 @@ pub fn plan_alter_table(ctx: &QuiverContext, at: AlterTable) -> Result<Plan> {
                 match op {
                     AlterColumnOperation::SetNotNull => ops.push(AlterOp::SetNotNull { column: n, not_null: true }),
                     AlterColumnOperation::DropNotNull => {
-                        let in_pk = table.primary_key.as_ref().is_some_and(|pk| {
-                            pk.columns.iter().any(|a| table.column_by_attnum(*a).is_some_and(|c| c.name == n))
-                        });
+                        let in_pk = table
+                            .primary_key
+                            .as_ref()
+                            .is_some_and(|pk| pk.columns.iter().any(|a| table.column_by_attnum(*a).is_some_and(|c| c.name == n)));
                         if in_pk {
-                            return Err(Error::new(
-                                ErrorCode::InvalidTableDefinition,
-                                format!("column \"{n}\" is in a primary key"),
-                            ));
+                            return Err(Error::new(ErrorCode::InvalidTableDefinition, format!("column \"{n}\" is in a primary key")));
                         }
                         ops.push(AlterOp::SetNotNull { column: n, not_null: false })
                     }
@@ -556,10 +556,14 @@ pub fn plan_alter_table(ctx: &QuiverContext, at: AlterTable) -> Result<Plan> {
                         ops.push(AlterOp::SetDefault { column: n, default: Some(d) });
                     }
                     AlterColumnOperation::DropDefault => ops.push(AlterOp::SetDefault { column: n, default: None }),
-                    other => return Err(Error::unsupported(format!("ALTER COLUMN {other} is not supported yet"))),
+                    other => {
+                        return Err(Error::unsupported(format!("ALTER COLUMN {other} is not supported yet")));
+                    }
                 }
             }
-            other => return Err(Error::unsupported(format!("ALTER TABLE ... {other} is not supported"))),
+            other => {
+                return Err(Error::unsupported(format!("ALTER TABLE ... {other} is not supported")));
+            }
         }
     }
     Ok(Plan::AlterTable { table, ops })
@@ -577,7 +581,9 @@ pub fn plan_drop(ctx: &QuiverContext, kind: ObjectType, if_exists: bool, names: 
                 let (_, n) = split_name(name)?;
                 match ddl_target(ctx, name, true)? {
                     None if if_exists => notices.push(format!("{word} \"{n}\" does not exist, skipping")),
-                    None => return Err(Error::new(ErrorCode::UndefinedTable, format!("{word} \"{n}\" does not exist"))),
+                    None => {
+                        return Err(Error::new(ErrorCode::UndefinedTable, format!("{word} \"{n}\" does not exist")));
+                    }
                     Some(t) if t.is_view() != views => {
                         let hint = if views { "Use DROP TABLE to remove a table." } else { "Use DROP VIEW to remove a view." };
                         return Err(Error::new(ErrorCode::WrongObjectType, format!("\"{n}\" is not a {word}")).with_hint(hint));
@@ -599,7 +605,9 @@ pub fn plan_drop(ctx: &QuiverContext, kind: ObjectType, if_exists: bool, names: 
                 match ctx.catalog.schema_by_name(&n) {
                     Some(s) => schemas.push(s),
                     None if if_exists => notices.push(format!("schema \"{n}\" does not exist, skipping")),
-                    None => return Err(Error::new(ErrorCode::UndefinedSchema, format!("schema \"{n}\" does not exist"))),
+                    None => {
+                        return Err(Error::new(ErrorCode::UndefinedSchema, format!("schema \"{n}\" does not exist")));
+                    }
                 }
             }
             Ok(Plan::DropSchemas { schemas, cascade, notices })
@@ -628,10 +636,7 @@ pub fn plan_create_schema(ctx: &QuiverContext, name: SchemaName, if_not_exists: 
     }
     if ctx.catalog.schema_by_name(&name).is_some() {
         if if_not_exists {
-            return Ok(Plan::NoOp {
-                tag: "CREATE SCHEMA".into(),
-                notices: vec![format!("schema \"{name}\" already exists, skipping")],
-            });
+            return Ok(Plan::NoOp { tag: "CREATE SCHEMA".into(), notices: vec![format!("schema \"{name}\" already exists, skipping")] });
         }
         return Err(Error::new(ErrorCode::DuplicateSchema, format!("schema \"{name}\" already exists")));
     }
@@ -672,11 +677,7 @@ pub fn plan_create_view(ctx: &QuiverContext, cv: CreateView) -> Result<Plan> {
     let mut columns = Vec::new();
     let mut seen = HashSet::new();
     for (i, f) in fields.iter().enumerate() {
-        let n = cv
-            .columns
-            .get(i)
-            .map(|c| normalize_ident(&c.name))
-            .unwrap_or_else(|| crate::colnames::display_name(f.name()).to_string());
+        let n = cv.columns.get(i).map(|c| normalize_ident(&c.name)).unwrap_or_else(|| crate::colnames::display_name(f.name()).to_string());
         if !seen.insert(n.clone()) {
             return Err(Error::new(ErrorCode::DuplicateColumn, format!("column \"{n}\" specified more than once")));
         }
@@ -716,10 +717,7 @@ pub fn plan_create_view(ctx: &QuiverContext, cv: CreateView) -> Result<Plan> {
         }
     };
     if depends_on.iter().any(|o| replace.as_ref().is_some_and(|r| r.oid == *o)) {
-        return Err(Error::new(
-            ErrorCode::InvalidTableDefinition,
-            format!("infinite recursion detected in rules for relation \"{name}\""),
-        ));
+        return Err(Error::new(ErrorCode::InvalidTableDefinition, format!("infinite recursion detected in rules for relation \"{name}\"")));
     }
     Ok(Plan::CreateView(CreateViewPlan { schema, name, columns, sql, replace, depends_on }))
 }
@@ -728,7 +726,9 @@ pub fn plan_create_view(ctx: &QuiverContext, cv: CreateView) -> Result<Plan> {
 pub fn plan_truncate(ctx: &QuiverContext, t: Truncate) -> Result<Plan> {
     let mut targets = Vec::new();
     for target in &t.table_names {
-        let Some(def) = ddl_target(ctx, &target.name, t.if_exists)? else { continue };
+        let Some(def) = ddl_target(ctx, &target.name, t.if_exists)? else {
+            continue;
+        };
         if def.is_view() {
             return Err(Error::new(ErrorCode::WrongObjectType, format!("\"{}\" is not a table", def.name)));
         }
@@ -750,11 +750,10 @@ pub fn no_params() -> PlannerContext {
 /// Whether `name` is taken in schema `schema` by a relation or an index.
 fn relation_name_taken(ctx: &QuiverContext, schema: &SchemaDef, name: &str) -> bool {
     let snap = ctx.catalog.snapshot();
-    snap.relation_by_name(schema.oid, name).is_some()
-        || snap.relations_in(schema.oid).any(|t| t.index_names().any(|n| n == name))
+    snap.relation_by_name(schema.oid, name).is_some() || snap.relations_in(schema.oid).any(|t| t.index_names().any(|n| n == name))
 }
 
-/// Plans CREATE [UNIQUE] INDEX [IF NOT EXISTS] [name] ON table [USING btree|hash] (columns).
+/// Plans CREATE \[UNIQUE\] INDEX \[IF NOT EXISTS\] \[name\] ON table \[USING btree|hash\] (columns).
 pub fn plan_create_index(ctx: &QuiverContext, ci: ast::CreateIndex) -> Result<Plan> {
     let table = ddl_target(ctx, &ci.table_name, false)?.ok_or_else(|| Error::internal("table vanished"))?;
     if table.is_view() {
@@ -788,12 +787,7 @@ pub fn plan_create_index(ctx: &QuiverContext, ci: ast::CreateIndex) -> Result<Pl
             return Err(Error::new(ErrorCode::UndefinedColumn, format!("column \"{c}\" does not exist")));
         }
     }
-    let schema = ctx
-        .catalog
-        .snapshot()
-        .schema(table.schema)
-        .cloned()
-        .ok_or_else(|| Error::internal("schema of table vanished"))?;
+    let schema = ctx.catalog.snapshot().schema(table.schema).cloned().ok_or_else(|| Error::internal("schema of table vanished"))?;
     let name = match &ci.name {
         Some(n) => {
             let (_, name) = split_name(n)?;
@@ -859,7 +853,9 @@ fn plan_drop_index(ctx: &QuiverContext, if_exists: bool, names: &[ObjectName], c
                 .with_hint(format!("You can drop constraint {name} on table {} instead.", t.name)));
             }
             None if if_exists => notices.push(format!("index \"{name}\" does not exist, skipping")),
-            None => return Err(Error::new(ErrorCode::UndefinedObject, format!("index \"{name}\" does not exist"))),
+            None => {
+                return Err(Error::new(ErrorCode::UndefinedObject, format!("index \"{name}\" does not exist")));
+            }
         }
     }
     Ok(Plan::DropIndexes { targets, notices })

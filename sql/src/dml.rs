@@ -19,14 +19,12 @@ use crate::{normalize_ident, parse::parse, split_name};
 use datafusion::arrow::compute::can_cast_types;
 use datafusion::arrow::datatypes::{DataType, Field, Schema};
 use datafusion::common::{Column, DFSchema, DFSchemaRef, TableReference};
-use datafusion::logical_expr::{
-    Expr, ExprSchemable, Extension, LogicalPlan, LogicalPlanBuilder, cast,
-};
+use datafusion::logical_expr::{Expr, ExprSchemable, Extension, LogicalPlan, LogicalPlanBuilder, cast};
 use datafusion::scalar::ScalarValue;
 use datafusion::sql::planner::PlannerContext;
 use datafusion::sql::sqlparser::ast::{
-    self, Assignment, AssignmentTarget, ConflictTarget, Delete, FromTable, Insert, OnConflictAction,
-    OnInsert, SelectItem, SetExpr, Statement, TableObject, TableWithJoins, Update, UpdateTableFromKind,
+    self, Assignment, AssignmentTarget, ConflictTarget, Delete, FromTable, Insert, OnConflictAction, OnInsert, SelectItem, SetExpr,
+    Statement, TableObject, TableWithJoins, Update, UpdateTableFromKind,
 };
 use quiverdb_catalog::plan::{ConflictAction, ModifyOp, OnConflict, ROWKEY_COLUMN, TableModify};
 use quiverdb_catalog::{Error, ErrorCode, Result, SqlType, TableDef};
@@ -42,11 +40,8 @@ fn target(ctx: &QuiverContext, name: &ast::ObjectName, verb: &str) -> Result<Arc
     };
     let def = ctx.resolve(&reference)?;
     if def.is_view() {
-        return Err(Error::new(
-            ErrorCode::WrongObjectType,
-            format!("cannot {verb} view \"{}\"", def.name),
-        )
-        .with_detail("Views are not automatically updatable yet."));
+        return Err(Error::new(ErrorCode::WrongObjectType, format!("cannot {verb} view \"{}\"", def.name))
+            .with_detail("Views are not automatically updatable yet."));
     }
     Ok(def)
 }
@@ -59,11 +54,7 @@ pub fn table_schema(table: &TableDef, qualifier: &str) -> Result<DFSchemaRef> {
 
 /// The logical CHECK expressions of `table`, planned against its columns.
 fn checks(ctx: &QuiverContext, table: &TableDef, schema: &DFSchema) -> Result<Vec<(String, Expr)>> {
-    table
-        .checks
-        .iter()
-        .map(|c| Ok((c.name.clone(), plan_sql_expr(ctx, &c.expr, schema, &mut PlannerContext::new())?)))
-        .collect()
+    table.checks.iter().map(|c| Ok((c.name.clone(), plan_sql_expr(ctx, &c.expr, schema, &mut PlannerContext::new())?))).collect()
 }
 
 /// Parses and plans a stored SQL expression (defaults, checks) against `schema`.
@@ -99,11 +90,8 @@ fn assign_cast(expr: Expr, from: &DataType, col: &quiverdb_catalog::ColumnDef) -
 
 /// PostgreSQL's "column is of type X but expression is of type Y" (42804).
 fn mismatch(col: &quiverdb_catalog::ColumnDef, from: &SqlType) -> Error {
-    Error::new(
-        ErrorCode::DatatypeMismatch,
-        format!("column \"{}\" is of type {} but expression is of type {from}", col.name, col.ty),
-    )
-    .with_hint("You will need to rewrite or cast the expression.")
+    Error::new(ErrorCode::DatatypeMismatch, format!("column \"{}\" is of type {} but expression is of type {from}", col.name, col.ty))
+        .with_hint("You will need to rewrite or cast the expression.")
 }
 
 /// [`assign_cast`] for a source of known SQL type `from_ty` (which field metadata tells
@@ -118,7 +106,9 @@ fn assign_cast_typed(expr: Expr, from: &DataType, from_ty: &SqlType, col: &quive
 /// For `INSERT ... SELECT`, which select-list items are bare string literals (type
 /// `unknown` in PostgreSQL, resolved by the target column).
 fn unknown_select_items(q: &ast::Query) -> Vec<bool> {
-    let SetExpr::Select(select) = q.body.as_ref() else { return vec![] };
+    let SetExpr::Select(select) = q.body.as_ref() else {
+        return vec![];
+    };
     select
         .projection
         .iter()
@@ -138,6 +128,11 @@ fn default_expr(ctx: &QuiverContext, col: &quiverdb_catalog::ColumnDef) -> Resul
     match &col.default {
         Some(sql) => {
             let e = plan_sql_expr(ctx, sql, &empty, &mut PlannerContext::new())?;
+            // A quoted default is an unknown literal: the column type's input function
+            // reads it (the literal-cast rule folds this cast with PostgreSQL's parser).
+            if matches!(&e, Expr::Literal(ScalarValue::Utf8(Some(_)), _)) && !col.ty.is_text_like() {
+                return Ok(cast(e, col.ty.to_arrow()));
+            }
             let from = e.get_type(&empty)?;
             assign_cast(e, &from, col)
         }
@@ -153,9 +148,13 @@ fn finish(
     op: ModifyOp,
     input: LogicalPlan,
     returning: Option<Vec<SelectItem>>,
-    verb: ModifyVerb,
     params: &mut PlannerContext,
 ) -> Result<Plan> {
+    let verb = match op {
+        ModifyOp::Insert { .. } => ModifyVerb::Insert,
+        ModifyOp::Update => ModifyVerb::Update,
+        ModifyOp::Delete => ModifyVerb::Delete,
+    };
     let table_schema = table_schema(&table, qualifier)?;
     let checks = if matches!(verb, ModifyVerb::Delete) { vec![] } else { checks(ctx, &table, &table_schema)? };
     // Columns beyond [rowkey?, table columns] come from FROM/USING, for RETURNING.
@@ -165,11 +164,7 @@ fn finish(
     let schema = if returning.is_some() {
         let mut out = (*table_schema).clone();
         if extra_columns > 0 {
-            let extras: Vec<_> = input_schema
-                .iter()
-                .skip(written)
-                .map(|(q, f)| (q.cloned(), f.clone()))
-                .collect();
+            let extras: Vec<_> = input_schema.iter().skip(written).map(|(q, f)| (q.cloned(), f.clone())).collect();
             out.merge(&DFSchema::new_with_metadata(extras, Default::default())?);
         }
         Arc::new(out)
@@ -240,7 +235,7 @@ pub fn insert_from(ctx: &QuiverContext, table: Arc<TableDef>, source: LogicalPla
     }
     let input = LogicalPlanBuilder::from(source).project(exprs)?.build()?;
     let name = table.name.clone();
-    match finish(ctx, table, &name, ModifyOp::Insert { on_conflict: None }, input, None, ModifyVerb::Insert, &mut PlannerContext::new())? {
+    match finish(ctx, table, &name, ModifyOp::Insert { on_conflict: None }, input, None, &mut PlannerContext::new())? {
         Plan::Modify { plan, .. } => Ok(plan),
         _ => Err(Error::internal("insert did not plan to a modification")),
     }
@@ -259,11 +254,7 @@ pub fn plan_insert(ctx: &QuiverContext, insert: Insert, params: &[Option<SqlType
         return Err(Error::unsupported("INSERT INTO TABLE FUNCTION is not supported"));
     };
     let table = target(ctx, name, "insert into")?;
-    let qualifier = insert
-        .table_alias
-        .as_ref()
-        .map(|a| normalize_ident(&a.alias))
-        .unwrap_or_else(|| table.name.clone());
+    let qualifier = insert.table_alias.as_ref().map(|a| normalize_ident(&a.alias)).unwrap_or_else(|| table.name.clone());
     let live: Vec<&quiverdb_catalog::ColumnDef> = table.live_columns().collect();
 
     // Target columns, in the order the source provides them.
@@ -277,10 +268,7 @@ pub fn plan_insert(ctx: &QuiverContext, insert: Insert, params: &[Option<SqlType
             .map(|c| {
                 let (_, n) = split_name(c)?;
                 let pos = live.iter().position(|l| l.name == n).ok_or_else(|| {
-                    Error::new(
-                        ErrorCode::UndefinedColumn,
-                        format!("column \"{n}\" of relation \"{}\" does not exist", table.name),
-                    )
+                    Error::new(ErrorCode::UndefinedColumn, format!("column \"{n}\" of relation \"{}\" does not exist", table.name))
                 })?;
                 if !seen.insert(pos) {
                     return Err(Error::syntax(format!("column \"{n}\" specified more than once")));
@@ -326,11 +314,7 @@ pub fn plan_insert(ctx: &QuiverContext, insert: Insert, params: &[Option<SqlType
                 let from = field.data_type().clone();
                 // A bare string literal in INSERT ... SELECT is PostgreSQL's `unknown`:
                 // it takes the column's type through the cast below.
-                let from_ty = if unknown_columns.get(k).copied().unwrap_or(false) {
-                    col.ty.clone()
-                } else {
-                    SqlType::from_field(field)
-                };
+                let from_ty = if unknown_columns.get(k).copied().unwrap_or(false) { col.ty.clone() } else { SqlType::from_field(field) };
                 assign_cast_typed(c, &from, &from_ty, col)?
             }
             _ => default_expr(ctx, col)?,
@@ -342,32 +326,22 @@ pub fn plan_insert(ctx: &QuiverContext, insert: Insert, params: &[Option<SqlType
     let on_conflict = match insert.on {
         None => None,
         Some(OnInsert::OnConflict(oc)) => Some(plan_on_conflict(ctx, &table, &qualifier, oc, &mut pctx)?),
-        Some(_) => return Err(Error::unsupported("ON DUPLICATE KEY UPDATE is not supported; use ON CONFLICT")),
+        Some(_) => {
+            return Err(Error::unsupported("ON DUPLICATE KEY UPDATE is not supported; use ON CONFLICT"));
+        }
     };
-    finish(
-        ctx,
-        table,
-        &qualifier,
-        ModifyOp::Insert { on_conflict },
-        input,
-        insert.returning,
-        ModifyVerb::Insert,
-        &mut pctx,
-    )
+    finish(ctx, table, &qualifier, ModifyOp::Insert { on_conflict }, input, insert.returning, &mut pctx)
 }
 
 /// Prepares a VALUES source for its target columns: `DEFAULT` becomes the column default,
 /// literals are typed by their column (PostgreSQL's unknown literals), and rows with
 /// subqueries become `SELECT ... UNION ALL SELECT ...` (DataFusion cannot evaluate
 /// subqueries inside VALUES).
-fn replace_defaults(
-    ctx: &QuiverContext,
-    q: &mut ast::Query,
-    targets: &[usize],
-    live: &[&quiverdb_catalog::ColumnDef],
-) -> Result<()> {
+fn replace_defaults(ctx: &QuiverContext, q: &mut ast::Query, targets: &[usize], live: &[&quiverdb_catalog::ColumnDef]) -> Result<()> {
     let _ = ctx;
-    let SetExpr::Values(values) = q.body.as_mut() else { return Ok(()) };
+    let SetExpr::Values(values) = q.body.as_mut() else {
+        return Ok(());
+    };
     for row in values.rows.iter_mut() {
         for (k, cell) in row.content.iter_mut().enumerate() {
             if let Some(col) = targets.get(k).and_then(|p| live.get(*p)) {
@@ -376,9 +350,21 @@ fn replace_defaults(
             }
             let is_default = matches!(cell, ast::Expr::Identifier(i) if i.quote_style.is_none() && i.value.eq_ignore_ascii_case("default"));
             if !is_default {
+                // DEFAULT stands only alone (`DEFAULT + 1` is an error in PostgreSQL).
+                let nested = ast::visit_expressions(cell, |e| match e {
+                    ast::Expr::Identifier(i) if i.quote_style.is_none() && i.value.eq_ignore_ascii_case("default") => {
+                        std::ops::ControlFlow::Break(())
+                    }
+                    _ => std::ops::ControlFlow::Continue(()),
+                });
+                if nested.is_break() {
+                    return Err(Error::syntax("DEFAULT is not allowed in this context"));
+                }
                 continue;
             }
-            let Some(col) = targets.get(k).and_then(|p| live.get(*p)) else { continue };
+            let Some(col) = targets.get(k).and_then(|p| live.get(*p)) else {
+                continue;
+            };
             *cell = match &col.default {
                 Some(sql) => {
                     let e = parse_expr(sql)?;
@@ -450,7 +436,8 @@ fn select_skeleton() -> Result<ast::Select> {
 
 /// The sqlparser spelling of a column type (for casts built into the AST).
 fn ast_type(ty: &SqlType) -> Result<ast::DataType> {
-    let sql = format!("SELECT NULL::{}", ty.to_string().replace(" without time zone", "").replace("timestamp with time zone", "timestamptz"));
+    let sql =
+        format!("SELECT NULL::{}", ty.to_string().replace(" without time zone", "").replace("timestamp with time zone", "timestamptz"));
     let mut stmts = parse(&sql)?;
     if let Some(Statement::Query(q)) = stmts.pop()
         && let SetExpr::Select(s) = *q.body
@@ -462,17 +449,15 @@ fn ast_type(ty: &SqlType) -> Result<ast::DataType> {
 }
 
 /// Gives untyped `$n` placeholders in a VALUES source the type of their target column.
-fn type_values_placeholders(
-    plan: LogicalPlan,
-    targets: &[usize],
-    live: &[&quiverdb_catalog::ColumnDef],
-) -> Result<LogicalPlan> {
+fn type_values_placeholders(plan: LogicalPlan, targets: &[usize], live: &[&quiverdb_catalog::ColumnDef]) -> Result<LogicalPlan> {
     use datafusion::common::tree_node::{Transformed, TreeNode};
     let out = plan.transform_up(|node| {
-        let LogicalPlan::Values(mut v) = node else { return Ok(Transformed::no(node)) };
+        let LogicalPlan::Values(mut v) = node else {
+            return Ok(Transformed::no(node));
+        };
         let mut changed = false;
         for row in v.values.iter_mut() {
-            for (k, e) in row.iter_mut() .enumerate() {
+            for (k, e) in row.iter_mut().enumerate() {
                 if let Expr::Placeholder(p) = e
                     && p.field.is_none()
                     && let Some(col) = targets.get(k).and_then(|t| live.get(*t))
@@ -505,9 +490,8 @@ fn plan_on_conflict(
             let mut attnums = Vec::new();
             for c in cols {
                 let n = normalize_ident(c);
-                let col = table.column(&n).ok_or_else(|| {
-                    Error::new(ErrorCode::UndefinedColumn, format!("column \"{n}\" does not exist"))
-                })?;
+                let col =
+                    table.column(&n).ok_or_else(|| Error::new(ErrorCode::UndefinedColumn, format!("column \"{n}\" does not exist")))?;
                 attnums.push(col.attnum);
             }
             let mut sorted = attnums.clone();
@@ -531,10 +515,7 @@ fn plan_on_conflict(
         Some(ConflictTarget::OnConstraint(name)) => {
             let (_, n) = split_name(name)?;
             let k = table.primary_key.iter().chain(table.uniques.iter()).find(|k| k.name == n).ok_or_else(|| {
-                Error::new(
-                    ErrorCode::UndefinedObject,
-                    format!("constraint \"{n}\" for table \"{}\" does not exist", table.name),
-                )
+                Error::new(ErrorCode::UndefinedObject, format!("constraint \"{n}\" for table \"{}\" does not exist", table.name))
             })?;
             k.columns.clone()
         }
@@ -585,10 +566,7 @@ fn assignment_list(assignments: &[Assignment], table: &TableDef) -> Result<Vec<(
             _ => return Err(Error::syntax(format!("invalid assignment target {name}"))),
         };
         let pos = live.iter().position(|c| c.name == n).ok_or_else(|| {
-            Error::new(
-                ErrorCode::UndefinedColumn,
-                format!("column \"{n}\" of relation \"{}\" does not exist", table.name),
-            )
+            Error::new(ErrorCode::UndefinedColumn, format!("column \"{n}\" of relation \"{}\" does not exist", table.name))
         })?;
         if out.iter().any(|(p, _)| *p == pos) {
             return Err(Error::syntax(format!("multiple assignments to same column \"{n}\"")));
@@ -597,7 +575,8 @@ fn assignment_list(assignments: &[Assignment], table: &TableDef) -> Result<Vec<(
         Ok(())
     };
     for a in assignments {
-        let is_default = |e: &ast::Expr| matches!(e, ast::Expr::Identifier(i) if i.quote_style.is_none() && i.value.eq_ignore_ascii_case("default"));
+        let is_default =
+            |e: &ast::Expr| matches!(e, ast::Expr::Identifier(i) if i.quote_style.is_none() && i.value.eq_ignore_ascii_case("default"));
         match &a.target {
             AssignmentTarget::ColumnName(name) => {
                 push(name, if is_default(&a.value) { None } else { Some(a.value.clone()) })?;
@@ -606,7 +585,9 @@ fn assignment_list(assignments: &[Assignment], table: &TableDef) -> Result<Vec<(
                 let values: Vec<ast::Expr> = match &a.value {
                     ast::Expr::Tuple(v) => v.clone(),
                     ast::Expr::Nested(inner) => vec![(**inner).clone()],
-                    _ => return Err(Error::unsupported("multiple-column UPDATE from a subquery is not supported")),
+                    _ => {
+                        return Err(Error::unsupported("multiple-column UPDATE from a subquery is not supported"));
+                    }
                 };
                 if values.len() != names.len() {
                     return Err(Error::syntax("number of columns does not match number of values"));
@@ -623,11 +604,7 @@ fn assignment_list(assignments: &[Assignment], table: &TableDef) -> Result<Vec<(
 
 /// A SELECT skeleton over the row-key variant of `table`, aliased `alias`.
 fn dml_select(table: &TableDef, alias: &str) -> Result<ast::Select> {
-    let sql = format!(
-        "SELECT 1 FROM \"{DML_SCHEMA}\".\"{}\" AS \"{}\"",
-        table.oid,
-        alias.replace('"', "\"\"")
-    );
+    let sql = format!("SELECT 1 FROM \"{DML_SCHEMA}\".\"{}\" AS \"{}\"", table.oid, alias.replace('"', "\"\""));
     let mut stmts = parse(&sql)?;
     if let Some(Statement::Query(q)) = stmts.pop()
         && let SetExpr::Select(s) = *q.body
@@ -731,15 +708,18 @@ pub fn plan_update(ctx: &QuiverContext, update: Update, params: &[Option<SqlType
     // Cast new values to the column types.
     let schema = source.schema().clone();
     let cols = schema.columns();
-    let mut exprs = vec![Expr::Column(cols[0].clone()).alias(ROWKEY_COLUMN)];
+    // Written columns keep the target's qualifier so FROM tables' columns of the same
+    // name stay distinguishable for RETURNING.
+    let q = Some(TableReference::bare(alias_name.as_str()));
+    let mut exprs = vec![Expr::Column(cols[0].clone()).alias_qualified(q.clone(), ROWKEY_COLUMN)];
     for (k, col) in live.iter().enumerate() {
         let c = Expr::Column(cols[k + 1].clone());
         let from = c.get_type(&schema)?;
-        exprs.push(assign_cast(c, &from, col)?.alias(col.name.clone()));
+        exprs.push(assign_cast(c, &from, col)?.alias_qualified(q.clone(), col.name.clone()));
     }
     exprs.extend(cols.iter().skip(live.len() + 1).map(|c| Expr::Column(c.clone())));
     let input = LogicalPlanBuilder::from(source).project(exprs)?.build()?;
-    finish(ctx, table, &alias_name, ModifyOp::Update, input, update.returning, ModifyVerb::Update, &mut pctx)
+    finish(ctx, table, &alias_name, ModifyOp::Update, input, update.returning, &mut pctx)
 }
 
 /// Plans DELETE.
@@ -775,12 +755,15 @@ pub fn plan_delete(ctx: &QuiverContext, delete: Delete, params: &[Option<SqlType
     let mut pctx = planner_context(params);
     let source = ctx.sql_to_rel().sql_statement_to_plan_with_context(select_query(select), &mut pctx)?;
     let cols: Vec<Column> = source.schema().columns();
-    let mut exprs = vec![Expr::Column(cols[0].clone()).alias(ROWKEY_COLUMN)];
+    // Deleted columns keep the target's qualifier so USING tables' columns of the same
+    // name stay distinguishable for RETURNING.
+    let q = Some(TableReference::bare(alias_name.as_str()));
+    let mut exprs = vec![Expr::Column(cols[0].clone()).alias_qualified(q.clone(), ROWKEY_COLUMN)];
     let n = table.live_column_count();
     for (k, col) in table.live_columns().enumerate() {
-        exprs.push(Expr::Column(cols[k + 1].clone()).alias(col.name.clone()));
+        exprs.push(Expr::Column(cols[k + 1].clone()).alias_qualified(q.clone(), col.name.clone()));
     }
     exprs.extend(cols.iter().skip(n + 1).map(|c| Expr::Column(c.clone())));
     let input = LogicalPlanBuilder::from(source).project(exprs)?.build()?;
-    finish(ctx, table, &alias_name, ModifyOp::Delete, input, delete.returning, ModifyVerb::Delete, &mut pctx)
+    finish(ctx, table, &alias_name, ModifyOp::Delete, input, delete.returning, &mut pctx)
 }

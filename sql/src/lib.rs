@@ -2,7 +2,7 @@
 //!
 //! A statement travels like this:
 //!
-//! 1. [`parse`] turns text into sqlparser `Statement`s (PostgreSQL dialect), reporting
+//! 1. [`parse`](mod@parse) turns text into sqlparser `Statement`s (PostgreSQL dialect), reporting
 //!    syntax errors the way PostgreSQL does.
 //! 2. [`rewrite`] adjusts the AST where PostgreSQL and DataFusion disagree (casts to
 //!    json/jsonb/uuid become function calls, ...).
@@ -32,11 +32,11 @@ pub use parse::parse;
 pub use plan::*;
 
 use context::QuiverContext;
-use quiverdb_catalog::SqlType;
 use datafusion::execution::SessionState;
 use datafusion::sql::planner::ParserOptions;
 use datafusion::sql::sqlparser::ast::{Ident, ObjectName, ObjectNamePart, Statement};
 use datafusion::sql::sqlparser::dialect::PostgreSqlDialect;
+use quiverdb_catalog::SqlType;
 use quiverdb_catalog::objects::truncate_identifier;
 use quiverdb_catalog::{CatalogView, Error, Result};
 
@@ -75,11 +75,9 @@ impl<'a> SqlPlanner<'a> {
         let params = &params::declared_by_casts(&stmt, params);
         colnames::apply(&mut stmt);
         let state = self.ctx.state;
-        rewrite::checks::check(
-            &mut stmt,
-            &|name| state.aggregate_functions().contains_key(name),
-            &|name| state.window_functions().contains_key(name),
-        )?;
+        rewrite::checks::check(&mut stmt, &|name| state.aggregate_functions().contains_key(name), &|name| {
+            state.window_functions().contains_key(name)
+        })?;
         let stmt = rewrite::rewrite(stmt)?;
         match stmt {
             Statement::Query(_) => query::plan_statement(&self.ctx, stmt, params).map(Plan::Query),
@@ -92,12 +90,8 @@ impl<'a> SqlPlanner<'a> {
             Statement::Drop { object_type, if_exists, names, cascade, .. } => {
                 ddl::plan_drop(&self.ctx, object_type, if_exists, names, cascade)
             }
-            Statement::CreateSchema { schema_name, if_not_exists, .. } => {
-                ddl::plan_create_schema(&self.ctx, schema_name, if_not_exists)
-            }
-            Statement::CreateDatabase { db_name, if_not_exists, .. } => {
-                ddl::plan_create_database(&self.ctx, db_name, if_not_exists)
-            }
+            Statement::CreateSchema { schema_name, if_not_exists, .. } => ddl::plan_create_schema(&self.ctx, schema_name, if_not_exists),
+            Statement::CreateDatabase { db_name, if_not_exists, .. } => ddl::plan_create_database(&self.ctx, db_name, if_not_exists),
             Statement::CreateView(cv) => ddl::plan_create_view(&self.ctx, cv),
             Statement::CreateIndex(ci) => ddl::plan_create_index(&self.ctx, ci),
             Statement::Truncate(t) => ddl::plan_truncate(&self.ctx, t),
@@ -106,7 +100,11 @@ impl<'a> SqlPlanner<'a> {
     }
 
     /// Plans the insertion of `source`'s rows into `table` (CREATE TABLE AS).
-    pub fn insert_from(&self, table: std::sync::Arc<quiverdb_catalog::TableDef>, source: datafusion::logical_expr::LogicalPlan) -> Result<datafusion::logical_expr::LogicalPlan> {
+    pub fn insert_from(
+        &self,
+        table: std::sync::Arc<quiverdb_catalog::TableDef>,
+        source: datafusion::logical_expr::LogicalPlan,
+    ) -> Result<datafusion::logical_expr::LogicalPlan> {
         dml::insert_from(&self.ctx, table, source)
     }
 

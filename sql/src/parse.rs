@@ -82,12 +82,13 @@ impl VisitorMut for Symmetric<'_> {
         {
             let forward = Expr::Between { expr: x.clone(), negated: false, low: low.clone(), high: high.clone() };
             let backward = Expr::Between { expr: x.clone(), negated: false, low: high.clone(), high: low.clone() };
-            let either = Expr::Nested(Box::new(Expr::BinaryOp {
-                left: Box::new(forward),
-                op: BinaryOperator::Or,
-                right: Box::new(backward),
-            }));
-            *expr = if *negated { Expr::UnaryOp { op: datafusion::sql::sqlparser::ast::UnaryOperator::Not, expr: Box::new(either) } } else { either };
+            let either =
+                Expr::Nested(Box::new(Expr::BinaryOp { left: Box::new(forward), op: BinaryOperator::Or, right: Box::new(backward) }));
+            *expr = if *negated {
+                Expr::UnaryOp { op: datafusion::sql::sqlparser::ast::UnaryOperator::Not, expr: Box::new(either) }
+            } else {
+                either
+            };
         }
         ControlFlow::Continue(())
     }
@@ -166,7 +167,9 @@ fn offset(sql: &str, line: usize, col: usize) -> Option<u32> {
 /// The token starting at character index `at` (a word, a quoted string or one symbol).
 fn near_token(sql: &str, at: usize) -> String {
     let chars: Vec<char> = sql.chars().collect();
-    let Some(&first) = chars.get(at) else { return String::new() };
+    let Some(&first) = chars.get(at) else {
+        return String::new();
+    };
     let mut end = at + 1;
     if first.is_alphanumeric() || first == '_' {
         while end < chars.len() && (chars[end].is_alphanumeric() || chars[end] == '_' || chars[end] == '$') {

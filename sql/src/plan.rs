@@ -11,7 +11,7 @@ use std::sync::Arc;
 pub enum Plan {
     /// A statement returning rows (SELECT, VALUES, TABLE).
     Query(LogicalPlan),
-    /// EXPLAIN [ANALYZE] of a query or data-modifying statement.
+    /// EXPLAIN \[ANALYZE\] of a query or data-modifying statement.
     Explain { plan: LogicalPlan, analyze: bool, verbose: bool },
     /// INSERT, UPDATE or DELETE; the plan's root is a `TableModify`, or a projection of
     /// the RETURNING list over it.
@@ -24,7 +24,7 @@ pub enum Plan {
     AlterTable { table: Arc<TableDef>, ops: Vec<AlterOp> },
     /// DROP TABLE / DROP VIEW.
     DropRelations { views: bool, targets: Vec<Arc<TableDef>>, cascade: bool, notices: Vec<String> },
-    /// CREATE [UNIQUE] INDEX: `columns` by name.
+    /// CREATE \[UNIQUE\] INDEX: `columns` by name.
     CreateIndex { table: Arc<TableDef>, name: String, columns: Vec<String>, unique: bool },
     /// DROP INDEX: (table, index name) pairs.
     DropIndexes { targets: Vec<(Arc<TableDef>, String)>, notices: Vec<String> },
@@ -56,9 +56,9 @@ pub enum Plan {
     Rollback,
     /// SAVEPOINT name.
     Savepoint(String),
-    /// RELEASE [SAVEPOINT] name.
+    /// RELEASE \[SAVEPOINT\] name.
     ReleaseSavepoint(String),
-    /// ROLLBACK TO [SAVEPOINT] name.
+    /// ROLLBACK TO \[SAVEPOINT\] name.
     RollbackTo(String),
     /// PREPARE name [(types)] AS statement.
     Prepare { name: String, statement: Box<Statement>, param_types: Vec<SqlType> },

@@ -5,10 +5,10 @@
 use crate::context::QuiverContext;
 use crate::plan::Plan;
 use datafusion::arrow::datatypes::FieldRef;
-use quiverdb_catalog::SqlType;
 use datafusion::logical_expr::LogicalPlan;
 use datafusion::sql::planner::PlannerContext;
 use datafusion::sql::sqlparser::ast::{Query, Statement};
+use quiverdb_catalog::SqlType;
 use quiverdb_catalog::{Error, Result};
 use std::sync::Arc;
 
@@ -25,10 +25,7 @@ pub fn plan_query(ctx: &QuiverContext, query: Query) -> datafusion::common::Resu
 
 /// A planner context carrying the known parameter types.
 pub fn planner_context(params: &[Option<SqlType>]) -> PlannerContext {
-    let fields: Vec<Option<FieldRef>> = params
-        .iter()
-        .map(|p| p.as_ref().map(|ty| Arc::new(ty.to_field("", true))))
-        .collect();
+    let fields: Vec<Option<FieldRef>> = params.iter().map(|p| p.as_ref().map(|ty| Arc::new(ty.to_field("", true)))).collect();
     PlannerContext::new().with_prepare_param_data_types(fields)
 }
 
@@ -46,10 +43,7 @@ pub fn plan_explain(ctx: &QuiverContext, stmt: Statement, params: &[Option<SqlTy
             "verbose" => verbose = on,
             "costs" | "buffers" | "timing" | "summary" | "settings" | "wal" | "format" => {}
             other => {
-                return Err(Error::new(
-                    quiverdb_catalog::ErrorCode::SyntaxError,
-                    format!("unrecognized EXPLAIN option \"{other}\""),
-                ));
+                return Err(Error::new(quiverdb_catalog::ErrorCode::SyntaxError, format!("unrecognized EXPLAIN option \"{other}\"")));
             }
         }
     }
@@ -57,7 +51,9 @@ pub fn plan_explain(ctx: &QuiverContext, stmt: Statement, params: &[Option<SqlTy
     let plan = match planner_plan {
         Plan::Query(p) => p,
         Plan::Modify { plan, .. } => plan,
-        _ => return Err(Error::unsupported("EXPLAIN is only supported for queries and INSERT/UPDATE/DELETE")),
+        _ => {
+            return Err(Error::unsupported("EXPLAIN is only supported for queries and INSERT/UPDATE/DELETE"));
+        }
     };
     Ok(Plan::Explain { plan, analyze, verbose })
 }

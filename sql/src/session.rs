@@ -6,8 +6,7 @@ use crate::plan::*;
 use crate::split_name;
 use crate::types::sql_type;
 use datafusion::sql::sqlparser::ast::{
-    self, ContextModifier, Reset, Set, Statement, TransactionAccessMode, TransactionIsolationLevel,
-    TransactionMode, UnaryOperator, Value,
+    self, ContextModifier, Reset, Set, Statement, TransactionAccessMode, TransactionIsolationLevel, TransactionMode, UnaryOperator, Value,
 };
 use quiverdb_catalog::{Error, ErrorCode, Result};
 
@@ -77,27 +76,25 @@ fn plan_set(set: Set) -> Result<Plan> {
                 return Ok(Plan::Set { name, value: SetValue::Values(vec![v.to_lowercase()]), local });
             }
             let value = match values.as_slice() {
-                [ast::Expr::Identifier(i)] if i.quote_style.is_none() && i.value.eq_ignore_ascii_case("default") => {
-                    SetValue::Default
-                }
+                [ast::Expr::Identifier(i)] if i.quote_style.is_none() && i.value.eq_ignore_ascii_case("default") => SetValue::Default,
                 _ => SetValue::Values(values.iter().map(value_text).collect::<Result<_>>()?),
             };
             Ok(Plan::Set { name, value, local })
         }
         Set::SetTimeZone { local, value } => {
             let value = match &value {
-                ast::Expr::Identifier(i) if i.quote_style.is_none() && (i.value.eq_ignore_ascii_case("local") || i.value.eq_ignore_ascii_case("default")) => {
+                ast::Expr::Identifier(i)
+                    if i.quote_style.is_none() && (i.value.eq_ignore_ascii_case("local") || i.value.eq_ignore_ascii_case("default")) =>
+                {
                     SetValue::Default
                 }
                 other => SetValue::Values(vec![value_text(other)?]),
             };
             Ok(Plan::Set { name: "timezone".into(), value, local })
         }
-        Set::SetNames { charset_name, .. } => Ok(Plan::Set {
-            name: "client_encoding".into(),
-            value: SetValue::Values(vec![charset_name.value]),
-            local: false,
-        }),
+        Set::SetNames { charset_name, .. } => {
+            Ok(Plan::Set { name: "client_encoding".into(), value: SetValue::Values(vec![charset_name.value]), local: false })
+        }
         Set::SetTransaction { modes, session, .. } => Ok(Plan::SetTransaction { modes: txn_modes(&modes)?, session }),
         Set::SetRole { .. } | Set::SetSessionAuthorization(_) => Err(Error::unsupported("SET ROLE is not supported yet")),
         other => Err(Error::unsupported(format!("{other} is not supported"))),
@@ -115,9 +112,7 @@ fn value_text(e: &ast::Expr) -> Result<String> {
             other => Ok(other.to_string()),
         },
         ast::Expr::Identifier(i) => Ok(crate::normalize_ident(i)),
-        ast::Expr::CompoundIdentifier(parts) => {
-            Ok(parts.iter().map(crate::normalize_ident).collect::<Vec<_>>().join("."))
-        }
+        ast::Expr::CompoundIdentifier(parts) => Ok(parts.iter().map(crate::normalize_ident).collect::<Vec<_>>().join(".")),
         ast::Expr::UnaryOp { op: UnaryOperator::Minus, expr } => Ok(format!("-{}", value_text(expr)?)),
         ast::Expr::UnaryOp { op: UnaryOperator::Plus, expr } => value_text(expr),
         ast::Expr::Interval(i) => value_text(&i.value),

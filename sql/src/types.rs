@@ -7,9 +7,7 @@
 use datafusion::arrow::datatypes::{Field, FieldRef};
 use datafusion::common::Result;
 use datafusion::logical_expr::planner::TypePlanner;
-use datafusion::sql::sqlparser::ast::{
-    ArrayElemTypeDef, CharacterLength, DataType, ExactNumberInfo, TimezoneInfo,
-};
+use datafusion::sql::sqlparser::ast::{ArrayElemTypeDef, CharacterLength, DataType, ExactNumberInfo, TimezoneInfo};
 use quiverdb_catalog::types::MAX_NUMERIC_PRECISION;
 use quiverdb_catalog::{Error, ErrorCode, SqlType};
 use std::sync::Arc;
@@ -22,30 +20,25 @@ pub fn sql_type(dt: &DataType) -> Result<SqlType, Error> {
         DataType::Int(_) | DataType::Integer(_) | DataType::Int4(_) => SqlType::Int4,
         DataType::BigInt(_) | DataType::Int8(_) => SqlType::Int8,
         DataType::Real | DataType::Float4 => SqlType::Float4,
-        DataType::Double(ExactNumberInfo::None) | DataType::DoublePrecision | DataType::Float8 => {
-            SqlType::Float8
-        }
+        DataType::Double(ExactNumberInfo::None) | DataType::DoublePrecision | DataType::Float8 => SqlType::Float8,
         DataType::Float(info) => match info {
             ExactNumberInfo::Precision(p) if *p <= 24 => SqlType::Float4,
             ExactNumberInfo::Precision(p) if *p > 53 => {
-                return Err(Error::new(
-                    ErrorCode::InvalidParameterValue,
-                    "precision for type float must be less than 54 bits",
-                ));
+                return Err(Error::new(ErrorCode::InvalidParameterValue, "precision for type float must be less than 54 bits"));
             }
             _ => SqlType::Float8,
         },
         DataType::Numeric(info) | DataType::Decimal(info) | DataType::Dec(info) => numeric(info)?,
         DataType::Text | DataType::String(None) => SqlType::Text,
-        DataType::Varchar(len) | DataType::CharacterVarying(len) | DataType::CharVarying(len) => {
-            SqlType::Varchar(length(len)?)
-        }
+        DataType::Varchar(len) | DataType::CharacterVarying(len) | DataType::CharVarying(len) => SqlType::Varchar(length(len)?),
         DataType::Char(len) | DataType::Character(len) => SqlType::Char(length(len)?.unwrap_or(1)),
         DataType::Bytea => SqlType::Bytea,
         DataType::Date => SqlType::Date,
         DataType::Time(_, tz) => match tz {
             TimezoneInfo::None | TimezoneInfo::WithoutTimeZone => SqlType::Time,
-            _ => return Err(Error::unsupported("type time with time zone is not supported")),
+            _ => {
+                return Err(Error::unsupported("type time with time zone is not supported"));
+            }
         },
         DataType::Timestamp(_, tz) => match tz {
             TimezoneInfo::None | TimezoneInfo::WithoutTimeZone => SqlType::Timestamp,
@@ -57,9 +50,7 @@ pub fn sql_type(dt: &DataType) -> Result<SqlType, Error> {
         DataType::JSONB => SqlType::Jsonb,
         DataType::Array(elem) => {
             let inner = match elem {
-                ArrayElemTypeDef::AngleBracket(t)
-                | ArrayElemTypeDef::SquareBracket(t, _)
-                | ArrayElemTypeDef::Parenthesis(t) => t,
+                ArrayElemTypeDef::AngleBracket(t) | ArrayElemTypeDef::SquareBracket(t, _) | ArrayElemTypeDef::Parenthesis(t) => t,
                 ArrayElemTypeDef::None => {
                     return Err(Error::syntax("array type needs an element type"));
                 }
@@ -76,7 +67,9 @@ pub fn sql_type(dt: &DataType) -> Result<SqlType, Error> {
             let n = n.strip_prefix("pg_catalog.").unwrap_or(n);
             return custom(n, modifiers);
         }
-        other => return Err(Error::new(ErrorCode::UndefinedObject, format!("type \"{other}\" does not exist"))),
+        other => {
+            return Err(Error::new(ErrorCode::UndefinedObject, format!("type \"{other}\" does not exist")));
+        }
     })
 }
 
@@ -107,36 +100,30 @@ fn custom(name: &str, modifiers: &[String]) -> Result<SqlType, Error> {
         "oid" => SqlType::Oid,
         "name" => SqlType::Varchar(Some(63)),
         "serial" | "serial4" | "bigserial" | "serial8" | "smallserial" | "serial2" => {
-            return Err(Error::unsupported(format!(
-                "type {name} is not supported yet; use an integer primary key and supply ids"
-            )));
+            return Err(Error::unsupported(format!("type {name} is not supported yet; use an integer primary key and supply ids")));
         }
-        other => return Err(Error::new(ErrorCode::UndefinedObject, format!("type \"{other}\" does not exist"))),
+        other => {
+            return Err(Error::new(ErrorCode::UndefinedObject, format!("type \"{other}\" does not exist")));
+        }
     })
 }
 
 fn numeric(info: &ExactNumberInfo) -> Result<SqlType, Error> {
     let (p, s) = match *info {
-        ExactNumberInfo::None => return Ok(SqlType::Numeric { precision: None, scale: 0 }),
+        ExactNumberInfo::None => {
+            return Ok(SqlType::Numeric { precision: None, scale: 0 });
+        }
         ExactNumberInfo::Precision(p) => (p, 0),
         ExactNumberInfo::PrecisionAndScale(p, s) => (p, s),
     };
     if p == 0 || p > 1000 {
-        return Err(Error::new(
-            ErrorCode::InvalidParameterValue,
-            format!("NUMERIC precision {p} must be between 1 and 1000"),
-        ));
+        return Err(Error::new(ErrorCode::InvalidParameterValue, format!("NUMERIC precision {p} must be between 1 and 1000")));
     }
     if s < 0 || s as u64 > p {
-        return Err(Error::new(
-            ErrorCode::InvalidParameterValue,
-            format!("NUMERIC scale {s} must be between 0 and precision {p}"),
-        ));
+        return Err(Error::new(ErrorCode::InvalidParameterValue, format!("NUMERIC scale {s} must be between 0 and precision {p}")));
     }
     if p > MAX_NUMERIC_PRECISION as u64 {
-        return Err(Error::unsupported(format!(
-            "NUMERIC precision {p} is above the supported maximum of {MAX_NUMERIC_PRECISION}"
-        )));
+        return Err(Error::unsupported(format!("NUMERIC precision {p} is above the supported maximum of {MAX_NUMERIC_PRECISION}")));
     }
     Ok(SqlType::Numeric { precision: Some(p as u8), scale: s as u8 })
 }
@@ -149,10 +136,7 @@ fn length(len: &Option<CharacterLength>) -> Result<Option<u32>, Error> {
                 return Err(Error::new(ErrorCode::InvalidParameterValue, "length for type varchar must be at least 1"));
             }
             if *length > 10_485_760 {
-                return Err(Error::new(
-                    ErrorCode::InvalidParameterValue,
-                    "length for type varchar cannot exceed 10485760",
-                ));
+                return Err(Error::new(ErrorCode::InvalidParameterValue, "length for type varchar cannot exceed 10485760"));
             }
             Ok(Some(*length as u32))
         }

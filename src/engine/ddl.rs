@@ -12,12 +12,12 @@ use crate::storage::rowcodec::{RowDecoder, RowLayout};
 use crate::storage::{Cf, Txn, WriteKind};
 use datafusion::arrow::array::{Array, ArrayRef, RecordBatch};
 use datafusion::arrow::datatypes::{Field, Schema};
+use quiverdb_catalog::ddl::{AlterOp, CreateTablePlan, CreateViewPlan, NewColumn, NewKey};
 use quiverdb_catalog::objects::{IndexDef, KeyConstraint};
 use quiverdb_catalog::{
-    CatalogChange, CatalogSnapshot, CheckConstraint, ColumnDef, DatabaseDef, Error, ErrorCode, Oid,
-    RelationKind, Result, SchemaDef, SqlType, TableDef, view::PUBLIC_SCHEMA,
+    CatalogChange, CatalogSnapshot, CheckConstraint, ColumnDef, DatabaseDef, Error, ErrorCode, Oid, RelationKind, Result, SchemaDef,
+    SqlType, TableDef, view::PUBLIC_SCHEMA,
 };
-use quiverdb_catalog::ddl::{AlterOp, CreateTablePlan, CreateViewPlan, NewColumn, NewKey};
 use std::collections::HashSet;
 use std::sync::Arc;
 
@@ -58,12 +58,7 @@ impl RowScan {
     }
 
     /// Calls `f` with batches of (row keys, rows) until the table is exhausted.
-    fn for_each(
-        mut self,
-        txn: &Txn,
-        table: &TableDef,
-        mut f: impl FnMut(&[Vec<u8>], &RecordBatch) -> Result<()>,
-    ) -> Result<()> {
+    fn for_each(mut self, txn: &Txn, table: &TableDef, mut f: impl FnMut(&[Vec<u8>], &RecordBatch) -> Result<()>) -> Result<()> {
         let (s, e) = rows_range(table.storage_id);
         let mut cursor = txn.scan(Cf::Rows, &s, Some(&e));
         let mut keys = Vec::new();
@@ -76,8 +71,7 @@ impl RowScan {
                 cursor.next();
             }
             if (done && !keys.is_empty()) || keys.len() >= BATCH_SIZE {
-                let batch = RecordBatch::try_new(self.schema.clone(), self.decoder.finish())
-                    .map_err(|e| Error::internal(e.to_string()))?;
+                let batch = RecordBatch::try_new(self.schema.clone(), self.decoder.finish()).map_err(|e| Error::internal(e.to_string()))?;
                 f(&keys, &batch)?;
                 keys.clear();
             }
@@ -94,21 +88,11 @@ impl Engine {
     /// Creates a table; returns its definition.
     pub fn create_table(&self, txn: &Txn, db: Oid, plan: &CreateTablePlan) -> Result<Arc<TableDef>> {
         let storage = self.storage();
-        let columns: Vec<ColumnDef> = plan
-            .columns
-            .iter()
-            .enumerate()
-            .map(|(i, c)| new_column(i as i16 + 1, c))
-            .collect();
-        let attnums = |cols: &[String]| -> Vec<i16> {
-            cols.iter()
-                .filter_map(|n| columns.iter().find(|c| &c.name == n).map(|c| c.attnum))
-                .collect()
-        };
-        let primary_key = plan
-            .primary_key
-            .as_ref()
-            .map(|k| KeyConstraint { name: k.name.clone(), columns: attnums(&k.columns), index_id: 0 });
+        let columns: Vec<ColumnDef> = plan.columns.iter().enumerate().map(|(i, c)| new_column(i as i16 + 1, c)).collect();
+        let attnums =
+            |cols: &[String]| -> Vec<i16> { cols.iter().filter_map(|n| columns.iter().find(|c| &c.name == n).map(|c| c.attnum)).collect() };
+        let primary_key =
+            plan.primary_key.as_ref().map(|k| KeyConstraint { name: k.name.clone(), columns: attnums(&k.columns), index_id: 0 });
         let uniques = plan
             .uniques
             .iter()
@@ -235,9 +219,9 @@ impl Engine {
                 .with_hint("Use DROP ... CASCADE to drop the dependent objects too."));
             }
             if !rels.is_empty() {
-                notices.extend(rels.iter().map(|r| {
-                    format!("drop cascades to {} {}.{}", if r.is_view() { "view" } else { "table" }, s.name, r.name)
-                }));
+                notices.extend(
+                    rels.iter().map(|r| format!("drop cascades to {} {}.{}", if r.is_view() { "view" } else { "table" }, s.name, r.name)),
+                );
                 notices.extend(self.drop_relations(txn, catalog, &rels, true)?);
             }
             txn.record_catalog(CatalogChange::DropSchema(s.oid))?;
@@ -250,11 +234,7 @@ impl Engine {
         let storage = self.storage();
         let oid = storage.allocate_oid();
         txn.record_catalog(CatalogChange::PutDatabase(DatabaseDef { oid, name: name.to_string() }))?;
-        txn.record_catalog(CatalogChange::PutSchema(SchemaDef {
-            oid: storage.allocate_oid(),
-            database: oid,
-            name: PUBLIC_SCHEMA.into(),
-        }))?;
+        txn.record_catalog(CatalogChange::PutSchema(SchemaDef { oid: storage.allocate_oid(), database: oid, name: PUBLIC_SCHEMA.into() }))?;
         Ok(())
     }
 
@@ -262,15 +242,12 @@ impl Engine {
     pub fn drop_database(&self, txn: &Txn, catalog: &CatalogSnapshot, db: &DatabaseDef) -> Result<()> {
         let others = self.sessions_in(db.oid);
         if others > 0 {
-            return Err(Error::new(
-                ErrorCode::ObjectInUse,
-                format!("database \"{}\" is being accessed by other users", db.name),
-            )
-            .with_detail(format!(
-                "There {} {others} other session{} using the database.",
-                if others == 1 { "is" } else { "are" },
-                if others == 1 { "" } else { "s" }
-            )));
+            return Err(Error::new(ErrorCode::ObjectInUse, format!("database \"{}\" is being accessed by other users", db.name))
+                .with_detail(format!(
+                    "There {} {others} other session{} using the database.",
+                    if others == 1 { "is" } else { "are" },
+                    if others == 1 { "" } else { "s" }
+                )));
         }
         let rels: Vec<Arc<TableDef>> = catalog.relations_in_database(db.oid).cloned().collect();
         for r in &rels {
@@ -323,7 +300,11 @@ impl Engine {
                     let attnum = col.attnum;
                     def.columns.push(col);
                     if let Some(k) = unique {
-                        def.uniques.push(KeyConstraint { name: k.name.clone(), columns: vec![attnum], index_id: self.storage().allocate_storage_id() });
+                        def.uniques.push(KeyConstraint {
+                            name: k.name.clone(),
+                            columns: vec![attnum],
+                            index_id: self.storage().allocate_storage_id(),
+                        });
                         new_uniques.push(k.name.clone());
                     }
                     if let Some(k) = primary_key {
@@ -335,7 +316,9 @@ impl Engine {
                     }
                 }
                 AlterOp::DropColumn { name, cascade } => {
-                    let Some(attnum) = def.column(name).map(|c| c.attnum) else { continue };
+                    let Some(attnum) = def.column(name).map(|c| c.attnum) else {
+                        continue;
+                    };
                     let live = def.live_columns().count();
                     if live == 1 {
                         // PostgreSQL allows zero-column tables; so do we.
@@ -444,12 +427,8 @@ impl Engine {
     /// CREATE INDEX: records the index and builds its entries from the existing rows.
     pub fn create_index(&self, txn: &Txn, table: &TableDef, name: &str, columns: &[String], unique: bool) -> Result<()> {
         let mut def = table.clone();
-        let index = IndexDef {
-            name: name.to_string(),
-            columns: attnums(&def, columns),
-            unique,
-            index_id: self.storage().allocate_storage_id(),
-        };
+        let index =
+            IndexDef { name: name.to_string(), columns: attnums(&def, columns), unique, index_id: self.storage().allocate_storage_id() };
         self.backfill_index(txn, &def, &index)?;
         def.indexes.push(index);
         txn.record_catalog(CatalogChange::PutRelation(def))?;
@@ -569,9 +548,7 @@ fn attnums(def: &TableDef, names: &[String]) -> Vec<i16> {
 
 /// True when the SQL expression text mentions identifier `name`.
 fn mentions(expr: &str, name: &str) -> bool {
-    expr.to_lowercase()
-        .split(|c: char| !(c.is_alphanumeric() || c == '_'))
-        .any(|w| w == name)
+    expr.to_lowercase().split(|c: char| !(c.is_alphanumeric() || c == '_')).any(|w| w == name)
 }
 
 /// Keeps `NewKey` nameable for callers building ALTER actions.

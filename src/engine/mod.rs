@@ -14,8 +14,6 @@ pub mod rules;
 use crate::exec::QuiverQueryPlanner;
 use crate::functions::operators::PgOperators;
 use crate::functions::settings::PgSettings;
-use datafusion::logical_expr::planner::ExprPlanner;
-use datafusion::optimizer::{AnalyzerRule, OptimizerRule};
 use crate::provider::context::TxnContext;
 use crate::provider::table::QuiverTable;
 use crate::storage::{Storage, Txn};
@@ -24,7 +22,9 @@ use datafusion::common::Result;
 use datafusion::datasource::provider_as_source;
 use datafusion::execution::session_state::SessionStateBuilder;
 use datafusion::execution::{SendableRecordBatchStream, SessionState};
+use datafusion::logical_expr::planner::ExprPlanner;
 use datafusion::logical_expr::{LogicalPlan, TableSource};
+use datafusion::optimizer::{AnalyzerRule, OptimizerRule};
 use datafusion::physical_plan::ExecutionPlan;
 use datafusion::prelude::SessionConfig;
 use parking_lot::Mutex;
@@ -73,9 +73,10 @@ impl Engine {
         rules.extend(datafusion::optimizer::Optimizer::new().rules);
         // Subqueries DataFusion could not decorrelate run per row.
         rules.push(Arc::new(rules::apply::PgApply));
-        let mut analyzers: Vec<Arc<dyn AnalyzerRule + Send + Sync>> = vec![Arc::new(rules::coercion::PgCoercion)];
+        let mut analyzers: Vec<Arc<dyn AnalyzerRule + Send + Sync>> = vec![Arc::new(rules::coercion::PgCoercion::default())];
         analyzers.extend(datafusion::optimizer::Analyzer::new().rules);
         analyzers.push(Arc::new(rules::checked_arith::CheckedArith::default()));
+        analyzers.push(Arc::new(rules::casts::PgCasts::default()));
         builder = builder
             .with_analyzer_rules(analyzers)
             .with_expr_planners(planners)
@@ -109,12 +110,7 @@ impl Engine {
     }
 
     /// Plans `plan` physically with `txn` as the statement's transaction.
-    pub async fn physical_plan(
-        &self,
-        state: &mut SessionState,
-        txn: &Arc<Txn>,
-        plan: &LogicalPlan,
-    ) -> Result<Arc<dyn ExecutionPlan>> {
+    pub async fn physical_plan(&self, state: &mut SessionState, txn: &Arc<Txn>, plan: &LogicalPlan) -> Result<Arc<dyn ExecutionPlan>> {
         state.config_mut().set_extension(Arc::new(TxnContext { txn: txn.clone() }));
         state.create_physical_plan(plan).await
     }

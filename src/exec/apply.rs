@@ -116,10 +116,7 @@ impl ApplyExec {
                     ApplyKind::Scalar => PhysicalKind::Scalar,
                     ApplyKind::Exists { negated } => PhysicalKind::Exists { negated: *negated },
                     ApplyKind::Compare { expr, op, all, negated } => {
-                        if !matches!(
-                            op,
-                            Operator::Eq | Operator::NotEq | Operator::Lt | Operator::LtEq | Operator::Gt | Operator::GtEq
-                        ) {
+                        if !matches!(op, Operator::Eq | Operator::NotEq | Operator::Lt | Operator::LtEq | Operator::Gt | Operator::GtEq) {
                             return Err(Error::new(
                                 ErrorCode::FeatureNotSupported,
                                 format!("operator {op} with ANY/ALL (subquery) is not supported"),
@@ -167,10 +164,7 @@ impl ExecutionPlan for ApplyExec {
         vec![&self.input]
     }
 
-    fn apply_expressions(
-        &self,
-        f: &mut dyn FnMut(&Arc<dyn PhysicalExpr>) -> Result<TreeNodeRecursion>,
-    ) -> Result<TreeNodeRecursion> {
+    fn apply_expressions(&self, f: &mut dyn FnMut(&Arc<dyn PhysicalExpr>) -> Result<TreeNodeRecursion>) -> Result<TreeNodeRecursion> {
         for s in &self.subqueries {
             if let PhysicalKind::Compare { expr, .. } = &s.kind
                 && f(expr)? == TreeNodeRecursion::Stop
@@ -263,11 +257,8 @@ impl Runner {
                 });
             }
             let dt = self.schema.field(columns.len()).data_type().clone();
-            let array = if values.is_empty() {
-                datafusion::arrow::array::new_empty_array(&dt)
-            } else {
-                ScalarValue::iter_to_array(values)?
-            };
+            let array =
+                if values.is_empty() { datafusion::arrow::array::new_empty_array(&dt) } else { ScalarValue::iter_to_array(values)? };
             columns.push(if array.data_type() == &dt { array } else { cast(&array, &dt)? });
         }
         Ok(RecordBatch::try_new(self.schema.clone(), columns)?)
@@ -297,8 +288,7 @@ fn scalar_value(o: &Outcome, dt: &datafusion::arrow::datatypes::DataType) -> Res
     match (o.rows, &o.column) {
         (0, _) | (_, None) => ScalarValue::try_from(dt),
         (1, Some(c)) => ScalarValue::try_from_array(c, 0),
-        _ => Err(Error::new(ErrorCode::CardinalityViolation, "more than one row returned by a subquery used as an expression")
-            .into()),
+        _ => Err(Error::new(ErrorCode::CardinalityViolation, "more than one row returned by a subquery used as an expression").into()),
     }
 }
 
@@ -324,7 +314,9 @@ fn compare(left: &ScalarValue, o: &Outcome, op: Operator, all: bool) -> Result<O
         Operator::LtEq => cmp::gt_eq(&right, &l)?,
         Operator::Gt => cmp::lt(&right, &l)?,
         Operator::GtEq => cmp::lt_eq(&right, &l)?,
-        other => return Err(DataFusionError::Internal(format!("unexpected ANY/ALL operator {other}"))),
+        other => {
+            return Err(DataFusionError::Internal(format!("unexpected ANY/ALL operator {other}")));
+        }
     };
     let has_null = result.null_count() > 0;
     let (hit, decisive) = if all { (false, result.false_count() > 0) } else { (true, result.true_count() > 0) };

@@ -11,9 +11,9 @@ pub mod rows;
 use crate::exec::modify::{ConflictUpdate, ModifyExec, PhysicalConflict};
 use async_trait::async_trait;
 use datafusion::arrow::datatypes::Schema;
+use datafusion::catalog::Session;
 use datafusion::common::{DataFusionError, Result};
 use datafusion::execution::SessionState;
-use datafusion::catalog::Session;
 use datafusion::execution::context::QueryPlanner;
 use datafusion::logical_expr::physical_planning_context::PhysicalPlanningContext;
 use datafusion::logical_expr::{LogicalPlan, UserDefinedLogicalNode};
@@ -28,11 +28,7 @@ pub struct QuiverQueryPlanner;
 
 #[async_trait]
 impl QueryPlanner for QuiverQueryPlanner {
-    async fn create_physical_plan(
-        &self,
-        logical_plan: &LogicalPlan,
-        session_state: &dyn Session,
-    ) -> Result<Arc<dyn ExecutionPlan>> {
+    async fn create_physical_plan(&self, logical_plan: &LogicalPlan, session_state: &dyn Session) -> Result<Arc<dyn ExecutionPlan>> {
         let planner = DefaultPhysicalPlanner::with_extension_planners(vec![Arc::new(QuiverExtensionPlanner)]);
         planner.create_physical_plan(logical_plan, session_state).await
     }
@@ -54,10 +50,7 @@ impl ExtensionPlanner for QuiverExtensionPlanner {
         _planning_ctx: &PhysicalPlanningContext,
     ) -> Result<Option<Arc<dyn ExecutionPlan>>> {
         if let Some(a) = node.as_any().downcast_ref::<Apply>() {
-            let input = physical_inputs
-                .first()
-                .cloned()
-                .ok_or_else(|| DataFusionError::Internal("Apply without input".into()))?;
+            let input = physical_inputs.first().cloned().ok_or_else(|| DataFusionError::Internal("Apply without input".into()))?;
             let state = session_state
                 .as_any()
                 .downcast_ref::<SessionState>()
@@ -68,10 +61,7 @@ impl ExtensionPlanner for QuiverExtensionPlanner {
         let Some(m) = node.as_any().downcast_ref::<TableModify>() else {
             return Ok(None);
         };
-        let input = physical_inputs
-            .first()
-            .cloned()
-            .ok_or_else(|| DataFusionError::Internal("TableModify without input".into()))?;
+        let input = physical_inputs.first().cloned().ok_or_else(|| DataFusionError::Internal("TableModify without input".into()))?;
         let checks = m
             .checks
             .iter()
@@ -87,10 +77,7 @@ impl ExtensionPlanner for QuiverExtensionPlanner {
                             .iter()
                             .map(|(pos, e)| Ok((*pos, session_state.create_physical_expr(e.clone(), schema)?)))
                             .collect::<Result<Vec<_>>>()?,
-                        predicate: predicate
-                            .as_ref()
-                            .map(|p| session_state.create_physical_expr(p.clone(), schema))
-                            .transpose()?,
+                        predicate: predicate.as_ref().map(|p| session_state.create_physical_expr(p.clone(), schema)).transpose()?,
                         schema: Arc::new(schema.as_arrow().clone()),
                     }),
                 },
@@ -100,25 +87,10 @@ impl ExtensionPlanner for QuiverExtensionPlanner {
         // Written rows are checked for NOT NULL by the operator (with PostgreSQL's message),
         // so the batches it builds must accept NULLs everywhere.
         let row_schema: Arc<Schema> = Arc::new(Schema::new(
-            m.table_schema
-                .as_arrow()
-                .fields()
-                .iter()
-                .map(|f| f.as_ref().clone().with_nullable(true))
-                .collect::<Vec<_>>(),
+            m.table_schema.as_arrow().fields().iter().map(|f| f.as_ref().clone().with_nullable(true)).collect::<Vec<_>>(),
         ));
-        let out_schema = Arc::new(Schema::new(
-            m.schema.as_arrow().fields().iter().map(|f| f.as_ref().clone().with_nullable(true)).collect::<Vec<_>>(),
-        ));
-        Ok(Some(Arc::new(ModifyExec::new(
-            m.table.clone(),
-            m.op.clone(),
-            input,
-            checks,
-            conflict,
-            m.returning,
-            out_schema,
-            row_schema,
-        ))))
+        let out_schema =
+            Arc::new(Schema::new(m.schema.as_arrow().fields().iter().map(|f| f.as_ref().clone().with_nullable(true)).collect::<Vec<_>>()));
+        Ok(Some(Arc::new(ModifyExec::new(m.table.clone(), m.op.clone(), input, checks, conflict, m.returning, out_schema, row_schema))))
     }
 }

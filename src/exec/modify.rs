@@ -1,4 +1,4 @@
-//! `ModifyExec`: executes [`TableModify`] — INSERT (with ON CONFLICT), UPDATE and DELETE.
+//! `ModifyExec`: executes `TableModify` plans — INSERT (with ON CONFLICT), UPDATE and DELETE.
 //!
 //! The operator drains its input (the rows to write, see the logical node's docs), then for
 //! each row enforces NOT NULL, length limits, CHECK, primary-key and unique constraints,
@@ -21,9 +21,7 @@ use datafusion::execution::{SendableRecordBatchStream, TaskContext};
 use datafusion::physical_expr::{EquivalenceProperties, PhysicalExpr};
 use datafusion::physical_plan::execution_plan::{Boundedness, EmissionType};
 use datafusion::physical_plan::stream::RecordBatchStreamAdapter;
-use datafusion::physical_plan::{
-    DisplayAs, DisplayFormatType, Distribution, ExecutionPlan, Partitioning, PlanProperties,
-};
+use datafusion::physical_plan::{DisplayAs, DisplayFormatType, Distribution, ExecutionPlan, Partitioning, PlanProperties};
 use futures::StreamExt;
 use quiverdb_catalog::plan::ModifyOp;
 use quiverdb_catalog::{Error, ErrorCode, TableDef};
@@ -139,10 +137,7 @@ impl ExecutionPlan for ModifyExec {
         vec![&self.input]
     }
 
-    fn apply_expressions(
-        &self,
-        f: &mut dyn FnMut(&Arc<dyn PhysicalExpr>) -> Result<TreeNodeRecursion>,
-    ) -> Result<TreeNodeRecursion> {
+    fn apply_expressions(&self, f: &mut dyn FnMut(&Arc<dyn PhysicalExpr>) -> Result<TreeNodeRecursion>) -> Result<TreeNodeRecursion> {
         for (_, e) in &self.checks {
             if f(e)? == TreeNodeRecursion::Stop {
                 return Ok(TreeNodeRecursion::Stop);
@@ -151,13 +146,8 @@ impl ExecutionPlan for ModifyExec {
         Ok(TreeNodeRecursion::Continue)
     }
 
-    fn with_new_children(
-        self: Arc<Self>,
-        mut children: Vec<Arc<dyn ExecutionPlan>>,
-    ) -> Result<Arc<dyn ExecutionPlan>> {
-        let input = children
-            .pop()
-            .ok_or_else(|| DataFusionError::Internal("ModifyExec needs one child".into()))?;
+    fn with_new_children(self: Arc<Self>, mut children: Vec<Arc<dyn ExecutionPlan>>) -> Result<Arc<dyn ExecutionPlan>> {
+        let input = children.pop().ok_or_else(|| DataFusionError::Internal("ModifyExec needs one child".into()))?;
         Ok(Arc::new(ModifyExec {
             table: self.table.clone(),
             layout: self.layout.clone(),
@@ -276,10 +266,7 @@ impl Job {
                 if ok.is_valid(i) && !ok.value(i) {
                     return Err(Error::new(
                         ErrorCode::CheckViolation,
-                        format!(
-                            "new row for relation \"{}\" violates check constraint \"{name}\"",
-                            self.writer.table().name
-                        ),
+                        format!("new row for relation \"{}\" violates check constraint \"{name}\"", self.writer.table().name),
                     )
                     .with_detail(format!("Failing row contains ({}).", row_text(rows, i)))
                     .into());
@@ -292,27 +279,27 @@ impl Job {
     fn insert(&mut self, rows: &RecordBatch, st: &mut JobState) -> Result<()> {
         let mut written = Vec::with_capacity(rows.num_rows());
         for i in 0..rows.num_rows() {
-            if let Some(conflict) = self.conflict.clone() {
-                if let Some(existing) = self.writer.find_conflict(rows, i, &conflict.target)? {
-                    if let Some(update) = &conflict.update {
-                        if !st.touched.insert(existing.clone()) {
-                            return Err(Error::new(
-                                ErrorCode::CardinalityViolation,
-                                "ON CONFLICT DO UPDATE command cannot affect row a second time",
-                            )
-                            .with_hint("Ensure that no rows proposed for insertion within the same command have duplicate constrained values.")
-                            .into());
-                        }
-                        if let Some(new_row) = self.conflict_update(update, &existing, rows, i)? {
-                            self.writer.update_row(&existing, &new_row, 0)?;
-                            st.count += 1;
-                            if self.returning {
-                                st.out.push(self.returned(&new_row, &[], &[0])?);
-                            }
+            if let Some(conflict) = self.conflict.clone()
+                && let Some(existing) = self.writer.find_conflict(rows, i, &conflict.target)?
+            {
+                if let Some(update) = &conflict.update {
+                    if !st.touched.insert(existing.clone()) {
+                        return Err(Error::new(
+                            ErrorCode::CardinalityViolation,
+                            "ON CONFLICT DO UPDATE command cannot affect row a second time",
+                        )
+                        .with_hint("Ensure that no rows proposed for insertion within the same command have duplicate constrained values.")
+                        .into());
+                    }
+                    if let Some(new_row) = self.conflict_update(update, &existing, rows, i)? {
+                        self.writer.update_row(&existing, &new_row, 0)?;
+                        st.count += 1;
+                        if self.returning {
+                            st.out.push(self.returned(&new_row, &[], &[0])?);
                         }
                     }
-                    continue;
                 }
+                continue;
             }
             let key = self.writer.insert_row(rows, i)?;
             if self.conflict.as_ref().is_some_and(|c| c.update.is_some()) {
@@ -394,10 +381,7 @@ impl Job {
         if self.returning {
             return Ok(concat_batches(&self.schema, &st.out)?);
         }
-        Ok(RecordBatch::try_new(
-            self.schema.clone(),
-            vec![Arc::new(UInt64Array::from(vec![st.count])) as ArrayRef],
-        )?)
+        Ok(RecordBatch::try_new(self.schema.clone(), vec![Arc::new(UInt64Array::from(vec![st.count])) as ArrayRef])?)
     }
 }
 
@@ -410,10 +394,6 @@ fn binary(a: &ArrayRef) -> Result<&datafusion::arrow::array::BinaryArray> {
 /// The rows of `batch` at `indices`.
 fn take_rows(batch: &RecordBatch, indices: &[u64]) -> Result<RecordBatch> {
     let idx = UInt64Array::from(indices.to_vec());
-    let cols = batch
-        .columns()
-        .iter()
-        .map(|c| take(c.as_ref(), &idx, None))
-        .collect::<std::result::Result<Vec<_>, _>>()?;
+    let cols = batch.columns().iter().map(|c| take(c.as_ref(), &idx, None)).collect::<std::result::Result<Vec<_>, _>>()?;
     Ok(RecordBatch::try_new(batch.schema(), cols)?)
 }

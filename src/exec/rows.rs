@@ -81,7 +81,9 @@ impl RowWriter {
                 SqlType::Varchar(Some(n)) | SqlType::Char(n) => *n as usize,
                 _ => continue,
             };
-            let Some(strings) = columns[i].as_any().downcast_ref::<StringArray>() else { continue };
+            let Some(strings) = columns[i].as_any().downcast_ref::<StringArray>() else {
+                continue;
+            };
             let mut changed = false;
             let mut out: Vec<Option<String>> = Vec::with_capacity(strings.len());
             for v in strings.iter() {
@@ -96,11 +98,9 @@ impl RowWriter {
                     let trimmed: String = s.chars().take(limit).collect();
                     if s.chars().skip(limit).any(|c| c != ' ') {
                         let name = if matches!(ty, SqlType::Char(_)) { "character" } else { "character varying" };
-                        return Err(Error::new(
-                            ErrorCode::StringDataRightTruncation,
-                            format!("value too long for type {name}({limit})"),
-                        )
-                        .into());
+                        return Err(
+                            Error::new(ErrorCode::StringDataRightTruncation, format!("value too long for type {name}({limit})")).into()
+                        );
                     }
                     s = trimmed;
                     changed = true;
@@ -129,10 +129,7 @@ impl RowWriter {
                 let row = (0..col.len()).find(|r| col.is_null(*r)).unwrap_or(0);
                 return Err(Error::new(
                     ErrorCode::NotNullViolation,
-                    format!(
-                        "null value in column \"{}\" of relation \"{}\" violates not-null constraint",
-                        c.name, self.table.name
-                    ),
+                    format!("null value in column \"{}\" of relation \"{}\" violates not-null constraint", c.name, self.table.name),
                 )
                 .with_detail(format!("Failing row contains ({}).", row_text(rows, row)))
                 .into());
@@ -196,22 +193,15 @@ impl RowWriter {
 
     /// PostgreSQL's "Key (a, b)=(1, x) already exists." detail.
     fn key_detail(&self, k: &Key, rows: &RecordBatch, i: usize) -> String {
-        let names: Vec<&str> = k
-            .positions
-            .iter()
-            .filter_map(|p| self.table.live_columns().nth(*p).map(|c| c.name.as_str()))
-            .collect();
+        let names: Vec<&str> = k.positions.iter().filter_map(|p| self.table.live_columns().nth(*p).map(|c| c.name.as_str())).collect();
         let values: Vec<String> = k.positions.iter().map(|p| value_text(rows.column(*p), i)).collect();
         format!("Key ({})=({}) already exists.", names.join(", "), values.join(", "))
     }
 
     fn unique_violation(&self, k: &Key, rows: &RecordBatch, i: usize) -> datafusion::error::DataFusionError {
-        Error::new(
-            ErrorCode::UniqueViolation,
-            format!("duplicate key value violates unique constraint \"{}\"", k.name),
-        )
-        .with_detail(self.key_detail(k, rows, i))
-        .into()
+        Error::new(ErrorCode::UniqueViolation, format!("duplicate key value violates unique constraint \"{}\"", k.name))
+            .with_detail(self.key_detail(k, rows, i))
+            .into()
     }
 
     /// Inserts row `i`; fails with 23505 when a key exists. Returns the row key.

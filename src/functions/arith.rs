@@ -104,8 +104,12 @@ impl ScalarUDFImpl for Checked {
         };
         let out: ArrayRef = match result {
             Ok(a) => a,
-            Err(datafusion::arrow::error::ArrowError::ArithmeticOverflow(_)) => return Err(out_of_range(&dt)),
-            Err(datafusion::arrow::error::ArrowError::DivideByZero) => return Err(division_by_zero()),
+            Err(datafusion::arrow::error::ArrowError::ArithmeticOverflow(_)) => {
+                return Err(out_of_range(&dt));
+            }
+            Err(datafusion::arrow::error::ArrowError::DivideByZero) => {
+                return Err(division_by_zero());
+            }
             Err(e) => return Err(e.into()),
         };
         if is_float {

@@ -8,9 +8,7 @@ use datafusion::arrow::array::{Array, ArrayRef, StringArray, StringBuilder};
 use datafusion::arrow::compute::cast;
 use datafusion::arrow::datatypes::{DataType, Field, FieldRef};
 use datafusion::common::{DataFusionError, Result, ScalarValue};
-use datafusion::logical_expr::{
-    ColumnarValue, ReturnFieldArgs, ScalarFunctionArgs, ScalarUDF, ScalarUDFImpl, Signature, Volatility,
-};
+use datafusion::logical_expr::{ColumnarValue, ReturnFieldArgs, ScalarFunctionArgs, ScalarUDF, ScalarUDFImpl, Signature, Volatility};
 use quiverdb_catalog::pgvalue::{parse_uuid, write_uuid};
 use quiverdb_catalog::{Error, ErrorCode, SqlType};
 use std::sync::Arc;
@@ -50,10 +48,8 @@ impl TextCast {
 /// Applies `f` to every string of `array` (cast to text first), keeping NULLs.
 pub fn map_text(array: &ArrayRef, f: impl Fn(&str) -> std::result::Result<String, Error>) -> Result<ArrayRef> {
     let text = cast(array, &DataType::Utf8)?;
-    let strings = text
-        .as_any()
-        .downcast_ref::<StringArray>()
-        .ok_or_else(|| DataFusionError::Internal("text cast did not give Utf8".into()))?;
+    let strings =
+        text.as_any().downcast_ref::<StringArray>().ok_or_else(|| DataFusionError::Internal("text cast did not give Utf8".into()))?;
     let mut out = StringBuilder::with_capacity(strings.len(), strings.value_data().len());
     for v in strings.iter() {
         match v {

@@ -57,8 +57,7 @@ fn unit(name: &str) -> Option<Unit> {
 }
 
 fn unknown_unit(name: &str, ty: &str) -> DataFusionError {
-    Error::new(ErrorCode::InvalidParameterValue, format!("unit \"{}\" not recognized for type {ty}", name.to_lowercase()))
-        .into()
+    Error::new(ErrorCode::InvalidParameterValue, format!("unit \"{}\" not recognized for type {ty}", name.to_lowercase())).into()
 }
 
 /// Truncates a wall-clock time (µs since 1970) to `u`.
@@ -151,7 +150,9 @@ impl ScalarUDFImpl for DateTrunc {
     fn invoke_with_args(&self, args: ScalarFunctionArgs) -> Result<ColumnarValue> {
         let tz = PgSettings::of(&args.config_options).time_zone;
         let unit_name = match args.args.first() {
-            Some(ColumnarValue::Scalar(ScalarValue::Utf8(Some(u)) | ScalarValue::Utf8View(Some(u)) | ScalarValue::LargeUtf8(Some(u)))) => u.clone(),
+            Some(ColumnarValue::Scalar(ScalarValue::Utf8(Some(u)) | ScalarValue::Utf8View(Some(u)) | ScalarValue::LargeUtf8(Some(u)))) => {
+                u.clone()
+            }
             Some(ColumnarValue::Scalar(s)) if s.is_null() => {
                 return Ok(ColumnarValue::Scalar(ScalarValue::try_from(&args.return_field.data_type().clone())?));
             }
@@ -222,8 +223,257 @@ fn trunc_array(arr: &ArrayRef, unit_name: &str, tz: &TimeZone) -> Result<ArrayRe
 }
 
 /// The date/time functions.
+/// µs between 1970-01-01 and PostgreSQL's epoch 2000-01-01 (rounding is symmetric
+/// around the latter).
+const PG_EPOCH_OFFSET: i64 = 946_684_800_000_000;
+
+/// Rounds µs `v` to `p` fraction digits, half away from zero relative to `epoch`.
+fn round_micros(v: i64, p: u32, epoch: i64) -> i64 {
+    if p >= 6 || v == i64::MIN || v == i64::MAX {
+        return v;
+    }
+    let scale = 10i64.pow(6 - p);
+    let rel = v - epoch;
+    let rounded = if rel >= 0 { (rel + scale / 2) / scale * scale } else { -((-rel + scale / 2) / scale * scale) };
+    rounded + epoch
+}
+
+/// `quiver_time_precision(x, p)`: a timestamp, timestamptz or time rounded to `p`
+/// fraction digits, as casts to `timestamp(p)` / `time(p)` do.
+#[derive(Debug, PartialEq, Eq, Hash)]
+struct TimePrecision {
+    signature: Signature,
+}
+
+impl ScalarUDFImpl for TimePrecision {
+    fn name(&self) -> &str {
+        "quiver_time_precision"
+    }
+
+    fn signature(&self) -> &Signature {
+        &self.signature
+    }
+
+    fn return_type(&self, arg_types: &[DataType]) -> Result<DataType> {
+        Ok(arg_types.first().cloned().unwrap_or(DataType::Null))
+    }
+
+    fn invoke_with_args(&self, args: ScalarFunctionArgs) -> Result<ColumnarValue> {
+        let p = match args.args.get(1) {
+            Some(ColumnarValue::Scalar(v)) => v.clone().cast_to(&DataType::Int64).ok().and_then(|v| match v {
+                ScalarValue::Int64(Some(p)) => Some(p.clamp(0, 6) as u32),
+                _ => None,
+            }),
+            _ => None,
+        }
+        .ok_or_else(|| DataFusionError::Internal("time precision must be a constant".into()))?;
+        let scalar = matches!(args.args[0], ColumnarValue::Scalar(_));
+        let arr = args.args[0].to_array(args.number_rows)?;
+        let out: ArrayRef = match arr.data_type() {
+            DataType::Timestamp(TimeUnit::Microsecond, tz) => {
+                let a = arr.as_primitive::<datafusion::arrow::datatypes::TimestampMicrosecondType>();
+                let r: datafusion::arrow::array::TimestampMicrosecondArray = a.unary(|v| round_micros(v, p, PG_EPOCH_OFFSET));
+                Arc::new(r.with_timezone_opt(tz.clone()))
+            }
+            DataType::Time64(TimeUnit::Microsecond) => {
+                let a = arr.as_primitive::<datafusion::arrow::datatypes::Time64MicrosecondType>();
+                let r: datafusion::arrow::array::Time64MicrosecondArray = a.unary(|v| round_micros(v, p, 0).min(86_400_000_000));
+                Arc::new(r)
+            }
+            _ => arr,
+        };
+        Ok(if scalar { ColumnarValue::Scalar(ScalarValue::try_from_array(&out, 0)?) } else { ColumnarValue::Array(out) })
+    }
+}
+
+/// `justify_hours(interval)`: whole 24-hour periods of the time part become days (the
+/// result of `timestamp - timestamp` is justified this way: `430 days 03:30:00`).
+#[derive(Debug, PartialEq, Eq, Hash)]
+struct JustifyHours {
+    signature: Signature,
+}
+
+impl ScalarUDFImpl for JustifyHours {
+    fn name(&self) -> &str {
+        "justify_hours"
+    }
+
+    fn signature(&self) -> &Signature {
+        &self.signature
+    }
+
+    fn return_type(&self, _arg_types: &[DataType]) -> Result<DataType> {
+        Ok(DataType::Interval(IntervalUnit::MonthDayNano))
+    }
+
+    fn invoke_with_args(&self, args: ScalarFunctionArgs) -> Result<ColumnarValue> {
+        let scalar = matches!(args.args[0], ColumnarValue::Scalar(_));
+        let arr = args.args[0].to_array(args.number_rows)?;
+        let arr = match arr.data_type() {
+            DataType::Duration(_) => {
+                let micros = datafusion::arrow::compute::cast(&arr, &DataType::Duration(TimeUnit::Microsecond))?;
+                let micros = micros.as_primitive::<datafusion::arrow::datatypes::DurationMicrosecondType>();
+                let iv: datafusion::arrow::array::IntervalMonthDayNanoArray =
+                    micros.unary(|m| IntervalMonthDayNano::new(0, 0, m.saturating_mul(1000)));
+                Arc::new(iv) as ArrayRef
+            }
+            _ => datafusion::arrow::compute::cast(&arr, &DataType::Interval(IntervalUnit::MonthDayNano))?,
+        };
+        const DAY: i64 = 86_400_000_000_000;
+        let iv = arr.as_primitive::<datafusion::arrow::datatypes::IntervalMonthDayNanoType>();
+        let out: datafusion::arrow::array::IntervalMonthDayNanoArray = iv.unary(|v| {
+            let (mut days, mut nanos) = (v.days as i64 + v.nanoseconds / DAY, v.nanoseconds % DAY);
+            // Days and time end up with the same sign, as in PostgreSQL.
+            if days > 0 && nanos < 0 {
+                nanos += DAY;
+                days -= 1;
+            } else if days < 0 && nanos > 0 {
+                nanos -= DAY;
+                days += 1;
+            }
+            IntervalMonthDayNano::new(v.months, days.clamp(i32::MIN as i64, i32::MAX as i64) as i32, nanos)
+        });
+        let out: ArrayRef = Arc::new(out);
+        Ok(if scalar { ColumnarValue::Scalar(ScalarValue::try_from_array(&out, 0)?) } else { ColumnarValue::Array(out) })
+    }
+}
+
+/// Days in `month` (1-12) of `year`.
+fn days_in_month(year: i32, month: u32) -> i64 {
+    let next = if month == 12 { NaiveDate::from_ymd_opt(year + 1, 1, 1) } else { NaiveDate::from_ymd_opt(year, month + 1, 1) };
+    match (next, NaiveDate::from_ymd_opt(year, month, 1)) {
+        (Some(n), Some(f)) => (n - f).num_days(),
+        _ => 30,
+    }
+}
+
+/// PostgreSQL's `age(a, b)`: the symbolic difference of two wall-clock times (µs), field
+/// by field with borrowing (`1 year 2 mons 5 days`), as `timestamp_age` computes it.
+fn symbolic_age(a: i64, b: i64) -> Option<IntervalMonthDayNano> {
+    let fields = |m: i64| -> Option<(i32, u32, i64, i64, i64, i64, i64)> {
+        let dt = DateTime::from_timestamp_micros(m)?.naive_utc();
+        Some((
+            dt.year(),
+            dt.month(),
+            dt.day() as i64,
+            dt.hour() as i64,
+            dt.minute() as i64,
+            dt.second() as i64,
+            (dt.nanosecond() / 1000) as i64,
+        ))
+    };
+    let (y1, mo1, d1, h1, mi1, s1, us1) = fields(a)?;
+    let (y2, mo2, d2, h2, mi2, s2, us2) = fields(b)?;
+    let mut f = [us1 - us2, s1 - s2, mi1 - mi2, h1 - h2, d1 - d2, mo1 as i64 - mo2 as i64, (y1 - y2) as i64];
+    let flip = a < b;
+    if flip {
+        f.iter_mut().for_each(|x| *x = -*x);
+    }
+    let [us, sec, min, hour, day, mon, year] = &mut f;
+    while *us < 0 {
+        *us += 1_000_000;
+        *sec -= 1;
+    }
+    while *sec < 0 {
+        *sec += 60;
+        *min -= 1;
+    }
+    while *min < 0 {
+        *min += 60;
+        *hour -= 1;
+    }
+    while *hour < 0 {
+        *hour += 24;
+        *day -= 1;
+    }
+    while *day < 0 {
+        *day += if flip { days_in_month(y1, mo1) } else { days_in_month(y2, mo2) };
+        *mon -= 1;
+    }
+    while *mon < 0 {
+        *mon += 12;
+        *year -= 1;
+    }
+    if flip {
+        f.iter_mut().for_each(|x| *x = -*x);
+    }
+    let [us, sec, min, hour, day, mon, year] = f;
+    let micros = ((hour * 60 + min) * 60 + sec) * 1_000_000 + us;
+    Some(IntervalMonthDayNano::new((year * 12 + mon) as i32, day as i32, micros * 1000))
+}
+
+/// `age(a, b)` and `age(a)` (from today's midnight) for timestamps, timestamptz (in the
+/// session TimeZone) and dates.
+#[derive(Debug, PartialEq, Eq, Hash)]
+struct Age {
+    signature: Signature,
+}
+
+impl ScalarUDFImpl for Age {
+    fn name(&self) -> &str {
+        "age"
+    }
+
+    fn signature(&self) -> &Signature {
+        &self.signature
+    }
+
+    fn return_type(&self, arg_types: &[DataType]) -> Result<DataType> {
+        if arg_types.is_empty() || arg_types.len() > 2 {
+            return Err(Error::new(ErrorCode::UndefinedFunction, "function age takes one or two date/time arguments").into_datafusion());
+        }
+        Ok(DataType::Interval(IntervalUnit::MonthDayNano))
+    }
+
+    fn invoke_with_args(&self, args: ScalarFunctionArgs) -> Result<ColumnarValue> {
+        let tz = PgSettings::of(&args.config_options).time_zone;
+        let scalar = args.args.iter().all(|a| matches!(a, ColumnarValue::Scalar(_)));
+        let rows = if scalar { 1 } else { args.number_rows };
+        // Wall-clock µs of each argument (timestamptz converted to the session zone).
+        let local = |v: &ColumnarValue| -> Result<Vec<Option<i64>>> {
+            let arr = v.to_array(rows)?;
+            let aware = matches!(arr.data_type(), DataType::Timestamp(_, Some(_)));
+            let m = datafusion::arrow::compute::cast(&arr, &DataType::Timestamp(TimeUnit::Microsecond, None))?;
+            let m = m.as_primitive::<datafusion::arrow::datatypes::TimestampMicrosecondType>();
+            Ok(m.iter().map(|x| x.map(|x| if aware { x + tz.offset_at_utc(x) as i64 * 1_000_000 } else { x })).collect())
+        };
+        let second = match args.args.get(1) {
+            Some(b) => local(b)?,
+            None => {
+                // age(x) counts from midnight today (in the session time zone).
+                let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_micros() as i64).unwrap_or(0);
+                let today = (now + tz.offset_at_utc(now) as i64 * 1_000_000).div_euclid(86_400_000_000) * 86_400_000_000;
+                let first = local(&args.args[0])?;
+                let mut b = datafusion::arrow::array::IntervalMonthDayNanoBuilder::with_capacity(rows);
+                for x in first {
+                    b.append_option(x.and_then(|x| symbolic_age(today, x)));
+                }
+                let out: ArrayRef = Arc::new(b.finish());
+                return Ok(if scalar { ColumnarValue::Scalar(ScalarValue::try_from_array(&out, 0)?) } else { ColumnarValue::Array(out) });
+            }
+        };
+        let first = local(&args.args[0])?;
+        let mut b = datafusion::arrow::array::IntervalMonthDayNanoBuilder::with_capacity(rows);
+        for (x, y) in first.into_iter().zip(second) {
+            b.append_option(x.zip(y).and_then(|(x, y)| symbolic_age(x, y)));
+        }
+        let out: ArrayRef = Arc::new(b.finish());
+        Ok(if scalar { ColumnarValue::Scalar(ScalarValue::try_from_array(&out, 0)?) } else { ColumnarValue::Array(out) })
+    }
+}
+
+/// `justify_hours`.
+pub fn justify_hours_udf() -> ScalarUDF {
+    ScalarUDF::from(JustifyHours { signature: Signature::any(1, Volatility::Immutable) })
+}
+
 pub fn udfs() -> Vec<ScalarUDF> {
-    vec![ScalarUDF::from(DateTrunc { signature: Signature::any(2, Volatility::Stable) })]
+    vec![
+        justify_hours_udf(),
+        ScalarUDF::from(Age { signature: Signature::variadic_any(Volatility::Stable) }),
+        ScalarUDF::from(DateTrunc { signature: Signature::any(2, Volatility::Stable) }),
+        ScalarUDF::from(TimePrecision { signature: Signature::any(2, Volatility::Immutable) }),
+    ]
 }
 
 #[cfg(test)]

@@ -5,16 +5,14 @@
 //! operators `->`, `->>`, `#>`, `#>>`, `@>`, `<@`, `?`, `?|`, `?&`, `||` and `-` on json
 //! values are mapped to them by [`JsonPlanner`].
 
+use crate::functions::jsonvalue::jsonb_cmp;
 use crate::functions::jsonvalue::{self, JsonError, JsonValue};
-use datafusion::arrow::array::{
-    Array, ArrayRef, AsArray, BooleanBuilder, Int32Builder, StringBuilder,
-};
+use datafusion::arrow::array::{Array, ArrayRef, AsArray, BooleanBuilder, Int32Builder, StringBuilder};
 use datafusion::arrow::datatypes::{DataType, Field, FieldRef};
 use datafusion::common::{DFSchema, Result, ScalarValue};
 use datafusion::logical_expr::planner::{ExprPlanner, PlannerResult, RawBinaryExpr};
 use datafusion::logical_expr::{
-    ColumnarValue, Expr, ExprSchemable, ReturnFieldArgs, ScalarFunctionArgs, ScalarUDF, ScalarUDFImpl,
-    Signature, Volatility,
+    ColumnarValue, Expr, ExprSchemable, ReturnFieldArgs, ScalarFunctionArgs, ScalarUDF, ScalarUDFImpl, Signature, Volatility,
 };
 use datafusion::sql::sqlparser::ast::BinaryOperator;
 use quiverdb_catalog::{Error, ErrorCode, SqlType};
@@ -53,6 +51,8 @@ enum Op {
     Delete,
     TypeOf,
     ArrayLength,
+    /// jsonb ordering (-1, 0, 1) for comparison operators.
+    Compare,
 }
 
 /// One json function.
@@ -132,7 +132,7 @@ impl JsonFn {
         let mut out = match self.op {
             Op::CastJson | Op::CastJsonb | Op::Get | Op::Path | Op::Concat | Op::Delete => Out::Json(StringBuilder::new()),
             Op::GetText | Op::PathText | Op::TypeOf => Out::Text(StringBuilder::new()),
-            Op::ArrayLength => Out::Int(Int32Builder::new()),
+            Op::ArrayLength | Op::Compare => Out::Int(Int32Builder::new()),
             _ => Out::Bool(BooleanBuilder::new()),
         };
         let left = datafusion::arrow::compute::cast(&args[0], &DataType::Utf8)?;
@@ -176,7 +176,7 @@ impl JsonFn {
                     });
                     push_text(&mut out, r);
                 }
-                Op::Contains | Op::ContainedIn | Op::Concat => {
+                Op::Contains | Op::ContainedIn | Op::Concat | Op::Compare => {
                     let right = datafusion::arrow::compute::cast(&args[1], &DataType::Utf8)?;
                     let right = right.as_string::<i32>();
                     if right.is_null(row) {
@@ -187,6 +187,11 @@ impl JsonFn {
                     match self.op {
                         Op::Contains => push_bool(&mut out, a.contains(&b)),
                         Op::ContainedIn => push_bool(&mut out, a.contained_in(&b)),
+                        Op::Compare => {
+                            if let Out::Int(o) = &mut out {
+                                o.append_value(jsonb_cmp(&a, &b) as i32);
+                            }
+                        }
                         _ => push_text(&mut out, Some(a.concat(b).to_jsonb_text())),
                     }
                 }
@@ -257,7 +262,7 @@ impl ScalarUDFImpl for JsonFn {
     fn return_type(&self, _arg_types: &[DataType]) -> Result<DataType> {
         Ok(match self.op {
             Op::Contains | Op::ContainedIn | Op::Exists | Op::ExistsAny | Op::ExistsAll => DataType::Boolean,
-            Op::ArrayLength => DataType::Int32,
+            Op::ArrayLength | Op::Compare => DataType::Int32,
             _ => DataType::Utf8,
         })
     }
@@ -319,6 +324,7 @@ pub fn udfs() -> Vec<ScalarUDF> {
         f("json_typeof", Op::TypeOf, one()),
         f("jsonb_array_length", Op::ArrayLength, one()),
         f("json_array_length", Op::ArrayLength, one()),
+        f("quiver_jsonb_cmp", Op::Compare, two()),
     ]
 }
 
@@ -346,16 +352,47 @@ impl Default for JsonPlanner {
     }
 }
 
+/// Whether `e` is of type jsonb.
+fn jsonb_typed(e: &Expr, schema: &DFSchema) -> bool {
+    e.to_field(schema).map(|(_, f)| SqlType::from_field(&f) == SqlType::Jsonb).unwrap_or(false)
+}
+
+fn comparison_operator(op: &BinaryOperator) -> Option<datafusion::logical_expr::Operator> {
+    use datafusion::logical_expr::Operator;
+    Some(match op {
+        BinaryOperator::Eq => Operator::Eq,
+        BinaryOperator::NotEq => Operator::NotEq,
+        BinaryOperator::Lt => Operator::Lt,
+        BinaryOperator::LtEq => Operator::LtEq,
+        BinaryOperator::Gt => Operator::Gt,
+        BinaryOperator::GtEq => Operator::GtEq,
+        _ => return None,
+    })
+}
+
 fn json_typed(e: &Expr, schema: &DFSchema) -> bool {
-    e.to_field(schema)
-        .map(|(_, f)| matches!(SqlType::from_field(&f), SqlType::Json | SqlType::Jsonb))
-        .unwrap_or(false)
+    e.to_field(schema).map(|(_, f)| matches!(SqlType::from_field(&f), SqlType::Json | SqlType::Jsonb)).unwrap_or(false)
 }
 
 impl ExprPlanner for JsonPlanner {
     fn plan_binary_op(&self, expr: RawBinaryExpr, schema: &DFSchema) -> Result<PlannerResult<RawBinaryExpr>> {
         let left_json = json_typed(&expr.left, schema);
         let right_json = json_typed(&expr.right, schema);
+        // jsonb comparisons follow jsonb's ordering ('1.0' equals '1', keys unordered).
+        let literal = |e: &Expr| matches!(e, Expr::Literal(datafusion::common::ScalarValue::Utf8(Some(_)), _));
+        if let Some(op) = comparison_operator(&expr.op)
+            && (jsonb_typed(&expr.left, schema) || jsonb_typed(&expr.right, schema))
+            && (jsonb_typed(&expr.left, schema) || literal(&expr.left))
+            && (jsonb_typed(&expr.right, schema) || literal(&expr.right))
+            && let Some(cmp) = self.call("quiver_jsonb_cmp", vec![expr.left.clone(), expr.right.clone()])
+        {
+            let zero = Expr::Literal(datafusion::common::ScalarValue::Int32(Some(0)), None);
+            return Ok(PlannerResult::Planned(Expr::BinaryExpr(datafusion::logical_expr::BinaryExpr::new(
+                Box::new(cmp),
+                op,
+                Box::new(zero),
+            ))));
+        }
         let name = match &expr.op {
             BinaryOperator::Arrow if left_json => "quiver_json_get",
             BinaryOperator::LongArrow if left_json => "quiver_json_get_text",

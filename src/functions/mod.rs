@@ -2,23 +2,35 @@
 //! engine's session template.
 //!
 //! * [`arith`] — arithmetic with PostgreSQL's overflow and division-by-zero errors.
+//! * [`bytea`] — `convert_to` / `convert_from`.
+//! * [`math`] — `round` of floats rounds half to even.
 //! * [`casts`] — casts that validate and normalize text (`::uuid`).
 //! * [`text`] — `::text` with PostgreSQL's output format, `::varchar(n)`, C-locale case.
 //! * [`json`] / [`jsonvalue`] — json and jsonb values, functions and operators.
+//! * [`format`](mod@format) — `format()` with `%s`, `%I`, `%L`, positions and widths.
+//! * [`extract`] — EXTRACT (numeric) and date_part with PostgreSQL's fields.
 //! * [`datetime`] — `date_trunc` with PostgreSQL's units and time zone handling.
 //! * [`operators`] — PostgreSQL operator resolution (unknown literals, intervals, json).
 //! * [`single_value`] — the aggregate behind scalar subqueries.
+//! * [`zones`] — timestamp ⇄ timestamptz in the session TimeZone.
 //! * [`settings`] — the session settings functions read.
 
 pub mod arith;
+pub mod bytea;
 pub mod casts;
+pub mod construct;
 pub mod datetime;
+pub mod extract;
+pub mod format;
+pub mod interval;
 pub mod json;
 pub mod jsonvalue;
+pub mod math;
 pub mod operators;
 pub mod settings;
 pub mod single_value;
 pub mod text;
+pub mod zones;
 
 use datafusion::execution::FunctionRegistry;
 use datafusion::execution::SessionState;
@@ -30,12 +42,24 @@ use std::sync::Arc;
 pub fn register(state: &mut SessionState) -> datafusion::common::Result<()> {
     let udfs: Vec<ScalarUDF> = casts::udfs()
         .into_iter()
-        .chain(arith::udfs()).chain(text::udfs()).chain(json::udfs()).chain(datetime::udfs())
+        .chain(arith::udfs())
+        .chain(text::udfs())
+        .chain(json::udfs())
+        .chain(datetime::udfs())
+        .chain(math::udfs())
+        .chain(bytea::udfs())
+        .chain(zones::udfs())
+        .chain(extract::udfs())
+        .chain(format::udfs())
+        .chain(construct::udfs())
+        .chain(interval::udfs())
         .chain(std::iter::once(operators::interval_span_udf()))
         .collect();
     for udf in udfs {
         state.register_udf(Arc::new(udf))?;
     }
+    // PostgreSQL's spellings of DataFusion functions.
+    state.register_udf(Arc::new(datafusion::functions::math::ceil().as_ref().clone().with_aliases(["ceiling"])))?;
     state.register_udaf(Arc::new(single_value::udaf()))?;
     Ok(())
 }

@@ -38,9 +38,7 @@ impl ExtensionOptions for PgSettings {
     }
 
     fn set(&mut self, key: &str, value: &str) -> Result<()> {
-        self.0
-            .set(key, value)
-            .map_err(|e| datafusion::error::DataFusionError::Configuration(e.message().to_string()))?;
+        self.0.set(key, value).map_err(|e| datafusion::error::DataFusionError::Configuration(e.message().to_string()))?;
         Ok(())
     }
 

@@ -65,7 +65,9 @@ fn too_many() -> datafusion::error::DataFusionError {
 
 impl Accumulator for SingleValueAcc {
     fn update_batch(&mut self, values: &[ArrayRef]) -> Result<()> {
-        let Some(a) = values.first() else { return Ok(()) };
+        let Some(a) = values.first() else {
+            return Ok(());
+        };
         if a.is_empty() {
             return Ok(());
         }
@@ -90,7 +92,9 @@ impl Accumulator for SingleValueAcc {
     }
 
     fn merge_batch(&mut self, states: &[ArrayRef]) -> Result<()> {
-        let (Some(values), Some(rows)) = (states.first(), states.get(1)) else { return Ok(()) };
+        let (Some(values), Some(rows)) = (states.first(), states.get(1)) else {
+            return Ok(());
+        };
         let rows = rows.as_primitive::<UInt64Type>();
         for i in 0..rows.len() {
             let n = rows.value(i);

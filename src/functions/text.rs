@@ -15,9 +15,7 @@ use crate::functions::settings::PgSettings;
 use datafusion::arrow::array::{Array, ArrayRef, StringBuilder};
 use datafusion::arrow::datatypes::{DataType, Field, FieldRef};
 use datafusion::common::{DataFusionError, Result, ScalarValue};
-use datafusion::logical_expr::{
-    ColumnarValue, ReturnFieldArgs, ScalarFunctionArgs, ScalarUDF, ScalarUDFImpl, Signature, Volatility,
-};
+use datafusion::logical_expr::{ColumnarValue, ReturnFieldArgs, ScalarFunctionArgs, ScalarUDF, ScalarUDFImpl, Signature, Volatility};
 use quiverdb_catalog::format::ValueFormatter;
 use quiverdb_catalog::{Error, SqlType};
 use std::sync::Arc;
@@ -37,15 +35,17 @@ fn apply(arg: &ColumnarValue, f: impl Fn(&ArrayRef) -> Result<ArrayRef>) -> Resu
     }
 }
 
-/// `x::text` with PostgreSQL's output format.
+/// `x::text` with PostgreSQL's output format; as `quiver_output_text` (`output`), the
+/// type's output function exactly (booleans print `t`/`f`, as in `concat(true)`).
 #[derive(Debug, PartialEq, Eq, Hash)]
 pub struct CastText {
     signature: Signature,
+    output: bool,
 }
 
 impl ScalarUDFImpl for CastText {
     fn name(&self) -> &str {
-        "quiver_cast_text"
+        if self.output { "quiver_output_text" } else { "quiver_cast_text" }
     }
 
     fn signature(&self) -> &Signature {
@@ -62,15 +62,26 @@ impl ScalarUDFImpl for CastText {
         let ty = field.as_ref().map(|f| SqlType::from_field(f)).unwrap_or(SqlType::Text);
         apply(first_arg(&args)?, |a| {
             match a.data_type() {
+                // char(n) → text drops the blank padding.
+                DataType::Utf8 if matches!(ty, SqlType::Char(_)) && !self.output => {
+                    let s = a
+                        .as_any()
+                        .downcast_ref::<datafusion::arrow::array::StringArray>()
+                        .ok_or_else(|| DataFusionError::Internal("string array".into()))?;
+                    let v: datafusion::arrow::array::StringArray = s.iter().map(|x| x.map(|x| x.trim_end_matches(' '))).collect();
+                    return Ok(Arc::new(v) as ArrayRef);
+                }
                 DataType::Utf8 => return Ok(a.clone()),
-                DataType::Null => return Ok(datafusion::arrow::array::new_null_array(&DataType::Utf8, a.len())),
+                DataType::Null => {
+                    return Ok(datafusion::arrow::array::new_null_array(&DataType::Utf8, a.len()));
+                }
                 // boolean::text is 'true'/'false' (the output function prints t/f).
-                DataType::Boolean => {
-                    let b = a.as_any().downcast_ref::<datafusion::arrow::array::BooleanArray>().ok_or_else(|| {
-                        DataFusionError::Internal("boolean array".into())
-                    })?;
-                    let v: datafusion::arrow::array::StringArray =
-                        b.iter().map(|x| x.map(|x| if x { "true" } else { "false" })).collect();
+                DataType::Boolean if !self.output => {
+                    let b = a
+                        .as_any()
+                        .downcast_ref::<datafusion::arrow::array::BooleanArray>()
+                        .ok_or_else(|| DataFusionError::Internal("boolean array".into()))?;
+                    let v: datafusion::arrow::array::StringArray = b.iter().map(|x| x.map(|x| if x { "true" } else { "false" })).collect();
                     return Ok(Arc::new(v) as ArrayRef);
                 }
                 _ => {}
@@ -127,7 +138,9 @@ impl ScalarUDFImpl for CastChars {
         let n = match args.args.get(1) {
             Some(ColumnarValue::Scalar(ScalarValue::Int32(Some(n)))) => *n as usize,
             Some(ColumnarValue::Scalar(ScalarValue::Int64(Some(n)))) => *n as usize,
-            _ => return Err(DataFusionError::Internal("length must be a constant".into())),
+            _ => {
+                return Err(DataFusionError::Internal("length must be a constant".into()));
+            }
         };
         let pad = self.pad;
         let settings = PgSettings::of(&args.config_options);
@@ -241,10 +254,7 @@ impl ScalarUDFImpl for Length {
                 DataType::Null => Int32Array::new_null(a.len()),
                 _ => {
                     let t = datafusion::arrow::compute::cast(a, &DataType::Utf8)?;
-                    t.as_string::<i32>()
-                        .iter()
-                        .map(|v| v.map(|s| if bytes { s.len() as i32 } else { s.chars().count() as i32 }))
-                        .collect()
+                    t.as_string::<i32>().iter().map(|v| v.map(|s| if bytes { s.len() as i32 } else { s.chars().count() as i32 })).collect()
                 }
             };
             Ok(Arc::new(out) as ArrayRef)
@@ -253,11 +263,22 @@ impl ScalarUDFImpl for Length {
 }
 
 /// The text functions.
+/// `quiver_output_text(x)`: `x` printed by its type's output function.
+pub fn output_text_udf() -> ScalarUDF {
+    ScalarUDF::from(CastText { signature: Signature::any(1, Volatility::Stable), output: true })
+}
+
+/// `quiver_cast_text(x)`: `x::text`.
+pub fn cast_text_udf() -> ScalarUDF {
+    ScalarUDF::from(CastText { signature: Signature::any(1, Volatility::Stable), output: false })
+}
+
 pub fn udfs() -> Vec<ScalarUDF> {
     let chars = Signature::any(2, Volatility::Immutable);
     let case = Signature::string(1, Volatility::Immutable);
     vec![
-        ScalarUDF::from(CastText { signature: Signature::any(1, Volatility::Stable) }),
+        cast_text_udf(),
+        output_text_udf(),
         ScalarUDF::from(CastChars { name: "quiver_cast_varchar", pad: false, signature: chars.clone() }),
         ScalarUDF::from(CastChars { name: "quiver_cast_bpchar", pad: true, signature: chars }),
         ScalarUDF::from(AsciiCase { name: "upper", signature: case.clone() }),

@@ -18,8 +18,8 @@ pub struct TxnContext {
 impl TxnContext {
     /// The context of the statement `ctx` runs for.
     pub fn of(ctx: &TaskContext) -> Result<Arc<TxnContext>> {
-        ctx.session_config().get_extension::<TxnContext>().ok_or_else(|| {
-            DataFusionError::Internal("statement has no transaction context".into())
-        })
+        ctx.session_config()
+            .get_extension::<TxnContext>()
+            .ok_or_else(|| DataFusionError::Internal("statement has no transaction context".into()))
     }
 }

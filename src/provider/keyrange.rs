@@ -70,7 +70,9 @@ pub fn plan(prefix: &[u8], key: &[(String, SqlType)], filters: &[&Expr]) -> KeyP
     let mut points: Vec<Vec<u8>> = vec![prefix.to_vec()];
     let mut pinned = 0;
     for (col, constraints) in per_col.iter().enumerate() {
-        let Some(values) = point_set(constraints) else { break };
+        let Some(values) = point_set(constraints) else {
+            break;
+        };
         if points.len().saturating_mul(values.len().max(1)) > MAX_POINTS {
             break;
         }
@@ -107,8 +109,7 @@ pub fn plan(prefix: &[u8], key: &[(String, SqlType)], filters: &[&Expr]) -> KeyP
                 Constraint::Lower(v, inc) => tighten(&mut lower, v, *inc, Ordering::Greater),
                 Constraint::Upper(v, inc) => tighten(&mut upper, v, *inc, Ordering::Less),
                 Constraint::Both(lo, hi) => {
-                    tighten(&mut lower, lo, true, Ordering::Greater)
-                        && tighten(&mut upper, hi, true, Ordering::Less)
+                    tighten(&mut lower, lo, true, Ordering::Greater) && tighten(&mut upper, hi, true, Ordering::Less)
                 }
                 Constraint::In(_) => false,
             };
@@ -128,7 +129,9 @@ pub fn plan(prefix: &[u8], key: &[(String, SqlType)], filters: &[&Expr]) -> KeyP
         // Keys of values (tag 0x01) only; primary-key columns are never NULL.
         let mut lo = p.clone();
         lo.push(TAG_VALUE);
-        let Some(mut hi) = prefix_end(&lo) else { continue };
+        let Some(mut hi) = prefix_end(&lo) else {
+            continue;
+        };
         if let (Some(ty), true) = (&ty, ranged) {
             if let Some((v, inc)) = &lower {
                 let mut k = p.clone();
@@ -194,9 +197,7 @@ fn point_set(constraints: &[(usize, Constraint)]) -> Option<Vec<ScalarValue>> {
             Constraint::In(_) => true,
             Constraint::Lower(b, inc) => cmp_ok(v, b, *inc, Ordering::Greater),
             Constraint::Upper(b, inc) => cmp_ok(v, b, *inc, Ordering::Less),
-            Constraint::Both(lo, hi) => {
-                cmp_ok(v, lo, true, Ordering::Greater) && cmp_ok(v, hi, true, Ordering::Less)
-            }
+            Constraint::Both(lo, hi) => cmp_ok(v, lo, true, Ordering::Greater) && cmp_ok(v, hi, true, Ordering::Less),
         });
     }
     Some(set)
@@ -268,7 +269,9 @@ fn or_points(expr: &Expr, key: &[(String, SqlType)]) -> Option<(usize, Constrain
     let mut col = None;
     let mut vals = Vec::new();
     for leaf in leaves {
-        let (c, Constraint::In(v)) = constraint(leaf, key)? else { return None };
+        let (c, Constraint::In(v)) = constraint(leaf, key)? else {
+            return None;
+        };
         if col.is_some_and(|prev| prev != c) {
             return None;
         }

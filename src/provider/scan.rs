@@ -15,12 +15,12 @@ use datafusion::common::tree_node::TreeNodeRecursion;
 use datafusion::common::{DataFusionError, Result};
 use datafusion::execution::{SendableRecordBatchStream, TaskContext};
 use datafusion::physical_expr::{EquivalenceProperties, PhysicalExpr};
+use datafusion::physical_plan::coop::make_cooperative;
+use datafusion::physical_plan::execution_plan::SchedulingType;
 use datafusion::physical_plan::execution_plan::{Boundedness, EmissionType};
 use datafusion::physical_plan::metrics::{BaselineMetrics, Count, ExecutionPlanMetricsSet, MetricBuilder, MetricsSet};
 use datafusion::physical_plan::stream::RecordBatchStreamAdapter;
-use datafusion::physical_plan::{
-    DisplayAs, DisplayFormatType, ExecutionPlan, Partitioning, PlanProperties,
-};
+use datafusion::physical_plan::{DisplayAs, DisplayFormatType, ExecutionPlan, Partitioning, PlanProperties};
 use quiverdb_catalog::TableDef;
 use std::fmt;
 use std::sync::Arc;
@@ -60,23 +60,18 @@ impl QuiverScanExec {
         work: Vec<PartitionWork>,
         limit: Option<usize>,
     ) -> Self {
-        let properties = Arc::new(PlanProperties::new(
-            EquivalenceProperties::new(schema.clone()),
-            Partitioning::UnknownPartitioning(work.len().max(1)),
-            EmissionType::Incremental,
-            Boundedness::Bounded,
-        ));
-        QuiverScanExec {
-            table,
-            layout,
-            slots,
-            schema,
-            work,
-            access,
-            limit,
-            properties,
-            metrics: ExecutionPlanMetricsSet::new(),
-        }
+        let properties = Arc::new(
+            PlanProperties::new(
+                EquivalenceProperties::new(schema.clone()),
+                Partitioning::UnknownPartitioning(work.len().max(1)),
+                EmissionType::Incremental,
+                Boundedness::Bounded,
+            )
+            // The stream yields to the runtime itself (see `execute`), so DataFusion need not
+            // wrap the scan in a CooperativeExec.
+            .with_scheduling_type(SchedulingType::Cooperative),
+        );
+        QuiverScanExec { table, layout, slots, schema, work, access, limit, properties, metrics: ExecutionPlanMetricsSet::new() }
     }
 
     /// How this scan reaches its rows.
@@ -117,22 +112,12 @@ impl ExecutionPlan for QuiverScanExec {
         vec![]
     }
 
-    fn apply_expressions(
-        &self,
-        _f: &mut dyn FnMut(&Arc<dyn PhysicalExpr>) -> Result<TreeNodeRecursion>,
-    ) -> Result<TreeNodeRecursion> {
+    fn apply_expressions(&self, _f: &mut dyn FnMut(&Arc<dyn PhysicalExpr>) -> Result<TreeNodeRecursion>) -> Result<TreeNodeRecursion> {
         Ok(TreeNodeRecursion::Continue)
     }
 
-    fn with_new_children(
-        self: Arc<Self>,
-        children: Vec<Arc<dyn ExecutionPlan>>,
-    ) -> Result<Arc<dyn ExecutionPlan>> {
-        if children.is_empty() {
-            Ok(self)
-        } else {
-            Err(DataFusionError::Internal("QuiverScanExec has no children".into()))
-        }
+    fn with_new_children(self: Arc<Self>, children: Vec<Arc<dyn ExecutionPlan>>) -> Result<Arc<dyn ExecutionPlan>> {
+        if children.is_empty() { Ok(self) } else { Err(DataFusionError::Internal("QuiverScanExec has no children".into())) }
     }
 
     fn execute(&self, partition: usize, context: Arc<TaskContext>) -> Result<SendableRecordBatchStream> {
@@ -168,7 +153,9 @@ impl ExecutionPlan for QuiverScanExec {
                 Err(e) => Some((Err(e), st.finished())),
             }
         });
-        Ok(Box::pin(RecordBatchStreamAdapter::new(schema, stream)))
+        // Cooperative: returns Pending once the task's budget is spent, so cancellation and
+        // statement_timeout can fire during long scans.
+        Ok(make_cooperative(Box::pin(RecordBatchStreamAdapter::new(schema, stream))))
     }
 
     fn metrics(&self) -> Option<MetricsSet> {
@@ -204,8 +191,7 @@ impl ScanState {
     /// Decodes up to one batch; `None` when the partition is exhausted.
     fn next_batch(&mut self) -> Result<Option<RecordBatch>> {
         let _timer = self.baseline.elapsed_compute().timer();
-        let mut keys: Option<BinaryBuilder> =
-            self.slots.iter().any(Option::is_none).then(BinaryBuilder::new);
+        let mut keys: Option<BinaryBuilder> = self.slots.iter().any(Option::is_none).then(BinaryBuilder::new);
         let want = match self.remaining {
             Some(0) => return Ok(None),
             Some(r) => r.min(self.batch_size),
@@ -230,12 +216,16 @@ impl ScanState {
             PartitionWork::Ranges(ranges) => {
                 while n < want {
                     if self.cursor.is_none() {
-                        let Some((lo, hi)) = ranges.get(self.next_range) else { break };
+                        let Some((lo, hi)) = ranges.get(self.next_range) else {
+                            break;
+                        };
                         self.next_range += 1;
                         self.probes.add(1);
                         self.cursor = Some(self.txn.scan(Cf::Rows, lo, Some(hi)));
                     }
-                    let Some(cursor) = self.cursor.as_mut() else { break };
+                    let Some(cursor) = self.cursor.as_mut() else {
+                        break;
+                    };
                     match cursor.item() {
                         Some((k, v)) => {
                             self.decoder.push(v)?;

@@ -27,21 +27,17 @@ pub struct QuiverTable {
     layout: Arc<RowLayout>,
     storage: Arc<Storage>,
     schema: SchemaRef,
-    with_rowkey: bool,
 }
 
 impl QuiverTable {
     /// The provider of `def`; `with_rowkey` appends the hidden row key column.
     pub fn new(storage: Arc<Storage>, def: Arc<TableDef>, with_rowkey: bool) -> Self {
-        let mut fields: Vec<Field> = def
-            .live_columns()
-            .map(|c| c.ty.to_field(&c.name, !c.not_null))
-            .collect();
+        let mut fields: Vec<Field> = def.live_columns().map(|c| c.ty.to_field(&c.name, !c.not_null)).collect();
         if with_rowkey {
             fields.push(Field::new(ROWKEY_COLUMN, DataType::Binary, false));
         }
         let layout = Arc::new(RowLayout::new(&def));
-        QuiverTable { def, layout, storage, schema: Arc::new(Schema::new(fields)), with_rowkey }
+        QuiverTable { def, layout, storage, schema: Arc::new(Schema::new(fields)) }
     }
 
     /// The table definition.
@@ -52,12 +48,7 @@ impl QuiverTable {
     /// The key columns (name, type) in key order; empty for row-id tables.
     fn key_columns(&self) -> Vec<(String, SqlType)> {
         match &self.def.primary_key {
-            Some(pk) => pk
-                .columns
-                .iter()
-                .filter_map(|a| self.def.column_by_attnum(*a))
-                .map(|c| (c.name.clone(), c.ty.clone()))
-                .collect(),
+            Some(pk) => pk.columns.iter().filter_map(|a| self.def.column_by_attnum(*a)).map(|c| (c.name.clone(), c.ty.clone())).collect(),
             None => vec![],
         }
     }
@@ -112,21 +103,9 @@ impl TableProvider for QuiverTable {
                 let mut bounds = vec![prefix.clone()];
                 bounds.extend(splits);
                 bounds.push(end);
-                bounds
-                    .windows(2)
-                    .map(|w| PartitionWork::Ranges(vec![(w[0].clone(), w[1].clone())]))
-                    .collect()
+                bounds.windows(2).map(|w| PartitionWork::Ranges(vec![(w[0].clone(), w[1].clone())])).collect()
             }
         };
-        let _ = self.with_rowkey;
-        Ok(Arc::new(QuiverScanExec::new(
-            self.def.clone(),
-            self.layout.clone(),
-            slots,
-            schema,
-            plan.access,
-            work,
-            limit,
-        )))
+        Ok(Arc::new(QuiverScanExec::new(self.def.clone(), self.layout.clone(), slots, schema, plan.access, work, limit)))
     }
 }

@@ -35,9 +35,8 @@ impl Server {
         let storage = Storage::open(&config.data_dir)
             .map_err(|e| anyhow_like::Error(format!("cannot open data directory {}: {e}", config.data_dir.display())))?;
         let engine = Engine::new(storage.clone());
-        let listener = TcpListener::bind(&config.listen)
-            .await
-            .map_err(|e| anyhow_like::Error(format!("cannot listen on {}: {e}", config.listen)))?;
+        let listener =
+            TcpListener::bind(&config.listen).await.map_err(|e| anyhow_like::Error(format!("cannot listen on {}: {e}", config.listen)))?;
         let ctx = ServerContext::new(engine, AuthConfig::default());
         Ok(Server { listener, ctx, storage, max_connections: config.max_connections })
     }
@@ -77,7 +76,7 @@ impl Server {
                         Ok(permit) => {
                             let ctx = self.ctx.clone();
                             tasks.spawn(async move {
-                                let handlers = wire::Connection::new(ctx);
+                                let handlers = wire::Connection::handlers(ctx);
                                 if let Err(e) = pgwire::tokio::process_socket(socket, None, handlers).await {
                                     tracing::debug!(%peer, error = %e, "connection ended with an error");
                                 }

@@ -155,10 +155,11 @@ impl Session {
             .cloned()
             .ok_or_else(|| Error::new(ErrorCode::InvalidStatementName, format!("prepared statement \"{name}\" does not exist")))?;
         if params.len() != prepared.param_types.len() {
-            return Err(Error::syntax(format!(
-                "wrong number of parameters for prepared statement \"{name}\""
-            ))
-            .with_detail(format!("Expected {} parameters but got {}.", prepared.param_types.len(), params.len())));
+            return Err(Error::syntax(format!("wrong number of parameters for prepared statement \"{name}\"")).with_detail(format!(
+                "Expected {} parameters but got {}.",
+                prepared.param_types.len(),
+                params.len()
+            )));
         }
         let values = self.evaluate_params(&prepared, params).await?;
         let plan = prepared.plan.clone().ok_or_else(|| Error::unsupported("EXECUTE of utility statements is not supported"))?;
@@ -174,10 +175,15 @@ impl Session {
     ) -> Result<Vec<datafusion::scalar::ScalarValue>> {
         let mut values = Vec::with_capacity(params.len());
         for (e, ty) in params.into_iter().zip(&prepared.param_types) {
-            let sql = format!("SELECT CAST(({e}) AS {})", ty.to_string().replace("timestamp with time zone", "timestamptz").replace(" without time zone", ""));
+            let sql = format!(
+                "SELECT CAST(({e}) AS {})",
+                ty.to_string().replace("timestamp with time zone", "timestamptz").replace(" without time zone", "")
+            );
             let stmt = quiverdb_sql::parse(&sql)?.pop().ok_or_else(|| Error::internal("no statement"))?;
             let (plan, _) = self.plan(stmt, &[])?;
-            let Plan::Query(lp) = plan else { return Err(Error::internal("parameter is not a query")) };
+            let Plan::Query(lp) = plan else {
+                return Err(Error::internal("parameter is not a query"));
+            };
             let (txn, _) = self.statement_txn()?;
             let batches = self.engine.collect(&mut self.state, &txn, &lp).await?;
             let batch = batches.into_iter().find(|b| b.num_rows() > 0).ok_or_else(|| Error::internal("no parameter value"))?;
@@ -218,11 +224,7 @@ impl Session {
         let reported = match &value {
             SetValue::Default => self.settings.reset(name)?,
             SetValue::Values(values) => {
-                let joined = if name == "search_path" {
-                    super::settings::join_list(values)
-                } else {
-                    values.join(", ")
-                };
+                let joined = if name == "search_path" { super::settings::join_list(values) } else { values.join(", ") };
                 self.settings.set(name, &joined)?
             }
         };
@@ -375,7 +377,9 @@ impl Session {
 
     /// The encoded value rows stored before ADD COLUMN read for the new column.
     async fn evaluate_default(&mut self, txn: &Arc<Txn>, column: &quiverdb_catalog::ddl::NewColumn) -> Result<Option<Vec<u8>>> {
-        let Some(default) = &column.default else { return Ok(None) };
+        let Some(default) = &column.default else {
+            return Ok(None);
+        };
         let snapshot = txn.catalog(&self.engine.storage().catalog());
         let view = self.catalog_view(snapshot);
         let plan = quiverdb_sql::SqlPlanner::new(&view, &self.state).constant(default, &column.ty)?;

@@ -74,9 +74,10 @@ impl Session {
     /// Opens a session on database `database` for `user`; 3D000 when it does not exist.
     pub fn new(engine: Arc<Engine>, database: &str, user: &str, pid: i32) -> Result<Session> {
         let catalog = engine.storage().catalog();
-        let db = catalog.database_by_name(database).cloned().ok_or_else(|| {
-            Error::new(ErrorCode::UndefinedDatabase, format!("database \"{database}\" does not exist"))
-        })?;
+        let db = catalog
+            .database_by_name(database)
+            .cloned()
+            .ok_or_else(|| Error::new(ErrorCode::UndefinedDatabase, format!("database \"{database}\" does not exist")))?;
         let registration = engine.register_session(db.oid);
         let state = engine.new_state();
         Ok(Session {
@@ -217,14 +218,7 @@ impl Session {
         let (inferred, columns) = result::describe(&plan)?;
         let n = inferred.len().max(param_types.len());
         let param_types = (0..n)
-            .map(|i| {
-                param_types
-                    .get(i)
-                    .cloned()
-                    .flatten()
-                    .or_else(|| inferred.get(i).cloned().flatten())
-                    .unwrap_or(SqlType::Text)
-            })
+            .map(|i| param_types.get(i).cloned().flatten().or_else(|| inferred.get(i).cloned().flatten()).unwrap_or(SqlType::Text))
             .collect();
         Ok(Prepared { sql: sql.to_string(), stmt: Some(stmt), plan: Some(plan), catalog: Some(catalog), param_types, columns })
     }
@@ -309,10 +303,7 @@ impl Session {
         let failed = self.block.as_ref().is_some_and(Block::is_failed);
         let allowed = matches!(stmt, Statement::Rollback { .. } | Statement::Commit { .. });
         (failed && !allowed).then(|| {
-            Error::new(
-                ErrorCode::InFailedTransaction,
-                "current transaction is aborted, commands ignored until end of transaction block",
-            )
+            Error::new(ErrorCode::InFailedTransaction, "current transaction is aborted, commands ignored until end of transaction block")
         })
     }
 

@@ -36,7 +36,7 @@ pub struct Notice {
 
 impl Notice {
     /// A NOTICE (SQLSTATE 00000).
-    pub fn notice(message: impl Into<String>) -> Self {
+    pub fn info(message: impl Into<String>) -> Self {
         Notice { severity: "NOTICE", code: None, message: message.into() }
     }
 
@@ -78,18 +78,14 @@ impl StatementResult {
 
     /// Adds notices.
     pub fn with_notices(mut self, n: impl IntoIterator<Item = String>) -> Self {
-        self.notices.extend(n.into_iter().map(Notice::notice));
+        self.notices.extend(n.into_iter().map(Notice::info));
         self
     }
 }
 
 /// Result columns of an Arrow schema.
 pub fn columns_of(schema: &Schema) -> Vec<ColumnInfo> {
-    schema
-        .fields()
-        .iter()
-        .map(|f| ColumnInfo::new(quiverdb_sql::colnames::display_name(f.name()), SqlType::from_field(f)))
-        .collect()
+    schema.fields().iter().map(|f| ColumnInfo::new(quiverdb_sql::colnames::display_name(f.name()), SqlType::from_field(f))).collect()
 }
 
 /// Rows from already computed batches.
@@ -107,9 +103,8 @@ pub fn text_rows(column: &str, rows: Vec<String>, tag: &'static str) -> Result<R
 /// Several text columns of rows.
 pub fn text_table(columns: &[&str], rows: Vec<Vec<String>>, tag: &'static str) -> Result<Response> {
     let schema = Arc::new(Schema::new(columns.iter().map(|c| Field::new(*c, DataType::Utf8, true)).collect::<Vec<_>>()));
-    let arrays = (0..columns.len())
-        .map(|i| Arc::new(StringArray::from(rows.iter().map(|r| r[i].clone()).collect::<Vec<_>>())) as _)
-        .collect();
+    let arrays =
+        (0..columns.len()).map(|i| Arc::new(StringArray::from(rows.iter().map(|r| r[i].clone()).collect::<Vec<_>>())) as _).collect();
     let batch = RecordBatch::try_new(schema.clone(), arrays).map_err(|e| Error::internal(e.to_string()))?;
     Ok(batches_response(schema, vec![batch], tag))
 }

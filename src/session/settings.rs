@@ -70,14 +70,22 @@ fn milliseconds(v: &str) -> Result<String> {
         "h" => n * 3_600_000.0,
         "d" => n * 86_400_000.0,
         "us" => n / 1000.0,
-        _ => return Err(Error::new(ErrorCode::InvalidParameterValue, format!("invalid value for parameter: \"{v}\""))
-            .with_hint("Valid units for this parameter are \"us\", \"ms\", \"s\", \"min\", \"h\", and \"d\".")),
+        _ => {
+            return Err(Error::new(ErrorCode::InvalidParameterValue, format!("invalid value for parameter: \"{v}\""))
+                .with_hint("Valid units for this parameter are \"us\", \"ms\", \"s\", \"min\", \"h\", and \"d\"."));
+        }
     };
     if ms < 0.0 || ms > i32::MAX as f64 {
         return Err(Error::new(ErrorCode::InvalidParameterValue, format!("{} ms is outside the valid range", ms as i64)));
     }
+    // Shown in the largest unit that divides it exactly, as PostgreSQL does (120000 → 2min).
     let ms = ms.round() as i64;
-    Ok(if ms == 0 { "0".into() } else if ms % 1000 == 0 { format!("{}s", ms / 1000) } else { format!("{ms}ms") })
+    let units = [(86_400_000, "d"), (3_600_000, "h"), (60_000, "min"), (1000, "s")];
+    Ok(match units.iter().find(|(size, _)| ms != 0 && ms % size == 0) {
+        _ if ms == 0 => "0".into(),
+        Some((size, unit)) => format!("{}{unit}", ms / size),
+        None => format!("{ms}ms"),
+    })
 }
 
 fn encoding(v: &str) -> Result<String> {
@@ -93,7 +101,10 @@ fn isolation(v: &str) -> Result<String> {
         "read committed" | "read uncommitted" => Ok("read committed".into()),
         "repeatable read" => Ok("repeatable read".into()),
         "serializable" => Ok("serializable".into()),
-        _ => Err(Error::new(ErrorCode::InvalidParameterValue, format!("invalid value for parameter \"default_transaction_isolation\": \"{v}\""))),
+        _ => Err(Error::new(
+            ErrorCode::InvalidParameterValue,
+            format!("invalid value for parameter \"default_transaction_isolation\": \"{v}\""),
+        )),
     }
 }
 
@@ -118,26 +129,134 @@ fn application_name(v: &str) -> Result<String> {
 }
 
 const DEFS: &[Def] = &[
-    Def { name: "application_name", default: "", kind: Kind::User, validate: application_name, description: "Sets the application name to be reported in statistics and logs." },
-    Def { name: "client_encoding", default: "UTF8", kind: Kind::User, validate: encoding, description: "Sets the client's character set encoding." },
-    Def { name: "client_min_messages", default: "notice", kind: Kind::User, validate: min_messages, description: "Sets the message levels that are sent to the client." },
-    Def { name: "default_transaction_isolation", default: "read committed", kind: Kind::User, validate: isolation, description: "Sets the transaction isolation level of each new transaction." },
-    Def { name: "default_transaction_read_only", default: "off", kind: Kind::User, validate: boolean, description: "Sets the default read-only status of new transactions." },
-    Def { name: "idle_in_transaction_session_timeout", default: "0", kind: Kind::User, validate: milliseconds, description: "Sets the maximum allowed idle time between queries, when in a transaction." },
-    Def { name: "in_hot_standby", default: "off", kind: Kind::ReadOnly, validate: any, description: "Shows whether hot standby is currently active." },
-    Def { name: "integer_datetimes", default: "on", kind: Kind::ReadOnly, validate: any, description: "Shows whether datetimes are integer based." },
-    Def { name: "is_superuser", default: "on", kind: Kind::ReadOnly, validate: any, description: "Shows whether the current user is a superuser." },
+    Def {
+        name: "application_name",
+        default: "",
+        kind: Kind::User,
+        validate: application_name,
+        description: "Sets the application name to be reported in statistics and logs.",
+    },
+    Def {
+        name: "client_encoding",
+        default: "UTF8",
+        kind: Kind::User,
+        validate: encoding,
+        description: "Sets the client's character set encoding.",
+    },
+    Def {
+        name: "client_min_messages",
+        default: "notice",
+        kind: Kind::User,
+        validate: min_messages,
+        description: "Sets the message levels that are sent to the client.",
+    },
+    Def {
+        name: "default_transaction_isolation",
+        default: "read committed",
+        kind: Kind::User,
+        validate: isolation,
+        description: "Sets the transaction isolation level of each new transaction.",
+    },
+    Def {
+        name: "default_transaction_read_only",
+        default: "off",
+        kind: Kind::User,
+        validate: boolean,
+        description: "Sets the default read-only status of new transactions.",
+    },
+    Def {
+        name: "idle_in_transaction_session_timeout",
+        default: "0",
+        kind: Kind::User,
+        validate: milliseconds,
+        description: "Sets the maximum allowed idle time between queries, when in a transaction.",
+    },
+    Def {
+        name: "in_hot_standby",
+        default: "off",
+        kind: Kind::ReadOnly,
+        validate: any,
+        description: "Shows whether hot standby is currently active.",
+    },
+    Def {
+        name: "integer_datetimes",
+        default: "on",
+        kind: Kind::ReadOnly,
+        validate: any,
+        description: "Shows whether datetimes are integer based.",
+    },
+    Def {
+        name: "is_superuser",
+        default: "on",
+        kind: Kind::ReadOnly,
+        validate: any,
+        description: "Shows whether the current user is a superuser.",
+    },
     Def { name: "lc_collate", default: "C", kind: Kind::ReadOnly, validate: any, description: "Shows the collation order locale." },
-    Def { name: "lc_ctype", default: "C", kind: Kind::ReadOnly, validate: any, description: "Shows the character classification and case conversion locale." },
-    Def { name: "lock_timeout", default: "0", kind: Kind::User, validate: milliseconds, description: "Sets the maximum allowed duration of any wait for a lock." },
-    Def { name: "max_identifier_length", default: "63", kind: Kind::ReadOnly, validate: any, description: "Shows the maximum identifier length." },
-    Def { name: "search_path", default: "\"$user\", public", kind: Kind::User, validate: any, description: "Sets the schema search order for names that are not schema-qualified." },
-    Def { name: "server_encoding", default: "UTF8", kind: Kind::ReadOnly, validate: any, description: "Shows the server (database) character set encoding." },
+    Def {
+        name: "lc_ctype",
+        default: "C",
+        kind: Kind::ReadOnly,
+        validate: any,
+        description: "Shows the character classification and case conversion locale.",
+    },
+    Def {
+        name: "lock_timeout",
+        default: "0",
+        kind: Kind::User,
+        validate: milliseconds,
+        description: "Sets the maximum allowed duration of any wait for a lock.",
+    },
+    Def {
+        name: "max_identifier_length",
+        default: "63",
+        kind: Kind::ReadOnly,
+        validate: any,
+        description: "Shows the maximum identifier length.",
+    },
+    Def {
+        name: "search_path",
+        default: "\"$user\", public",
+        kind: Kind::User,
+        validate: any,
+        description: "Sets the schema search order for names that are not schema-qualified.",
+    },
+    Def {
+        name: "server_encoding",
+        default: "UTF8",
+        kind: Kind::ReadOnly,
+        validate: any,
+        description: "Shows the server (database) character set encoding.",
+    },
     Def { name: "server_version", default: SERVER_VERSION, kind: Kind::ReadOnly, validate: any, description: "Shows the server version." },
-    Def { name: "server_version_num", default: SERVER_VERSION_NUM, kind: Kind::ReadOnly, validate: any, description: "Shows the server version as an integer." },
-    Def { name: "standard_conforming_strings", default: "on", kind: Kind::User, validate: standard_strings, description: "Causes '...' strings to treat backslashes literally." },
-    Def { name: "statement_timeout", default: "0", kind: Kind::User, validate: milliseconds, description: "Sets the maximum allowed duration of any statement." },
-    Def { name: "synchronous_commit", default: "on", kind: Kind::User, validate: boolean, description: "Sets the current transaction's synchronization level." },
+    Def {
+        name: "server_version_num",
+        default: SERVER_VERSION_NUM,
+        kind: Kind::ReadOnly,
+        validate: any,
+        description: "Shows the server version as an integer.",
+    },
+    Def {
+        name: "standard_conforming_strings",
+        default: "on",
+        kind: Kind::User,
+        validate: standard_strings,
+        description: "Causes '...' strings to treat backslashes literally.",
+    },
+    Def {
+        name: "statement_timeout",
+        default: "0",
+        kind: Kind::User,
+        validate: milliseconds,
+        description: "Sets the maximum allowed duration of any statement.",
+    },
+    Def {
+        name: "synchronous_commit",
+        default: "on",
+        kind: Kind::User,
+        validate: boolean,
+        description: "Sets the current transaction's synchronization level.",
+    },
 ];
 
 /// Names of the settings held in [`FormatSettings`], in their canonical spelling.
@@ -150,17 +269,11 @@ const FORMAT_NAMES: [(&str, &str, &str); 5] = [
 ];
 
 /// A session's settings.
-#[derive(Clone)]
+#[derive(Clone, Default)]
 pub struct Settings {
     /// Formatting settings (DateStyle, TimeZone, ...).
     pub format: FormatSettings,
     values: BTreeMap<String, String>,
-}
-
-impl Default for Settings {
-    fn default() -> Self {
-        Settings { format: FormatSettings::default(), values: BTreeMap::new() }
-    }
 }
 
 fn value_error(e: ValueError) -> Error {
@@ -212,7 +325,13 @@ impl Settings {
             if d.kind == Kind::ReadOnly {
                 return Err(Error::new(ErrorCode::CantChangeRuntimeParam, format!("parameter \"{lower}\" cannot be changed")));
             }
-            let v = (d.validate)(value)?;
+            // Validators do not know the name; PostgreSQL's message carries it.
+            let v = (d.validate)(value).map_err(|mut e| {
+                if let Some(rest) = e.message.strip_prefix("invalid value for parameter: ") {
+                    e.message = format!("invalid value for parameter \"{lower}\": {rest}");
+                }
+                e
+            })?;
             self.values.insert(lower, v);
             return Ok(REPORTED.contains(&d.name).then_some(d.name));
         }
@@ -247,10 +366,8 @@ impl Settings {
 
     /// Every setting as (name, value, description), sorted by name (SHOW ALL).
     pub fn all(&self) -> Vec<(String, String, String)> {
-        let mut out: Vec<(String, String, String)> = DEFS
-            .iter()
-            .map(|d| (d.name.to_string(), self.get(d.name).unwrap_or_default(), d.description.to_string()))
-            .collect();
+        let mut out: Vec<(String, String, String)> =
+            DEFS.iter().map(|d| (d.name.to_string(), self.get(d.name).unwrap_or_default(), d.description.to_string())).collect();
         for (l, c, desc) in FORMAT_NAMES {
             out.push((c.to_string(), self.format.show(l).unwrap_or_default(), desc.to_string()));
         }
@@ -270,10 +387,7 @@ impl Settings {
     /// The schemas of search_path, with `$user` replaced by `user`.
     pub fn search_path(&self, user: &str) -> Vec<String> {
         let raw = self.get("search_path").unwrap_or_default();
-        split_list(&raw)
-            .into_iter()
-            .map(|s| if s == "$user" { user.to_string() } else { s })
-            .collect()
+        split_list(&raw).into_iter().map(|s| if s == "$user" { user.to_string() } else { s }).collect()
     }
 
     /// statement_timeout in milliseconds (0 = none).
@@ -287,12 +401,13 @@ impl Settings {
     }
 }
 
+/// Milliseconds of a stored duration setting (as [`milliseconds`] writes it).
 fn parse_ms(v: &str) -> u64 {
-    if let Some(s) = v.strip_suffix("ms") {
-        return s.parse().unwrap_or(0);
-    }
-    if let Some(s) = v.strip_suffix('s') {
-        return s.parse::<u64>().map(|n| n * 1000).unwrap_or(0);
+    let units = [("ms", 1), ("min", 60_000), ("s", 1000), ("h", 3_600_000), ("d", 86_400_000)];
+    for (suffix, size) in units {
+        if let Some(n) = v.strip_suffix(suffix).and_then(|n| n.parse::<u64>().ok()) {
+            return n * size;
+        }
     }
     v.parse().unwrap_or(0)
 }
@@ -372,5 +487,12 @@ mod tests {
         s.set("statement_timeout", "2s").unwrap();
         assert_eq!(s.get("statement_timeout").unwrap(), "2s");
         assert_eq!(s.statement_timeout_ms(), 2000);
+        s.set("statement_timeout", "120000").unwrap();
+        assert_eq!(s.get("statement_timeout").unwrap(), "2min");
+        assert_eq!(s.statement_timeout_ms(), 120_000);
+        s.set("statement_timeout", "90min").unwrap();
+        assert_eq!(s.get("statement_timeout").unwrap(), "90min");
+        s.set("statement_timeout", "1d").unwrap();
+        assert_eq!(s.get("statement_timeout").unwrap(), "1d");
     }
 }

@@ -61,10 +61,10 @@ fn storage_isolation(level: IsolationLevel) -> Result<Isolation> {
     match level {
         IsolationLevel::ReadUncommitted | IsolationLevel::ReadCommitted => Ok(Isolation::ReadCommitted),
         IsolationLevel::RepeatableRead => Ok(Isolation::RepeatableRead),
-        IsolationLevel::Serializable => Err(Error::unsupported(
-            "SERIALIZABLE isolation is not supported yet; use REPEATABLE READ (snapshot isolation)",
-        )
-        .with_hint("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ gives one snapshot for the whole transaction.")),
+        IsolationLevel::Serializable => {
+            Err(Error::unsupported("SERIALIZABLE isolation is not supported yet; use REPEATABLE READ (snapshot isolation)")
+                .with_hint("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ gives one snapshot for the whole transaction."))
+        }
     }
 }
 
@@ -213,17 +213,12 @@ impl Session {
             return Ok(StatementResult::new(Response::Command("SET".into())));
         }
         let Some(block) = self.block.as_mut().filter(|b| !b.implicit) else {
-            return Ok(StatementResult::new(Response::Command("SET".into())).with_notice(Notice::warning(
-                ErrorCode::NoActiveTransaction,
-                "SET TRANSACTION can only be used in transaction blocks",
-            )));
+            return Ok(StatementResult::new(Response::Command("SET".into()))
+                .with_notice(Notice::warning(ErrorCode::NoActiveTransaction, "SET TRANSACTION can only be used in transaction blocks")));
         };
         if let Some(level) = modes.isolation {
             if block.statements > 0 {
-                return Err(Error::new(
-                    ErrorCode::ActiveTransaction,
-                    "SET TRANSACTION ISOLATION LEVEL must be called before any query",
-                ));
+                return Err(Error::new(ErrorCode::ActiveTransaction, "SET TRANSACTION ISOLATION LEVEL must be called before any query"));
             }
             let isolation = storage_isolation(level)?;
             block.txn = Arc::new(block.txn.storage().begin(isolation));

@@ -49,9 +49,7 @@ pub fn encode_change(change: &CatalogChange) -> Result<(Vec<u8>, Option<Vec<u8>>
 }
 
 /// Rebuilds the catalog from its stored entries.
-pub fn decode_all<'a>(
-    entries: impl Iterator<Item = (&'a [u8], &'a [u8])>,
-) -> Result<CatalogSnapshot, StorageError> {
+pub fn decode_all<'a>(entries: impl Iterator<Item = (&'a [u8], &'a [u8])>) -> Result<CatalogSnapshot, StorageError> {
     let mut snap = CatalogSnapshot::new();
     for (k, v) in entries {
         let bad = |e: serde_json::Error| StorageError::Corrupt(format!("catalog entry {k:?}: {e}"));

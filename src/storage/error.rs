@@ -34,11 +34,7 @@ impl From<StorageError> for Error {
         let code = match &err {
             StorageError::Rocks(e) => {
                 let s = e.to_string();
-                if s.contains("No space left") {
-                    ErrorCode::DiskFull
-                } else {
-                    ErrorCode::IoError
-                }
+                if s.contains("No space left") { ErrorCode::DiskFull } else { ErrorCode::IoError }
             }
             StorageError::Corrupt(_) => ErrorCode::DataCorrupted,
             StorageError::Conflict => ErrorCode::SerializationFailure,

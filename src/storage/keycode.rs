@@ -28,9 +28,8 @@
 
 use crate::storage::error::StorageError;
 use datafusion::arrow::array::{
-    Array, ArrayRef, AsArray, BinaryArray, BooleanArray, Date32Array, Decimal128Array,
-    Float32Array, Float64Array, Int16Array, Int32Array, Int64Array, IntervalMonthDayNanoArray,
-    StringArray, Time64MicrosecondArray, TimestampMicrosecondArray, UInt32Array,
+    Array, ArrayRef, BinaryArray, BooleanArray, Date32Array, Decimal128Array, Float32Array, Float64Array, Int16Array, Int32Array,
+    Int64Array, IntervalMonthDayNanoArray, StringArray, Time64MicrosecondArray, TimestampMicrosecondArray, UInt32Array,
 };
 use datafusion::arrow::datatypes::{DataType, IntervalMonthDayNano, TimeUnit};
 use datafusion::scalar::ScalarValue;
@@ -65,7 +64,13 @@ pub fn put_i128(buf: &mut Vec<u8>, v: i128) {
 
 /// Appends an f64 in order-preserving form (8 bytes); -0 equals +0, NaN sorts last.
 pub fn put_f64(buf: &mut Vec<u8>, v: f64) {
-    let v = if v == 0.0 { 0.0 } else if v.is_nan() { f64::NAN } else { v };
+    let v = if v == 0.0 {
+        0.0
+    } else if v.is_nan() {
+        f64::NAN
+    } else {
+        v
+    };
     let bits = v.to_bits();
     let enc = if bits >> 63 == 1 { !bits } else { bits ^ (1 << 63) };
     buf.extend_from_slice(&enc.to_be_bytes());
@@ -73,7 +78,13 @@ pub fn put_f64(buf: &mut Vec<u8>, v: f64) {
 
 /// Appends an f32 in order-preserving form (4 bytes); -0 equals +0, NaN sorts last.
 pub fn put_f32(buf: &mut Vec<u8>, v: f32) {
-    let v = if v == 0.0 { 0.0 } else if v.is_nan() { f32::NAN } else { v };
+    let v = if v == 0.0 {
+        0.0
+    } else if v.is_nan() {
+        f32::NAN
+    } else {
+        v
+    };
     let bits = v.to_bits();
     let enc = if bits >> 31 == 1 { !bits } else { bits ^ (1 << 31) };
     buf.extend_from_slice(&enc.to_be_bytes());
@@ -106,12 +117,7 @@ pub fn interval_span(v: IntervalMonthDayNano) -> i128 {
 }
 
 /// Appends one value of `ty` taken from `array[row]`, NULL included.
-pub fn put_array_value(
-    buf: &mut Vec<u8>,
-    array: &ArrayRef,
-    row: usize,
-    ty: &SqlType,
-) -> Result<(), StorageError> {
+pub fn put_array_value(buf: &mut Vec<u8>, array: &ArrayRef, row: usize, ty: &SqlType) -> Result<(), StorageError> {
     if array.is_null(row) {
         buf.push(TAG_NULL);
         return Ok(());
@@ -128,12 +134,8 @@ pub fn put_array_value(
         SqlType::Numeric { .. } => put_i128(buf, downcast::<Decimal128Array>(array)?.value(row)),
         SqlType::Date => put_i32(buf, downcast::<Date32Array>(array)?.value(row)),
         SqlType::Time => put_i64(buf, downcast::<Time64MicrosecondArray>(array)?.value(row)),
-        SqlType::Timestamp | SqlType::Timestamptz => {
-            put_i64(buf, downcast::<TimestampMicrosecondArray>(array)?.value(row))
-        }
-        SqlType::Interval => {
-            put_i128(buf, interval_span(downcast::<IntervalMonthDayNanoArray>(array)?.value(row)))
-        }
+        SqlType::Timestamp | SqlType::Timestamptz => put_i64(buf, downcast::<TimestampMicrosecondArray>(array)?.value(row)),
+        SqlType::Interval => put_i128(buf, interval_span(downcast::<IntervalMonthDayNanoArray>(array)?.value(row))),
         SqlType::Uuid => {
             let s = downcast::<StringArray>(array)?.value(row);
             buf.extend_from_slice(&parse_uuid_text(s)?);
@@ -160,9 +162,7 @@ pub fn scalar_fits(value: &ScalarValue, ty: &SqlType) -> bool {
     let dt = value.data_type();
     let want = ty.to_arrow();
     match (&dt, &want) {
-        (DataType::Timestamp(TimeUnit::Microsecond, a), DataType::Timestamp(TimeUnit::Microsecond, b)) => {
-            a.is_some() == b.is_some()
-        }
+        (DataType::Timestamp(TimeUnit::Microsecond, a), DataType::Timestamp(TimeUnit::Microsecond, b)) => a.is_some() == b.is_some(),
         _ => dt == want,
     }
 }
@@ -200,10 +200,7 @@ pub fn parse_uuid_text(s: &str) -> Result<[u8; 16], StorageError> {
 }
 
 fn downcast<T: 'static>(array: &ArrayRef) -> Result<&T, StorageError> {
-    array
-        .as_any()
-        .downcast_ref::<T>()
-        .ok_or_else(|| StorageError::Internal(format!("unexpected array type {}", array.data_type())))
+    array.as_any().downcast_ref::<T>().ok_or_else(|| StorageError::Internal(format!("unexpected array type {}", array.data_type())))
 }
 
 /// The smallest key strictly greater than every key starting with `prefix`, or `None` when
@@ -217,12 +214,6 @@ pub fn prefix_end(prefix: &[u8]) -> Option<Vec<u8>> {
         }
     }
     None
-}
-
-/// Uses `AsArray` so the import is not flagged when only some helpers are used.
-#[allow(dead_code)]
-fn _as_array_marker(a: &ArrayRef) -> usize {
-    a.as_string_opt::<i32>().map(|s| s.len()).unwrap_or(0)
 }
 
 #[cfg(test)]
@@ -259,17 +250,8 @@ mod tests {
 
     #[test]
     fn floats_sort_like_postgres() {
-        let a: ArrayRef = Arc::new(Float64Array::from(vec![
-            f64::NEG_INFINITY,
-            -1e300,
-            -2.5,
-            -1e-300,
-            0.0,
-            1e-300,
-            3.25,
-            f64::INFINITY,
-            f64::NAN,
-        ]));
+        let a: ArrayRef =
+            Arc::new(Float64Array::from(vec![f64::NEG_INFINITY, -1e300, -2.5, -1e-300, 0.0, 1e-300, 3.25, f64::INFINITY, f64::NAN]));
         assert_sorted(&key_of(a, SqlType::Float8));
         let zeros: ArrayRef = Arc::new(Float64Array::from(vec![0.0, -0.0]));
         let k = key_of(zeros, SqlType::Float8);

@@ -36,9 +36,7 @@ pub use txn::{Isolation, ReadView, Savepoint, Txn, TxnCursor, WriteKind};
 use crate::storage::oracle::{Oracle, OracleState};
 use crate::storage::txn::TxnState;
 use parking_lot::{Mutex, RwLock};
-use quiverdb_catalog::{
-    CatalogChange, CatalogSnapshot, DatabaseDef, Oid, SchemaDef, view::PUBLIC_SCHEMA,
-};
+use quiverdb_catalog::{CatalogChange, CatalogSnapshot, DatabaseDef, Oid, SchemaDef, view::PUBLIC_SCHEMA};
 use rocksdb::{ColumnFamilyDescriptor, DB, Options, WriteBatch, WriteOptions};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -95,8 +93,7 @@ pub struct Storage {
 impl Storage {
     /// Opens (or creates) the database in `path`, replaying the WAL and loading the catalog.
     pub fn open(path: &Path) -> Result<Arc<Storage>, StorageError> {
-        std::fs::create_dir_all(path)
-            .map_err(|e| StorageError::Internal(format!("cannot create {}: {e}", path.display())))?;
+        std::fs::create_dir_all(path).map_err(|e| StorageError::Internal(format!("cannot create {}: {e}", path.display())))?;
         let mut opts = Options::default();
         opts.create_if_missing(true);
         opts.create_missing_column_families(true);
@@ -145,11 +142,7 @@ impl Storage {
             let db_oid = self.allocate_oid();
             txn.record_catalog(CatalogChange::PutDatabase(DatabaseDef { oid: db_oid, name: name.into() }))?;
             let schema_oid = self.allocate_oid();
-            txn.record_catalog(CatalogChange::PutSchema(SchemaDef {
-                oid: schema_oid,
-                database: db_oid,
-                name: PUBLIC_SCHEMA.into(),
-            }))?;
+            txn.record_catalog(CatalogChange::PutSchema(SchemaDef { oid: schema_oid, database: db_oid, name: PUBLIC_SCHEMA.into() }))?;
         }
         txn.put(Cf::Catalog, catalog_store::FORMAT_KEY, catalog_store::FORMAT_VERSION.to_be_bytes().to_vec())?;
         txn.commit(true)?;
@@ -272,9 +265,7 @@ impl Storage {
     }
 
     fn cf(&self, cf: Cf) -> Result<&rocksdb::ColumnFamily, StorageError> {
-        self.db
-            .cf_handle(cf.name())
-            .ok_or_else(|| StorageError::Internal(format!("missing column family {}", cf.name())))
+        self.db.cf_handle(cf.name()).ok_or_else(|| StorageError::Internal(format!("missing column family {}", cf.name())))
     }
 
     /// Flushes memtables to SST files (graceful shutdown).
@@ -289,12 +280,7 @@ impl Storage {
     /// Approximate bytes stored under `[start, end)` of `cf` (for planning).
     pub fn approximate_size(&self, cf: Cf, start: &[u8], end: &[u8]) -> u64 {
         match self.cf(cf) {
-            Ok(h) => self
-                .db
-                .get_approximate_sizes_cf(h, &[rocksdb::Range::new(start, end)])
-                .first()
-                .copied()
-                .unwrap_or(0),
+            Ok(h) => self.db.get_approximate_sizes_cf(h, &[rocksdb::Range::new(start, end)]).first().copied().unwrap_or(0),
             Err(_) => 0,
         }
     }
@@ -302,7 +288,9 @@ impl Storage {
     /// Keys that split `[start, end)` of `cf` into about `parts` ranges of similar size,
     /// taken from SST file boundaries (empty when the range is small or in memtables).
     pub fn split_points(&self, cf: Cf, start: &[u8], end: &[u8], parts: usize) -> Vec<Vec<u8>> {
-        let Ok(files) = self.db.live_files() else { return vec![] };
+        let Ok(files) = self.db.live_files() else {
+            return vec![];
+        };
         let mut bounds: Vec<Vec<u8>> = files
             .into_iter()
             .filter(|f| f.column_family_name == cf.name())
@@ -332,9 +320,7 @@ impl std::fmt::Debug for Storage {
 }
 
 fn load_catalog(db: &DB) -> Result<CatalogSnapshot, StorageError> {
-    let handle = db
-        .cf_handle(Cf::Catalog.name())
-        .ok_or_else(|| StorageError::Internal("missing catalog column family".into()))?;
+    let handle = db.cf_handle(Cf::Catalog.name()).ok_or_else(|| StorageError::Internal("missing catalog column family".into()))?;
     let mut it = db.raw_iterator_cf(handle);
     it.seek_to_first();
     let mut entries = Vec::new();

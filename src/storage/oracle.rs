@@ -63,11 +63,7 @@ impl Oracle {
     pub(crate) fn new() -> Self {
         Oracle {
             state: Mutex::new(OracleState { last_ts: 0, recent: HashMap::new(), active: BTreeMap::new() }),
-            wal: WalSync {
-                state: Mutex::new(WalState { synced: 0, syncing: false }),
-                cv: Condvar::new(),
-                written: AtomicU64::new(0),
-            },
+            wal: WalSync { state: Mutex::new(WalState { synced: 0, syncing: false }), cv: Condvar::new(), written: AtomicU64::new(0) },
         }
     }
 

@@ -27,13 +27,10 @@
 use crate::storage::error::StorageError;
 use crate::storage::keycode::parse_uuid_text;
 use datafusion::arrow::array::{
-    Array, ArrayBuilder, ArrayRef, BinaryArray, BinaryBuilder, BooleanArray, BooleanBuilder,
-    Date32Array, Date32Builder, Decimal128Array, Decimal128Builder, Float32Array,
-    Float32Builder, Float64Array, Float64Builder, Int16Array, Int16Builder, Int32Array,
-    Int32Builder, Int64Array, Int64Builder, IntervalMonthDayNanoArray,
-    IntervalMonthDayNanoBuilder, ListArray, ListBuilder, StringArray, StringBuilder,
-    Time64MicrosecondArray, Time64MicrosecondBuilder, TimestampMicrosecondArray,
-    TimestampMicrosecondBuilder, UInt32Array, UInt32Builder,
+    Array, ArrayBuilder, ArrayRef, BinaryArray, BinaryBuilder, BooleanArray, BooleanBuilder, Date32Array, Date32Builder, Decimal128Array,
+    Decimal128Builder, Float32Array, Float32Builder, Float64Array, Float64Builder, Int16Array, Int16Builder, Int32Array, Int32Builder,
+    Int64Array, Int64Builder, IntervalMonthDayNanoArray, IntervalMonthDayNanoBuilder, ListArray, ListBuilder, StringArray, StringBuilder,
+    Time64MicrosecondArray, Time64MicrosecondBuilder, TimestampMicrosecondArray, TimestampMicrosecondBuilder, UInt32Array, UInt32Builder,
 };
 use datafusion::arrow::datatypes::{Field, IntervalMonthDayNano};
 use quiverdb_catalog::{SqlType, TableDef};
@@ -51,19 +48,11 @@ fn slot_width(ty: &SqlType) -> (usize, bool) {
         SqlType::Bool => (1, false),
         SqlType::Int2 => (2, false),
         SqlType::Int4 | SqlType::Float4 | SqlType::Date | SqlType::Oid => (4, false),
-        SqlType::Int8
-        | SqlType::Float8
-        | SqlType::Time
-        | SqlType::Timestamp
-        | SqlType::Timestamptz => (8, false),
+        SqlType::Int8 | SqlType::Float8 | SqlType::Time | SqlType::Timestamp | SqlType::Timestamptz => (8, false),
         SqlType::Numeric { .. } | SqlType::Interval | SqlType::Uuid => (16, false),
-        SqlType::Text
-        | SqlType::Varchar(_)
-        | SqlType::Char(_)
-        | SqlType::Json
-        | SqlType::Jsonb
-        | SqlType::Bytea
-        | SqlType::Array(_) => (4, true),
+        SqlType::Text | SqlType::Varchar(_) | SqlType::Char(_) | SqlType::Json | SqlType::Jsonb | SqlType::Bytea | SqlType::Array(_) => {
+            (4, true)
+        }
     }
 }
 
@@ -119,18 +108,10 @@ impl RowLayout {
     }
 
     /// Encodes row `row` of `columns` (one array per slot; `None` for dropped slots).
-    pub fn encode(
-        &self,
-        columns: &[Option<&ArrayRef>],
-        row: usize,
-        out: &mut Vec<u8>,
-    ) -> Result<(), StorageError> {
+    pub fn encode(&self, columns: &[Option<&ArrayRef>], row: usize, out: &mut Vec<u8>) -> Result<(), StorageError> {
         let n = self.slots();
         if columns.len() != n {
-            return Err(StorageError::Internal(format!(
-                "row has {} columns, layout has {n} slots",
-                columns.len()
-            )));
+            return Err(StorageError::Internal(format!("row has {} columns, layout has {n} slots", columns.len())));
         }
         out.clear();
         out.push(VERSION);
@@ -222,9 +203,7 @@ fn read_u32(row: &[u8], at: usize) -> Result<u32, StorageError> {
 }
 
 fn cast<T: 'static>(a: &ArrayRef) -> Result<&T, StorageError> {
-    a.as_any()
-        .downcast_ref::<T>()
-        .ok_or_else(|| StorageError::Internal(format!("unexpected array type {}", a.data_type())))
+    a.as_any().downcast_ref::<T>().ok_or_else(|| StorageError::Internal(format!("unexpected array type {}", a.data_type())))
 }
 
 /// Writes the fixed-width bytes of `a[row]` into `out` (exactly the slot width).
@@ -238,15 +217,9 @@ fn put_fixed(ty: &SqlType, a: &ArrayRef, row: usize, out: &mut [u8]) -> Result<(
         SqlType::Date => out.copy_from_slice(&cast::<Date32Array>(a)?.value(row).to_le_bytes()),
         SqlType::Int8 => out.copy_from_slice(&cast::<Int64Array>(a)?.value(row).to_le_bytes()),
         SqlType::Float8 => out.copy_from_slice(&cast::<Float64Array>(a)?.value(row).to_le_bytes()),
-        SqlType::Time => {
-            out.copy_from_slice(&cast::<Time64MicrosecondArray>(a)?.value(row).to_le_bytes())
-        }
-        SqlType::Timestamp | SqlType::Timestamptz => {
-            out.copy_from_slice(&cast::<TimestampMicrosecondArray>(a)?.value(row).to_le_bytes())
-        }
-        SqlType::Numeric { .. } => {
-            out.copy_from_slice(&cast::<Decimal128Array>(a)?.value(row).to_le_bytes())
-        }
+        SqlType::Time => out.copy_from_slice(&cast::<Time64MicrosecondArray>(a)?.value(row).to_le_bytes()),
+        SqlType::Timestamp | SqlType::Timestamptz => out.copy_from_slice(&cast::<TimestampMicrosecondArray>(a)?.value(row).to_le_bytes()),
+        SqlType::Numeric { .. } => out.copy_from_slice(&cast::<Decimal128Array>(a)?.value(row).to_le_bytes()),
         SqlType::Interval => {
             let v = cast::<IntervalMonthDayNanoArray>(a)?.value(row);
             out[0..4].copy_from_slice(&v.months.to_le_bytes());
@@ -327,16 +300,11 @@ impl ColumnBuilder {
             }
             SqlType::Date => ColumnBuilder::Date(Date32Builder::with_capacity(capacity)),
             SqlType::Time => ColumnBuilder::Time(Time64MicrosecondBuilder::with_capacity(capacity)),
-            SqlType::Timestamp => {
-                ColumnBuilder::Timestamp(TimestampMicrosecondBuilder::with_capacity(capacity))
-            }
+            SqlType::Timestamp => ColumnBuilder::Timestamp(TimestampMicrosecondBuilder::with_capacity(capacity)),
             SqlType::Timestamptz => ColumnBuilder::Timestamp(
-                TimestampMicrosecondBuilder::with_capacity(capacity)
-                    .with_timezone(quiverdb_catalog::types::UTC_TZ),
+                TimestampMicrosecondBuilder::with_capacity(capacity).with_timezone(quiverdb_catalog::types::UTC_TZ),
             ),
-            SqlType::Interval => {
-                ColumnBuilder::Interval(IntervalMonthDayNanoBuilder::with_capacity(capacity))
-            }
+            SqlType::Interval => ColumnBuilder::Interval(IntervalMonthDayNanoBuilder::with_capacity(capacity)),
             SqlType::Uuid => ColumnBuilder::Uuid(StringBuilder::with_capacity(capacity, capacity * 36)),
             SqlType::Bytea => ColumnBuilder::Binary(BinaryBuilder::with_capacity(capacity, capacity * 16)),
             SqlType::Array(elem) => {
@@ -371,9 +339,9 @@ impl ColumnBuilder {
                 let nanos = i64::from_le_bytes(fixed(&b[8..16])?);
                 x.append_value(IntervalMonthDayNano::new(months, days, nanos))
             }
-            ColumnBuilder::Str(x) => x.append_value(std::str::from_utf8(b).map_err(|_| {
-                StorageError::Corrupt("stored text is not UTF-8".into())
-            })?),
+            ColumnBuilder::Str(x) => {
+                x.append_value(std::str::from_utf8(b).map_err(|_| StorageError::Corrupt("stored text is not UTF-8".into()))?)
+            }
             ColumnBuilder::Uuid(x) => {
                 let mut s = String::with_capacity(36);
                 for (i, byte) in b.iter().enumerate() {
@@ -438,11 +406,7 @@ fn fixed<const N: usize>(b: &[u8]) -> Result<[u8; N], StorageError> {
 }
 
 /// Decodes the array encoding `b` into one list entry of `list`.
-fn append_list(
-    list: &mut ListBuilder<Box<dyn ArrayBuilder>>,
-    elem: &SqlType,
-    b: &[u8],
-) -> Result<(), StorageError> {
+fn append_list(list: &mut ListBuilder<Box<dyn ArrayBuilder>>, elem: &SqlType, b: &[u8]) -> Result<(), StorageError> {
     let count = read_u32(b, 0)? as usize;
     let (w, is_var) = slot_width(elem);
     let mut at = 4;
@@ -476,10 +440,8 @@ fn append_dyn(builder: &mut Box<dyn ArrayBuilder>, values: &ArrayRef) -> Result<
     macro_rules! copy {
         ($arr:ty, $bld:ty) => {{
             let src = cast::<$arr>(values)?;
-            let dst = builder
-                .as_any_mut()
-                .downcast_mut::<$bld>()
-                .ok_or_else(|| StorageError::Internal("list builder type mismatch".into()))?;
+            let dst =
+                builder.as_any_mut().downcast_mut::<$bld>().ok_or_else(|| StorageError::Internal("list builder type mismatch".into()))?;
             for i in 0..src.len() {
                 if src.is_null(i) { dst.append_null() } else { dst.append_value(src.value(i)) }
             }
@@ -501,7 +463,9 @@ fn append_dyn(builder: &mut Box<dyn ArrayBuilder>, values: &ArrayRef) -> Result<
         D::Interval(_) => copy!(IntervalMonthDayNanoArray, IntervalMonthDayNanoBuilder),
         D::Utf8 => copy!(StringArray, StringBuilder),
         D::Binary => copy!(BinaryArray, BinaryBuilder),
-        other => return Err(StorageError::Internal(format!("unsupported array element {other}"))),
+        other => {
+            return Err(StorageError::Internal(format!("unsupported array element {other}")));
+        }
     }
     Ok(())
 }
@@ -559,15 +523,7 @@ mod tests {
     use quiverdb_catalog::{ColumnDef, RelationKind};
 
     fn col(attnum: i16, ty: SqlType) -> ColumnDef {
-        ColumnDef {
-            attnum,
-            name: format!("c{attnum}"),
-            ty,
-            not_null: false,
-            default: None,
-            dropped: false,
-            missing: None,
-        }
+        ColumnDef { attnum, name: format!("c{attnum}"), ty, not_null: false, default: None, dropped: false, missing: None }
     }
 
     fn table(columns: Vec<ColumnDef>) -> TableDef {
@@ -603,10 +559,7 @@ mod tests {
         let c2: ArrayRef = Arc::new(StringArray::from(vec![Some("héllo"), Some("")]));
         let c3: ArrayRef = Arc::new(Float64Array::from(vec![None, Some(2.5)]));
         let c4: ArrayRef = Arc::new(BinaryArray::from(vec![Some(&b"\x00\x01"[..]), None]));
-        let c5: ArrayRef = Arc::new(StringArray::from(vec![
-            Some("a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11"),
-            None,
-        ]));
+        let c5: ArrayRef = Arc::new(StringArray::from(vec![Some("a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11"), None]));
         let mut lb = ListBuilder::new(StringBuilder::new());
         lb.values().append_value("x");
         lb.values().append_null();

@@ -44,7 +44,8 @@ fn uncommitted_writes_are_private_and_committed_ones_durable() {
     t1.commit(true).unwrap();
     t2.begin_statement();
     assert_eq!(t2.get(Cf::Rows, b"k1").unwrap(), Some(b"v1".to_vec()), "read committed sees it");
-    drop(t2);
+    // Every transaction holds the storage open; all must be gone before reopening.
+    drop((t1, t2));
     drop(s);
     let s = Storage::open(dir.path()).unwrap();
     let t = s.begin(Isolation::ReadCommitted);

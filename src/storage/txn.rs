@@ -164,11 +164,7 @@ impl Txn {
     /// The catalog as this transaction sees it: `latest` plus its own DDL.
     pub fn catalog(&self, latest: &Arc<CatalogSnapshot>) -> Arc<CatalogSnapshot> {
         let s = self.state.lock();
-        if s.catalog_changes.is_empty() {
-            latest.clone()
-        } else {
-            Arc::new(latest.with_changes(&s.catalog_changes))
-        }
+        if s.catalog_changes.is_empty() { latest.clone() } else { Arc::new(latest.with_changes(&s.catalog_changes)) }
     }
 
     /// The transaction's own catalog changes so far.
@@ -202,11 +198,8 @@ impl Txn {
                     None => Bound::Unbounded,
                 },
             };
-            let overlay: Vec<(Vec<u8>, Option<Vec<u8>>)> = s
-                .writes
-                .range((Bound::Included(lo), hi))
-                .map(|(k, w)| (k[1..].to_vec(), w.value.clone()))
-                .collect();
+            let overlay: Vec<(Vec<u8>, Option<Vec<u8>>)> =
+                s.writes.range((Bound::Included(lo), hi)).map(|(k, w)| (k[1..].to_vec(), w.value.clone())).collect();
             (s.view.clone(), overlay)
         };
         let iter = OwnedIter::open(view.snapshot.clone(), cf.name(), lower, upper);
@@ -223,9 +216,7 @@ impl Txn {
         let k = tagged(cf, key);
         // An insert over our own earlier delete of the same key is a plain put.
         let kind = match (&kind, s.writes.get(&k)) {
-            (WriteKind::Insert { .. }, Some(prev)) if prev.kind == WriteKind::Delete => {
-                WriteKind::Put
-            }
+            (WriteKind::Insert { .. }, Some(prev)) if prev.kind == WriteKind::Delete => WriteKind::Put,
             _ => kind,
         };
         let base_ts = s.writes.get(&k).map(|w| w.base_ts.min(base_ts)).unwrap_or(base_ts);
@@ -272,19 +263,16 @@ impl Txn {
     /// The current position of the undo log.
     pub fn savepoint(&self) -> Savepoint {
         let s = self.state.lock();
-        Savepoint {
-            undo: s.undo.len(),
-            catalog: s.catalog_changes.len(),
-            ranges: s.range_deletes.len(),
-            validations: s.validations.len(),
-        }
+        Savepoint { undo: s.undo.len(), catalog: s.catalog_changes.len(), ranges: s.range_deletes.len(), validations: s.validations.len() }
     }
 
     /// Undoes everything done after `sp`.
     pub fn rollback_to(&self, sp: Savepoint) {
         let mut s = self.state.lock();
         while s.undo.len() > sp.undo {
-            let Some((key, prev)) = s.undo.pop() else { break };
+            let Some((key, prev)) = s.undo.pop() else {
+                break;
+            };
             match prev {
                 Some(w) => {
                     s.writes.insert(key, w);

@@ -39,10 +39,13 @@ impl CancelSlot {
     }
 }
 
+/// A connection's cancel secret and its slot.
+type SecretAndSlot = (Vec<u8>, Arc<CancelSlot>);
+
 /// All connections' slots by process id.
 #[derive(Default)]
 pub struct CancelRegistry {
-    slots: Mutex<HashMap<i32, (Vec<u8>, Arc<CancelSlot>)>>,
+    slots: Mutex<HashMap<i32, SecretAndSlot>>,
 }
 
 impl CancelRegistry {

@@ -10,10 +10,7 @@ use datafusion::arrow::array::{Array, ArrayRef, AsArray, RecordBatch};
 use datafusion::arrow::datatypes::DataType;
 use pgwire::messages::data::DataRow;
 use quiverdb_catalog::format::{ValueFormatter, round_nanos, timestamp_micros};
-use quiverdb_catalog::pgvalue::{
-    FormatSettings, Interval, date_send, interval_send, numeric_send, parse_uuid, time_send,
-    timestamp_send,
-};
+use quiverdb_catalog::pgvalue::{FormatSettings, Interval, date_send, interval_send, numeric_send, parse_uuid, time_send, timestamp_send};
 use quiverdb_catalog::{Error, Result, SqlType};
 
 /// Whether a column is sent as text or binary.
@@ -134,8 +131,7 @@ pub fn encode_binary(a: &ArrayRef, r: usize, ty: &SqlType, out: &mut Vec<u8>) ->
                 None => {
                     let mut text = String::new();
                     quiverdb_catalog::format::format_value(arr, r, ty, &FormatSettings::default(), &mut text)?;
-                    let n = quiverdb_catalog::pgvalue::parse_numeric(&text, None)
-                        .map_err(|e| Error::internal(e.message().to_string()))?;
+                    let n = quiverdb_catalog::pgvalue::parse_numeric(&text, None).map_err(|e| Error::internal(e.message().to_string()))?;
                     numeric_send(out, n.unscaled, n.scale);
                 }
             },
@@ -155,21 +151,21 @@ pub fn encode_binary(a: &ArrayRef, r: usize, ty: &SqlType, out: &mut Vec<u8>) ->
             out.push(1);
             out.extend_from_slice(string_value(arr, r).ok_or_else(mismatch)?.as_bytes());
         }
-        SqlType::Text | SqlType::Varchar(_) | SqlType::Char(_) | SqlType::Json => match string_value(arr, r) {
-            Some(s) => out.extend_from_slice(s.as_bytes()),
-            None => {
-                // Values of other Arrow types declared as text (e.g. structs) use their text form.
-                let mut text = String::new();
-                quiverdb_catalog::format::format_value(arr, r, ty, &FormatSettings::default(), &mut text)?;
-                out.extend_from_slice(text.as_bytes());
+        SqlType::Text | SqlType::Varchar(_) | SqlType::Char(_) | SqlType::Json => {
+            match string_value(arr, r) {
+                Some(s) => out.extend_from_slice(s.as_bytes()),
+                None => {
+                    // Values of other Arrow types declared as text (e.g. structs) use their text form.
+                    let mut text = String::new();
+                    quiverdb_catalog::format::format_value(arr, r, ty, &FormatSettings::default(), &mut text)?;
+                    out.extend_from_slice(text.as_bytes());
+                }
             }
-        },
+        }
         SqlType::Date => {
             let days = match arr.data_type() {
                 DataType::Date32 => arr.as_primitive::<datafusion::arrow::datatypes::Date32Type>().value(r),
-                DataType::Date64 => {
-                    (arr.as_primitive::<datafusion::arrow::datatypes::Date64Type>().value(r).div_euclid(86_400_000)) as i32
-                }
+                DataType::Date64 => (arr.as_primitive::<datafusion::arrow::datatypes::Date64Type>().value(r).div_euclid(86_400_000)) as i32,
                 _ => return Err(mismatch()),
             };
             out.extend_from_slice(&date_send(days).map_err(value_err)?);
@@ -186,7 +182,9 @@ pub fn encode_binary(a: &ArrayRef, r: usize, ty: &SqlType, out: &mut Vec<u8>) ->
             out.extend_from_slice(&time_send(micros));
         }
         SqlType::Timestamp | SqlType::Timestamptz => {
-            let DataType::Timestamp(unit, _) = arr.data_type() else { return Err(mismatch()) };
+            let DataType::Timestamp(unit, _) = arr.data_type() else {
+                return Err(mismatch());
+            };
             out.extend_from_slice(&timestamp_send(timestamp_micros(arr, r, *unit)).map_err(value_err)?);
         }
         SqlType::Interval => {
@@ -269,7 +267,8 @@ mod tests {
             vec![Arc::new(Int32Array::from(vec![Some(7), None])), Arc::new(StringArray::from(vec!["x", "yz"]))],
         )
         .unwrap();
-        let rows = encode_batch(&batch, &[SqlType::Int4, SqlType::Text], &[Format::Binary, Format::Text], &FormatSettings::default()).unwrap();
+        let rows =
+            encode_batch(&batch, &[SqlType::Int4, SqlType::Text], &[Format::Binary, Format::Text], &FormatSettings::default()).unwrap();
         assert_eq!(rows.len(), 2);
         assert_eq!(&rows[0].data[..], &[0, 0, 0, 4, 0, 0, 0, 7, 0, 0, 0, 1, b'x'][..]);
         assert_eq!(&rows[1].data[..4], &(-1i32).to_be_bytes());

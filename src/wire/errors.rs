@@ -22,7 +22,13 @@ pub fn sqlstate(code: ErrorCode) -> &'static str {
         DuplicateColumn => "42701",
         DuplicateObject => "42710",
         AmbiguousColumn => "42702",
+        AmbiguousFunction => "42725",
         DatatypeMismatch => "42804",
+        CannotCoerce => "42846",
+        InvalidLimit => "2201W",
+        NullValueNotAllowed => "22004",
+        InvalidOffset => "2201X",
+        CharacterNotInRepertoire => "22021",
         WrongObjectType => "42809",
         InvalidTableDefinition => "42P16",
         InvalidColumnDefinition => "42611",
@@ -77,11 +83,7 @@ pub fn sqlstate(code: ErrorCode) -> &'static str {
 
 /// Our error as pgwire's ErrorInfo (severity ERROR, or FATAL when `fatal`).
 pub fn error_info(err: &Error, fatal: bool) -> ErrorInfo {
-    let mut info = ErrorInfo::new(
-        if fatal { "FATAL" } else { "ERROR" }.to_string(),
-        sqlstate(err.code).to_string(),
-        err.message.clone(),
-    );
+    let mut info = ErrorInfo::new(if fatal { "FATAL" } else { "ERROR" }.to_string(), sqlstate(err.code).to_string(), err.message.clone());
     info.detail = err.detail.clone();
     info.hint = err.hint.clone();
     info.position = err.position.map(|p| p.to_string());
@@ -125,6 +127,10 @@ mod tests {
             (ErrorCode::UndefinedSchema, "3F000"),
             (ErrorCode::QueryCanceled, "57014"),
             (ErrorCode::TooManyConnections, "53300"),
+            (ErrorCode::AmbiguousFunction, "42725"),
+            (ErrorCode::CannotCoerce, "42846"),
+            (ErrorCode::UndefinedFunction, "42883"),
+            (ErrorCode::CardinalityViolation, "21000"),
         ];
         for (code, state) in cases {
             assert_eq!(sqlstate(code), state, "{code:?}");

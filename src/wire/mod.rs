@@ -56,7 +56,7 @@ pub struct Connection {
 
 impl Connection {
     /// Handlers for a new connection.
-    pub fn new(ctx: Arc<ServerContext>) -> Handlers {
+    pub fn handlers(ctx: Arc<ServerContext>) -> Handlers {
         let session = Arc::new(Mutex::new(None));
         let parser = Arc::new(query::Parser { session: session.clone() });
         Handlers { conn: Arc::new(Connection { ctx, session, parser }) }
@@ -85,4 +85,3 @@ impl PgWireServerHandlers for Handlers {
         Arc::new(cancel::CancelHandler(self.conn.ctx.cancel.clone()))
     }
 }
-

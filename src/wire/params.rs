@@ -1,14 +1,13 @@
 //! Bind parameters: PostgreSQL text or binary values → DataFusion scalars of the
 //! parameter's type (the input functions live in `quiverdb_catalog::input`).
 
+use datafusion::scalar::ScalarValue;
 use quiverdb_catalog::input::{decode_binary, decode_text};
 use quiverdb_catalog::pgvalue::FormatSettings;
 use quiverdb_catalog::{Error, ErrorCode, Result, SqlType};
-use datafusion::scalar::ScalarValue;
 
 fn utf8(bytes: &[u8]) -> Result<&str> {
-    std::str::from_utf8(bytes)
-        .map_err(|_| Error::new(ErrorCode::InvalidTextRepresentation, "invalid byte sequence for encoding \"UTF8\""))
+    std::str::from_utf8(bytes).map_err(|_| Error::new(ErrorCode::InvalidTextRepresentation, "invalid byte sequence for encoding \"UTF8\""))
 }
 
 /// Decodes one parameter (`None` = NULL) of type `ty`.
@@ -18,4 +17,3 @@ pub fn decode(bytes: Option<&[u8]>, binary: bool, ty: &SqlType, settings: &Forma
     };
     if binary { decode_binary(b, ty) } else { decode_text(utf8(b)?, ty, settings) }
 }
-

@@ -1,6 +1,7 @@
 //! Simple and extended query handling.
 
 use super::Connection;
+use super::cancel::CancelSlot;
 use super::encode::{Format, encode_batch};
 use super::errors::{error_info, to_pgwire};
 use super::guard::StatementGuard;
@@ -13,7 +14,6 @@ use pgwire::api::query::{ExtendedQueryHandler, SimpleQueryHandler};
 use pgwire::api::results::{FieldFormat, FieldInfo, QueryResponse, Response, Tag};
 use pgwire::api::stmt::QueryParser;
 use pgwire::api::store::PortalStore;
-use super::cancel::CancelSlot;
 use pgwire::api::{ClientInfo, ClientPortalStore, PgWireConnectionState, Type};
 use pgwire::error::{PgWireError, PgWireResult};
 use pgwire::messages::PgWireBackendMessage;
@@ -97,7 +97,6 @@ fn cancel_receiver<C: ClientInfo>(client: &C) -> Option<futures::channel::onesho
     let slot = client.session_extensions().get::<Arc<CancelSlot>>()?;
     Some(slot.arm())
 }
-
 
 impl Connection {
     async fn session(&self) -> PgWireResult<tokio::sync::MappedMutexGuard<'_, Session>> {
@@ -380,16 +379,14 @@ impl ExtendedQueryHandler for Connection {
                 let fail = session.fail_handle();
                 let rows = stream
                     .map(move |batch| {
-                        let rows: Vec<PgWireResult<DataRow>> = match batch
-                            .map_err(Error::from)
-                            .and_then(|b| encode_batch(&b, &types, &formats, &settings))
-                        {
-                            Ok(rows) => rows.into_iter().map(Ok).collect(),
-                            Err(e) => {
-                                fail();
-                                vec![Err(to_pgwire(e))]
-                            }
-                        };
+                        let rows: Vec<PgWireResult<DataRow>> =
+                            match batch.map_err(Error::from).and_then(|b| encode_batch(&b, &types, &formats, &settings)) {
+                                Ok(rows) => rows.into_iter().map(Ok).collect(),
+                                Err(e) => {
+                                    fail();
+                                    vec![Err(to_pgwire(e))]
+                                }
+                            };
                         stream::iter(rows)
                     })
                     .flatten();

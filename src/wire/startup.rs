@@ -1,12 +1,12 @@
 //! Connection start-up: protocol negotiation, session creation, ParameterStatus.
 
 use super::Connection;
+use super::cancel::{CancelSlot, Registration};
 use super::errors::fatal;
 use crate::session::Session;
 use async_trait::async_trait;
 use futures::sink::{Sink, SinkExt};
 use pgwire::api::auth::{StartupHandler, protocol_negotiation, save_startup_parameters_to_metadata};
-use super::cancel::{CancelSlot, Registration};
 use pgwire::api::{ClientInfo, METADATA_DATABASE, METADATA_USER, PgWireConnectionState};
 use pgwire::error::{PgWireError, PgWireResult};
 use pgwire::messages::response::{ReadyForQuery, TransactionStatus};
@@ -56,9 +56,7 @@ impl StartupHandler for Connection {
         for (name, value) in session.settings().startup_parameters() {
             client.feed(PgWireBackendMessage::ParameterStatus(ParameterStatus::new(name.to_string(), value))).await?;
         }
-        client
-            .feed(PgWireBackendMessage::ParameterStatus(ParameterStatus::new("session_authorization".into(), user.clone())))
-            .await?;
+        client.feed(PgWireBackendMessage::ParameterStatus(ParameterStatus::new("session_authorization".into(), user.clone()))).await?;
         client.feed(PgWireBackendMessage::BackendKeyData(BackendKeyData::new(pid, secret))).await?;
         client.send(PgWireBackendMessage::ReadyForQuery(ReadyForQuery::new(TransactionStatus::Idle))).await?;
         client.set_state(PgWireConnectionState::ReadyForQuery);

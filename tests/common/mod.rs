@@ -22,24 +22,14 @@ pub struct TestServer {
 /// The process-wide test runtime.
 pub fn runtime() -> &'static Runtime {
     static RT: OnceLock<Runtime> = OnceLock::new();
-    RT.get_or_init(|| {
-        tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(4)
-            .enable_all()
-            .build()
-            .expect("test runtime")
-    })
+    RT.get_or_init(|| tokio::runtime::Builder::new_multi_thread().worker_threads(4).enable_all().build().expect("test runtime"))
 }
 
 /// Starts a server on an ephemeral port with a fresh data directory.
 pub fn start_server() -> TestServer {
     let dir = tempfile::tempdir().expect("tempdir");
-    let config = Config {
-        data_dir: dir.path().to_path_buf(),
-        listen: "127.0.0.1:0".parse().expect("addr"),
-        max_connections: 100,
-        log: None,
-    };
+    let config =
+        Config { data_dir: dir.path().to_path_buf(), listen: "127.0.0.1:0".parse().expect("addr"), max_connections: 100, log: None };
     let rt = runtime();
     let server = rt.block_on(Server::bind(&config)).expect("server starts");
     let addr = server.local_addr().expect("addr");
@@ -58,9 +48,7 @@ pub fn conn_string(addr: SocketAddr, db: &str) -> String {
 
 /// Connects with tokio-postgres (the connection task runs on the test runtime).
 pub async fn connect(addr: SocketAddr, db: &str) -> tokio_postgres::Client {
-    let (client, conn) = tokio_postgres::connect(&conn_string(addr, db), tokio_postgres::NoTls)
-        .await
-        .expect("connect");
+    let (client, conn) = tokio_postgres::connect(&conn_string(addr, db), tokio_postgres::NoTls).await.expect("connect");
     tokio::spawn(async move {
         let _ = conn.await;
     });

@@ -24,7 +24,11 @@ const CASES: &[(&str, &str, &str)] = &[
     ("SELECT (SELECT id FROM e)", "21000", "more than one row returned by a subquery"),
     ("SELECT * FROM e a, e b WHERE id = 1", "42702", "column reference \"id\" is ambiguous"),
     ("CREATE INDEX ON e USING gin (name)", "0A000", "access method \"gin\" is not supported"),
-    ("INSERT INTO e (id, name, qty) VALUES (5, 'e', 'many'::text)", "42804", "column \"qty\" is of type integer but expression is of type text"),
+    (
+        "INSERT INTO e (id, name, qty) VALUES (5, 'e', 'many'::text)",
+        "42804",
+        "column \"qty\" is of type integer but expression is of type text",
+    ),
     ("DROP SCHEMA no_such_schema", "3F000", "schema \"no_such_schema\" does not exist"),
     ("DROP TABLE e_base", "2BP01", "other objects depend on it"),
     ("SELECT '2024-13-45'::date", "22008", "date/time field value out of range"),

@@ -119,10 +119,7 @@ fn notices_reach_the_client() {
 fn parameter_types_are_inferred_from_the_plan() {
     block_on(async {
         let client = fresh_db("proto_params").await;
-        client
-            .batch_execute("CREATE TABLE p (id bigint PRIMARY KEY, name varchar(20), score float8, born date)")
-            .await
-            .unwrap();
+        client.batch_execute("CREATE TABLE p (id bigint PRIMARY KEY, name varchar(20), score float8, born date)").await.unwrap();
         let insert = client.prepare("INSERT INTO p VALUES ($1, $2, $3, $4)").await.unwrap();
         assert_eq!(insert.params(), [Type::INT8, Type::VARCHAR, Type::FLOAT8, Type::DATE]);
         let by_id = client.prepare("SELECT name FROM p WHERE id = $1").await.unwrap();

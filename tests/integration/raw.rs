@@ -66,8 +66,7 @@ impl RawClient {
             let m = client.read().await;
             match m.tag {
                 b'S' => {
-                    let parts: Vec<String> =
-                        m.body.split(|b| *b == 0).take(2).map(|p| String::from_utf8_lossy(p).into_owned()).collect();
+                    let parts: Vec<String> = m.body.split(|b| *b == 0).take(2).map(|p| String::from_utf8_lossy(p).into_owned()).collect();
                     client.parameters.push((parts[0].clone(), parts[1].clone()));
                 }
                 b'Z' => break,

@@ -236,15 +236,12 @@ fn binary_round_trip_of_every_type() {
         let client = fresh_db("types_binary").await;
         client.batch_execute(TABLE).await.unwrap();
         let placeholders: Vec<String> = (1..=23).map(|i| format!("${i}")).collect();
-        let insert = client
-            .prepare(&format!("INSERT INTO every (id, {COLUMNS}) VALUES ({})", placeholders.join(", ")))
-            .await
-            .unwrap();
+        let insert = client.prepare(&format!("INSERT INTO every (id, {COLUMNS}) VALUES ({})", placeholders.join(", "))).await.unwrap();
         for (id, r) in rows().iter().enumerate() {
             let id = id as i32;
             let params: [&(dyn ToSql + Sync); 23] = [
-                &id, &r.b, &r.i2, &r.i4, &r.i8, &r.f4, &r.f8, &r.n, &r.nu, &r.t, &r.vc, &r.c, &r.by, &r.d, &r.tm,
-                &r.ts, &r.tz, &r.iv, &r.u, &r.j, &r.jb, &r.ai, &r.at,
+                &id, &r.b, &r.i2, &r.i4, &r.i8, &r.f4, &r.f8, &r.n, &r.nu, &r.t, &r.vc, &r.c, &r.by, &r.d, &r.tm, &r.ts, &r.tz, &r.iv,
+                &r.u, &r.j, &r.jb, &r.ai, &r.at,
             ];
             client.execute(&insert, &params).await.unwrap();
         }
@@ -280,10 +277,28 @@ fn binary_round_trip_of_every_type() {
         assert_eq!(
             types,
             [
-                Type::BOOL, Type::INT2, Type::INT4, Type::INT8, Type::FLOAT4, Type::FLOAT8, Type::NUMERIC,
-                Type::NUMERIC, Type::TEXT, Type::VARCHAR, Type::BPCHAR, Type::BYTEA, Type::DATE, Type::TIME,
-                Type::TIMESTAMP, Type::TIMESTAMPTZ, Type::INTERVAL, Type::UUID, Type::JSON, Type::JSONB,
-                Type::INT4_ARRAY, Type::TEXT_ARRAY,
+                Type::BOOL,
+                Type::INT2,
+                Type::INT4,
+                Type::INT8,
+                Type::FLOAT4,
+                Type::FLOAT8,
+                Type::NUMERIC,
+                Type::NUMERIC,
+                Type::TEXT,
+                Type::VARCHAR,
+                Type::BPCHAR,
+                Type::BYTEA,
+                Type::DATE,
+                Type::TIME,
+                Type::TIMESTAMP,
+                Type::TIMESTAMPTZ,
+                Type::INTERVAL,
+                Type::UUID,
+                Type::JSON,
+                Type::JSONB,
+                Type::INT4_ARRAY,
+                Type::TEXT_ARRAY,
             ]
         );
     });

@@ -18,8 +18,7 @@ pub fn write_array_element<W: Write + ?Sized>(out: &mut W, elem: Option<&str>) -
     };
     let needs_quote = e.is_empty()
         || e.eq_ignore_ascii_case("null")
-        || e.bytes()
-            .any(|c| matches!(c, b'"' | b'\\' | b'{' | b'}' | b',') || is_array_space(c));
+        || e.bytes().any(|c| matches!(c, b'"' | b'\\' | b'{' | b'}' | b',') || is_array_space(c));
     if !needs_quote {
         return out.write_str(e);
     }
@@ -51,11 +50,7 @@ where
 }
 
 fn malformed(input: &str, detail: impl Into<String>) -> ValueError {
-    ValueError::new(
-        sqlstate::INVALID_TEXT_REPRESENTATION,
-        format!("malformed array literal: \"{input}\""),
-    )
-    .with_detail(detail)
+    ValueError::new(sqlstate::INVALID_TEXT_REPRESENTATION, format!("malformed array literal: \"{input}\"")).with_detail(detail)
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -81,16 +76,10 @@ pub fn parse_array(s: &str) -> Result<Vec<Option<String>>, ValueError> {
     match b.get(i) {
         Some(b'{') => i += 1,
         Some(b'[') => {
-            return Err(ValueError::new(
-                sqlstate::FEATURE_NOT_SUPPORTED,
-                "array dimension decorations are not supported",
-            ));
+            return Err(ValueError::new(sqlstate::FEATURE_NOT_SUPPORTED, "array dimension decorations are not supported"));
         }
         _ => {
-            return Err(malformed(
-                s,
-                "Array value must start with \"{\" or dimension information.",
-            ));
+            return Err(malformed(s, "Array value must start with \"{\" or dimension information."));
         }
     }
     let mut out: Vec<Option<String>> = Vec::new();
@@ -107,11 +96,7 @@ pub fn parse_array(s: &str) -> Result<Vec<Option<String>>, ValueError> {
         }
         cur.truncate(end);
         let text = String::from_utf8_lossy(cur).into_owned();
-        let value = if !*special && text.eq_ignore_ascii_case("null") {
-            None
-        } else {
-            Some(text)
-        };
+        let value = if !*special && text.eq_ignore_ascii_case("null") { None } else { Some(text) };
         cur.clear();
         *protected_len = 0;
         *special = false;
@@ -124,13 +109,7 @@ pub fn parse_array(s: &str) -> Result<Vec<Option<String>>, ValueError> {
         let in_quotes = state == State::QuotedElemStarted;
         match c {
             b'\\' => {
-                if !matches!(
-                    state,
-                    State::LevelStarted
-                        | State::ElemStarted
-                        | State::QuotedElemStarted
-                        | State::ElemDelimited
-                ) {
+                if !matches!(state, State::LevelStarted | State::ElemStarted | State::QuotedElemStarted | State::ElemDelimited) {
                     return Err(malformed(s, "Unexpected \"\\\" character."));
                 }
                 if state != State::QuotedElemStarted {
@@ -146,10 +125,7 @@ pub fn parse_array(s: &str) -> Result<Vec<Option<String>>, ValueError> {
                 continue;
             }
             b'"' => {
-                if !matches!(
-                    state,
-                    State::LevelStarted | State::QuotedElemStarted | State::ElemDelimited
-                ) {
+                if !matches!(state, State::LevelStarted | State::QuotedElemStarted | State::ElemDelimited) {
                     return Err(malformed(s, "Unexpected array element."));
                 }
                 if state == State::QuotedElemStarted {
@@ -162,21 +138,14 @@ pub fn parse_array(s: &str) -> Result<Vec<Option<String>>, ValueError> {
             }
             b'{' if !in_quotes => {
                 if matches!(state, State::LevelStarted | State::ElemDelimited) {
-                    return Err(ValueError::new(
-                        sqlstate::FEATURE_NOT_SUPPORTED,
-                        "multidimensional arrays are not supported",
-                    ));
+                    return Err(ValueError::new(sqlstate::FEATURE_NOT_SUPPORTED, "multidimensional arrays are not supported"));
                 }
                 return Err(malformed(s, "Unexpected \"{\" character."));
             }
             b'}' if !in_quotes => {
                 match state {
                     State::ElemStarted | State::QuotedElemCompleted => {
-                        out.push(finish(
-                            &mut cur,
-                            &mut protected_len,
-                            &mut had_quotes_or_escapes,
-                        ));
+                        out.push(finish(&mut cur, &mut protected_len, &mut had_quotes_or_escapes));
                     }
                     State::LevelStarted => {}
                     _ => return Err(malformed(s, "Unexpected \"}\" character.")),
@@ -188,11 +157,7 @@ pub fn parse_array(s: &str) -> Result<Vec<Option<String>>, ValueError> {
                 if !matches!(state, State::ElemStarted | State::QuotedElemCompleted) {
                     return Err(malformed(s, "Unexpected \",\" character."));
                 }
-                out.push(finish(
-                    &mut cur,
-                    &mut protected_len,
-                    &mut had_quotes_or_escapes,
-                ));
+                out.push(finish(&mut cur, &mut protected_len, &mut had_quotes_or_escapes));
                 state = State::ElemDelimited;
             }
             _ if in_quotes => cur.push(c),
@@ -202,10 +167,7 @@ pub fn parse_array(s: &str) -> Result<Vec<Option<String>>, ValueError> {
                 }
             }
             _ => {
-                if !matches!(
-                    state,
-                    State::LevelStarted | State::ElemStarted | State::ElemDelimited
-                ) {
+                if !matches!(state, State::LevelStarted | State::ElemStarted | State::ElemDelimited) {
                     return Err(malformed(s, "Unexpected array element."));
                 }
                 state = State::ElemStarted;
@@ -234,10 +196,7 @@ mod tests {
     }
     fn err(s: &str) -> (String, String) {
         let e = parse_array(s).unwrap_err();
-        (
-            e.message().to_string(),
-            e.detail().unwrap_or("").to_string(),
-        )
+        (e.message().to_string(), e.detail().unwrap_or("").to_string())
     }
     fn v(x: &[Option<&str>]) -> Vec<Option<String>> {
         x.iter().map(|e| e.map(str::to_string)).collect()
@@ -260,10 +219,7 @@ mod tests {
             Some("é"),
             Some("a\ttab"),
         ]);
-        assert_eq!(
-            got,
-            "{\"a b\",\"with \\\"quote\\\"\",\"\",NULL,\"null\",\"NULL\",\"x,y\",\"a\\\\b\",\"{x}\",\" lead\",é,\"a\ttab\"}"
-        );
+        assert_eq!(got, "{\"a b\",\"with \\\"quote\\\"\",\"\",NULL,\"null\",\"NULL\",\"x,y\",\"a\\\\b\",\"{x}\",\" lead\",é,\"a\ttab\"}");
         assert_eq!(arr(&[Some("1"), Some("2"), None]), "{1,2,NULL}");
         assert_eq!(arr(&[]), "{}");
         assert_eq!(arr(&[Some("")]), "{\"\"}");
@@ -274,15 +230,9 @@ mod tests {
         // select '{1,2,NULL}'::text[], '{ a , "b c" , NULL , "NULL", nuLL }'::text[], '{}'::text[],
         //   '{"a\"b", a\,b, \ x}'::text[], '{a b  c}'::text[]
         assert_eq!(p("{1,2,NULL}"), v(&[Some("1"), Some("2"), None]));
-        assert_eq!(
-            p("{ a , \"b c\" , NULL , \"NULL\", nuLL }"),
-            v(&[Some("a"), Some("b c"), None, Some("NULL"), None])
-        );
+        assert_eq!(p("{ a , \"b c\" , NULL , \"NULL\", nuLL }"), v(&[Some("a"), Some("b c"), None, Some("NULL"), None]));
         assert_eq!(p("{}"), v(&[]));
-        assert_eq!(
-            p("{\"a\\\"b\", a\\,b, \\ x}"),
-            v(&[Some("a\"b"), Some("a,b"), Some(" x")])
-        );
+        assert_eq!(p("{\"a\\\"b\", a\\,b, \\ x}"), v(&[Some("a\"b"), Some("a,b"), Some(" x")]));
         assert_eq!(p("{a b  c}"), v(&[Some("a b  c")]));
         // select ' { a } '::text[], '{"a" , "b"}'::text[], '{ "" }'::text[]
         assert_eq!(p(" { a } "), v(&[Some("a")]));
@@ -297,41 +247,14 @@ mod tests {
     fn parse_errors() {
         let m = |s: &str| format!("malformed array literal: \"{s}\"");
         assert_eq!(err("{1,2"), (m("{1,2"), "Unexpected end of input.".into()));
-        assert_eq!(
-            err("1,2"),
-            (
-                m("1,2"),
-                "Array value must start with \"{\" or dimension information.".into()
-            )
-        );
-        assert_eq!(
-            err("{\"a\"b}"),
-            (m("{\"a\"b}"), "Unexpected array element.".into())
-        );
-        assert_eq!(
-            err("{a,,b}"),
-            (m("{a,,b}"), "Unexpected \",\" character.".into())
-        );
-        assert_eq!(
-            err("{a,}"),
-            (m("{a,}"), "Unexpected \"}\" character.".into())
-        );
-        assert_eq!(
-            err("{a}x"),
-            (m("{a}x"), "Junk after closing right brace.".into())
-        );
-        assert_eq!(
-            err("{a \"b\" c}"),
-            (m("{a \"b\" c}"), "Unexpected array element.".into())
-        );
-        assert_eq!(
-            err("{a\\}"),
-            (m("{a\\}"), "Unexpected end of input.".into())
-        );
-        assert_eq!(
-            err("").1,
-            "Array value must start with \"{\" or dimension information."
-        );
+        assert_eq!(err("1,2"), (m("1,2"), "Array value must start with \"{\" or dimension information.".into()));
+        assert_eq!(err("{\"a\"b}"), (m("{\"a\"b}"), "Unexpected array element.".into()));
+        assert_eq!(err("{a,,b}"), (m("{a,,b}"), "Unexpected \",\" character.".into()));
+        assert_eq!(err("{a,}"), (m("{a,}"), "Unexpected \"}\" character.".into()));
+        assert_eq!(err("{a}x"), (m("{a}x"), "Junk after closing right brace.".into()));
+        assert_eq!(err("{a \"b\" c}"), (m("{a \"b\" c}"), "Unexpected array element.".into()));
+        assert_eq!(err("{a\\}"), (m("{a\\}"), "Unexpected end of input.".into()));
+        assert_eq!(err("").1, "Array value must start with \"{\" or dimension information.");
         assert_eq!(parse_array("{{1,2},{3,4}}").unwrap_err().code(), "0A000");
         assert_eq!(parse_array("[1:2]={a,b}").unwrap_err().code(), "0A000");
         assert_eq!(parse_array("{1,2").unwrap_err().code(), "22P02");

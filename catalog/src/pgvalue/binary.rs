@@ -1,9 +1,7 @@
 //! Binary wire formats (`*_send` / `*_recv`) for numeric, date, time, timestamp(tz) and
 //! interval. All integers are big-endian; date/time values count from 2000-01-01.
 
-use super::calendar::{
-    MICROS_PER_DAY, PG_EPOCH_DAYS, PG_EPOCH_MICROS, is_valid_date, is_valid_timestamp,
-};
+use super::calendar::{MICROS_PER_DAY, PG_EPOCH_DAYS, PG_EPOCH_MICROS, is_valid_date, is_valid_timestamp};
 use super::error::{ValueError, sqlstate};
 use super::interval::Interval;
 use super::numeric::{DigitSeq, Numeric, NumericTypmod, from_digits};
@@ -15,10 +13,7 @@ const NUMERIC_PINF: u16 = 0xD000;
 const NUMERIC_NINF: u16 = 0xF000;
 
 fn short_message() -> ValueError {
-    ValueError::new(
-        sqlstate::PROTOCOL_VIOLATION,
-        "insufficient data left in message",
-    )
+    ValueError::new(sqlstate::PROTOCOL_VIOLATION, "insufficient data left in message")
 }
 
 fn fixed<const N: usize>(buf: &[u8]) -> Result<[u8; N], ValueError> {
@@ -45,11 +40,7 @@ pub fn numeric_send(out: &mut Vec<u8>, unscaled: i128, scale: u8) {
         v /= 10;
         n += 1;
     }
-    let sign = if unscaled < 0 {
-        NUMERIC_NEG
-    } else {
-        NUMERIC_POS
-    };
+    let sign = if unscaled < 0 { NUMERIC_NEG } else { NUMERIC_POS };
     let s = i64::from(scale);
     if n == 0 {
         for x in [0u16, 0, NUMERIC_POS, u16::from(scale)] {
@@ -60,11 +51,7 @@ pub fn numeric_send(out: &mut Vec<u8>, unscaled: i128, scale: u8) {
     // Digit at decimal power p (value = Σ d(p)·10^p).
     let digit = |p: i64| -> u16 {
         let idx = p + s;
-        if (0..n as i64).contains(&idx) {
-            u16::from(buf[idx as usize])
-        } else {
-            0
-        }
+        if (0..n as i64).contains(&idx) { u16::from(buf[idx as usize]) } else { 0 }
     };
     let trailing_zeros = buf[..n].iter().take_while(|d| **d == 0).count() as i64;
     let hi = (n as i64 - 1 - s).div_euclid(4);
@@ -74,8 +61,7 @@ pub fn numeric_send(out: &mut Vec<u8>, unscaled: i128, scale: u8) {
         out.extend_from_slice(&x.to_be_bytes());
     }
     for w in (lo..=hi).rev() {
-        let g =
-            digit(4 * w + 3) * 1000 + digit(4 * w + 2) * 100 + digit(4 * w + 1) * 10 + digit(4 * w);
+        let g = digit(4 * w + 3) * 1000 + digit(4 * w + 2) * 100 + digit(4 * w + 1) * 10 + digit(4 * w);
         out.extend_from_slice(&g.to_be_bytes());
     }
 }
@@ -96,26 +82,17 @@ pub fn numeric_recv(buf: &[u8], typmod: Option<NumericTypmod>) -> Result<Numeric
     let weight = i64::from(word(1)? as i16);
     let sign = word(2)?;
     let dscale = word(3)?;
-    if !matches!(
-        sign,
-        NUMERIC_POS | NUMERIC_NEG | NUMERIC_NAN | NUMERIC_PINF | NUMERIC_NINF
-    ) {
-        return Err(ValueError::invalid_binary(
-            "invalid sign in external \"numeric\" value",
-        ));
+    if !matches!(sign, NUMERIC_POS | NUMERIC_NEG | NUMERIC_NAN | NUMERIC_PINF | NUMERIC_NINF) {
+        return Err(ValueError::invalid_binary("invalid sign in external \"numeric\" value"));
     }
     if dscale & 0x3FFF != dscale {
-        return Err(ValueError::invalid_binary(
-            "invalid scale in external \"numeric\" value",
-        ));
+        return Err(ValueError::invalid_binary("invalid scale in external \"numeric\" value"));
     }
     let mut digits: Vec<u8> = Vec::with_capacity(ndigits * 4);
     for i in 0..ndigits {
         let d = word(4 + i)?;
         if d >= 10000 {
-            return Err(ValueError::invalid_binary(
-                "invalid digit in external \"numeric\" value",
-            ));
+            return Err(ValueError::invalid_binary("invalid digit in external \"numeric\" value"));
         }
         digits.extend_from_slice(&[
             b'0' + (d / 1000) as u8,
@@ -129,10 +106,7 @@ pub fn numeric_recv(buf: &[u8], typmod: Option<NumericTypmod>) -> Result<Numeric
     }
     match sign {
         NUMERIC_NAN => {
-            return Err(ValueError::new(
-                sqlstate::FEATURE_NOT_SUPPORTED,
-                "numeric value NaN is not supported",
-            ));
+            return Err(ValueError::new(sqlstate::FEATURE_NOT_SUPPORTED, "numeric value NaN is not supported"));
         }
         NUMERIC_PINF | NUMERIC_NINF => {
             if let Some(tm) = typmod {
@@ -142,15 +116,8 @@ pub fn numeric_recv(buf: &[u8], typmod: Option<NumericTypmod>) -> Result<Numeric
                     tm.scale()
                 )));
             }
-            let what = if sign == NUMERIC_PINF {
-                "Infinity"
-            } else {
-                "-Infinity"
-            };
-            return Err(ValueError::new(
-                sqlstate::FEATURE_NOT_SUPPORTED,
-                format!("numeric value {what} is not supported"),
-            ));
+            let what = if sign == NUMERIC_PINF { "Infinity" } else { "-Infinity" };
+            return Err(ValueError::new(sqlstate::FEATURE_NOT_SUPPORTED, format!("numeric value {what} is not supported")));
         }
         _ => {}
     }
@@ -166,9 +133,7 @@ pub fn numeric_recv(buf: &[u8], typmod: Option<NumericTypmod>) -> Result<Numeric
         digits.resize(digits.len() + (dscale - frac) as usize, b'0');
         frac = dscale;
     }
-    let seq = DigitSeq {
-        parts: [&digits, &[]],
-    };
+    let seq = DigitSeq { parts: [&digits, &[]] };
     from_digits(sign == NUMERIC_NEG, &seq, frac, typmod)
 }
 
@@ -254,11 +219,7 @@ pub fn interval_recv(buf: &[u8]) -> Result<Interval, ValueError> {
     d.copy_from_slice(&b[8..12]);
     let mut mo = [0u8; 4];
     mo.copy_from_slice(&b[12..]);
-    Ok(Interval {
-        micros: i64::from_be_bytes(m),
-        days: i32::from_be_bytes(d),
-        months: i32::from_be_bytes(mo),
-    })
+    Ok(Interval { micros: i64::from_be_bytes(m), days: i32::from_be_bytes(d), months: i32::from_be_bytes(mo) })
 }
 
 #[cfg(test)]
@@ -269,10 +230,7 @@ mod tests {
         b.iter().map(|x| format!("{x:02x}")).collect()
     }
     fn unhex(s: &str) -> Vec<u8> {
-        (0..s.len())
-            .step_by(2)
-            .map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap())
-            .collect()
+        (0..s.len()).step_by(2).map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap()).collect()
     }
     fn send(u: i128, s: u8) -> String {
         let mut v = Vec::new();
@@ -290,11 +248,7 @@ mod tests {
         (-12345678, 3, "0003000140000003000109291a7c"),
         (10000, 0, "00010001000000000001"),
         (1, 4, "0001ffff000000040001"),
-        (
-            123456789123456789,
-            9,
-            "0006000200000009000109291a8504d2162e2328",
-        ),
+        (123456789123456789, 9, "0006000200000009000109291a8504d2162e2328"),
         (100000000000000000000, 0, "00010005000000000001"),
         (10010, 2, "0002000000000002006403e8"),
         (-12, 8, "0001fffe40000008000c"),
@@ -315,92 +269,32 @@ mod tests {
     fn numeric_recv_roundtrip_and_rescale() {
         for (u, s, want) in CASES {
             let got = numeric_recv(&unhex(want), None).unwrap();
-            assert_eq!(
-                got,
-                Numeric {
-                    unscaled: u,
-                    scale: s
-                },
-                "{want}"
-            );
+            assert_eq!(got, Numeric { unscaled: u, scale: s }, "{want}");
         }
         let tm = |p, s| Some(NumericTypmod::new(p, s).unwrap());
         // 123456789.123456789 into numeric(20,4) → 123456789.1235
         let got = numeric_recv(&unhex(CASES[6].2), tm(20, 4)).unwrap();
-        assert_eq!(
-            got,
-            Numeric {
-                unscaled: 1234567891235,
-                scale: 4
-            }
-        );
+        assert_eq!(got, Numeric { unscaled: 1234567891235, scale: 4 });
         // -12345.678 into numeric(4,0) → overflow
         let e = numeric_recv(&unhex(CASES[3].2), tm(4, 0)).unwrap_err();
         assert_eq!(e.message(), "numeric field overflow");
-        assert_eq!(
-            e.detail(),
-            Some(
-                "A field with precision 4, scale 0 must round to an absolute value less than 10^4."
-            )
-        );
+        assert_eq!(e.detail(), Some("A field with precision 4, scale 0 must round to an absolute value less than 10^4."));
         // dscale 1 hides digits of 1.55 (digits 0001 1388+...): truncated, not rounded
         let got = numeric_recv(&unhex("000200000000000100011644"), None).unwrap(); // 1.5700 dscale 1
-        assert_eq!(
-            got,
-            Numeric {
-                unscaled: 15,
-                scale: 1
-            }
-        );
-        assert_eq!(
-            numeric_recv(&unhex("00000000c0000000"), None)
-                .unwrap_err()
-                .code(),
-            "0A000"
-        );
+        assert_eq!(got, Numeric { unscaled: 15, scale: 1 });
+        assert_eq!(numeric_recv(&unhex("00000000c0000000"), None).unwrap_err().code(), "0A000");
         let e = numeric_recv(&unhex("00000000d0000020"), tm(10, 2)).unwrap_err();
+        assert_eq!(e.detail(), Some("A field with precision 10, scale 2 cannot hold an infinite value."));
+        assert_eq!(numeric_recv(&unhex("0000000012340000"), None).unwrap_err().message(), "invalid sign in external \"numeric\" value");
+        assert_eq!(numeric_recv(&unhex("000000000000c000"), None).unwrap_err().message(), "invalid scale in external \"numeric\" value");
         assert_eq!(
-            e.detail(),
-            Some("A field with precision 10, scale 2 cannot hold an infinite value.")
-        );
-        assert_eq!(
-            numeric_recv(&unhex("0000000012340000"), None)
-                .unwrap_err()
-                .message(),
-            "invalid sign in external \"numeric\" value"
-        );
-        assert_eq!(
-            numeric_recv(&unhex("000000000000c000"), None)
-                .unwrap_err()
-                .message(),
-            "invalid scale in external \"numeric\" value"
-        );
-        assert_eq!(
-            numeric_recv(&unhex("0001000000000000ffff"), None)
-                .unwrap_err()
-                .message(),
+            numeric_recv(&unhex("0001000000000000ffff"), None).unwrap_err().message(),
             "invalid digit in external \"numeric\" value"
         );
-        assert_eq!(
-            numeric_recv(&unhex("000100000000"), None)
-                .unwrap_err()
-                .code(),
-            "08P01"
-        );
-        assert_eq!(
-            numeric_recv(&unhex("00010000000000000001"), None).unwrap(),
-            Numeric {
-                unscaled: 1,
-                scale: 0
-            }
-        );
+        assert_eq!(numeric_recv(&unhex("000100000000"), None).unwrap_err().code(), "08P01");
+        assert_eq!(numeric_recv(&unhex("00010000000000000001"), None).unwrap(), Numeric { unscaled: 1, scale: 0 });
         // weight 20 → far beyond i128
-        assert_eq!(
-            numeric_recv(&unhex("00010014000000000001"), None)
-                .unwrap_err()
-                .message(),
-            "value overflows numeric format"
-        );
+        assert_eq!(numeric_recv(&unhex("00010014000000000001"), None).unwrap_err().message(), "value overflows numeric format");
     }
 
     #[test]
@@ -418,49 +312,21 @@ mod tests {
         assert_eq!(hex(&timestamp_send(ts).unwrap()), "0002b12f1954fa00");
         assert_eq!(hex(&timestamp_send(i64::MAX).unwrap()), "7fffffffffffffff");
         assert_eq!(hex(&timestamp_send(i64::MIN).unwrap()), "8000000000000000");
-        assert_eq!(
-            hex(&timestamp_send(PG_EPOCH_MICROS).unwrap()),
-            "0000000000000000"
-        );
-        let iv = Interval {
-            months: 14,
-            days: 3,
-            micros: 14_706_500_000,
-        };
+        assert_eq!(hex(&timestamp_send(PG_EPOCH_MICROS).unwrap()), "0000000000000000");
+        let iv = Interval { months: 14, days: 3, micros: 14_706_500_000 };
         assert_eq!(hex(&interval_send(&iv)), "000000036c9361a0000000030000000e");
-        assert_eq!(
-            hex(&interval_send(&Interval {
-                months: 0,
-                days: -1,
-                micros: 0
-            })),
-            "0000000000000000ffffffff00000000"
-        );
+        assert_eq!(hex(&interval_send(&Interval { months: 0, days: -1, micros: 0 })), "0000000000000000ffffffff00000000");
         // and back
         assert_eq!(date_recv(&unhex("00002242")), Ok(d2024));
         assert_eq!(date_recv(&unhex("7fffffff")), Ok(i32::MAX));
         assert_eq!(time_recv(&unhex("00000008cd15db20")), Ok(37_800_500_000));
         assert_eq!(timestamp_recv(&unhex("0002b12f1954fa00")), Ok(ts));
         assert_eq!(timestamp_recv(&unhex("8000000000000000")), Ok(i64::MIN));
-        assert_eq!(
-            interval_recv(&unhex("000000036c9361a0000000030000000e")),
-            Ok(iv)
-        );
+        assert_eq!(interval_recv(&unhex("000000036c9361a0000000030000000e")), Ok(iv));
         // errors
-        assert_eq!(
-            date_recv(&unhex("7ffffffe")).unwrap_err().message(),
-            "date out of range"
-        );
-        assert_eq!(
-            time_recv(&unhex("ffffffffffffffff")).unwrap_err().message(),
-            "time out of range"
-        );
-        assert_eq!(
-            timestamp_recv(&unhex("7ffffffffffffffe"))
-                .unwrap_err()
-                .message(),
-            "timestamp out of range"
-        );
+        assert_eq!(date_recv(&unhex("7ffffffe")).unwrap_err().message(), "date out of range");
+        assert_eq!(time_recv(&unhex("ffffffffffffffff")).unwrap_err().message(), "time out of range");
+        assert_eq!(timestamp_recv(&unhex("7ffffffffffffffe")).unwrap_err().message(), "timestamp out of range");
         assert!(timestamp_send(i64::MAX - 1).is_ok());
         assert_eq!(timestamp_send(i64::MIN + 1).unwrap_err().code(), "22008");
         assert_eq!(date_send(i32::MAX - 1).unwrap_err().code(), "22008");

@@ -9,11 +9,7 @@ const HEX: &[u8; 16] = b"0123456789abcdef";
 
 /// Appends bytes as `bytea_output` dictates: hex `\x0aff` (empty → `\x`), or escape
 /// format (`\\` for backslash, `\ooo` octal for bytes outside 0x20..=0x7e).
-pub fn write_bytea<W: Write + ?Sized>(
-    out: &mut W,
-    bytes: &[u8],
-    format: ByteaOutput,
-) -> fmt::Result {
+pub fn write_bytea<W: Write + ?Sized>(out: &mut W, bytes: &[u8], format: ByteaOutput) -> fmt::Result {
     match format {
         ByteaOutput::Hex => {
             out.write_str("\\x")?;
@@ -67,10 +63,7 @@ pub fn parse_bytea(s: &str) -> Result<Vec<u8>, ValueError> {
             out.push(((a - b'0') << 6) | ((m - b'0') << 3) | (c - b'0'));
             i += 4;
         } else {
-            return Err(ValueError::new(
-                sqlstate::INVALID_TEXT_REPRESENTATION,
-                "invalid input syntax for type bytea",
-            ));
+            return Err(ValueError::new(sqlstate::INVALID_TEXT_REPRESENTATION, "invalid input syntax for type bytea"));
         }
     }
     Ok(out)
@@ -80,12 +73,7 @@ fn parse_hex(s: &str) -> Result<Vec<u8>, ValueError> {
     let mut out = Vec::with_capacity(s.len() / 2);
     let mut chars = s.chars();
     let digit = |c: char| {
-        c.to_digit(16).ok_or_else(|| {
-            ValueError::new(
-                sqlstate::INVALID_PARAMETER_VALUE,
-                format!("invalid hexadecimal digit: \"{c}\""),
-            )
-        })
+        c.to_digit(16).ok_or_else(|| ValueError::new(sqlstate::INVALID_PARAMETER_VALUE, format!("invalid hexadecimal digit: \"{c}\"")))
     };
     while let Some(c) = chars.next() {
         if matches!(c, ' ' | '\n' | '\t' | '\r') {
@@ -93,10 +81,7 @@ fn parse_hex(s: &str) -> Result<Vec<u8>, ValueError> {
         }
         let hi = digit(c)?;
         let Some(c2) = chars.next() else {
-            return Err(ValueError::new(
-                sqlstate::INVALID_PARAMETER_VALUE,
-                "invalid hexadecimal data: odd number of digits",
-            ));
+            return Err(ValueError::new(sqlstate::INVALID_PARAMETER_VALUE, "invalid hexadecimal data: odd number of digits"));
         };
         let lo = digit(c2)?;
         out.push((hi << 4 | lo) as u8);
@@ -119,10 +104,7 @@ mod tests {
         // select '\x00017f80ff5c27414243'::bytea (hex and escape)
         let v = [0x00, 0x01, 0x7f, 0x80, 0xff, 0x5c, 0x27, 0x41, 0x42, 0x43];
         assert_eq!(out(&v, ByteaOutput::Hex), "\\x00017f80ff5c27414243");
-        assert_eq!(
-            out(&v, ByteaOutput::Escape),
-            "\\000\\001\\177\\200\\377\\\\'ABC"
-        );
+        assert_eq!(out(&v, ByteaOutput::Escape), "\\000\\001\\177\\200\\377\\\\'ABC");
         assert_eq!(out(&[], ByteaOutput::Hex), "\\x");
         assert_eq!(out(&[], ByteaOutput::Escape), "");
     }
@@ -141,26 +123,13 @@ mod tests {
         assert_eq!(parse_bytea("a\\\\\\000"), Ok(b"a\\\0".to_vec()));
         assert_eq!(parse_bytea("é"), Ok("é".as_bytes().to_vec()));
         let e = parse_bytea("\\x4").unwrap_err();
-        assert_eq!(
-            (e.code(), e.message()),
-            ("22023", "invalid hexadecimal data: odd number of digits")
-        );
+        assert_eq!((e.code(), e.message()), ("22023", "invalid hexadecimal data: odd number of digits"));
         let e = parse_bytea("\\xzz").unwrap_err();
-        assert_eq!(
-            (e.code(), e.message()),
-            ("22023", "invalid hexadecimal digit: \"z\"")
-        );
-        assert_eq!(
-            parse_bytea("\\x4 1").unwrap_err().message(),
-            "invalid hexadecimal digit: \" \""
-        );
+        assert_eq!((e.code(), e.message()), ("22023", "invalid hexadecimal digit: \"z\""));
+        assert_eq!(parse_bytea("\\x4 1").unwrap_err().message(), "invalid hexadecimal digit: \" \"");
         for bad in ["a\\9", "a\\", "\\X4142", "\\400", "\\12"] {
             let e = parse_bytea(bad).unwrap_err();
-            assert_eq!(
-                (e.code(), e.message()),
-                ("22P02", "invalid input syntax for type bytea"),
-                "{bad}"
-            );
+            assert_eq!((e.code(), e.message()), ("22P02", "invalid input syntax for type bytea"), "{bad}");
         }
     }
 }

@@ -54,11 +54,7 @@ pub(crate) fn days_in_month(year: i64, month: i64) -> i64 {
 /// cannot overflow.
 pub(crate) fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
     const LIMIT: i64 = 1_000_000_000_000;
-    let (year, month, day) = (
-        year.clamp(-LIMIT, LIMIT),
-        month.clamp(-LIMIT, LIMIT),
-        day.clamp(-LIMIT, LIMIT),
-    );
+    let (year, month, day) = (year.clamp(-LIMIT, LIMIT), month.clamp(-LIMIT, LIMIT), day.clamp(-LIMIT, LIMIT));
     let y = if month <= 2 { year - 1 } else { year };
     let era = y.div_euclid(400);
     let yoe = y.rem_euclid(400);
@@ -96,9 +92,7 @@ pub(crate) fn year_of_unix_secs(secs: i64) -> i64 {
 pub(crate) fn naive_from_unix_secs(secs: i64) -> NaiveDateTime {
     const LIMIT: i64 = 8_000_000_000_000; // ~ ±253,000 years, inside chrono's range
     let secs = secs.clamp(-LIMIT, LIMIT);
-    DateTime::from_timestamp(secs, 0)
-        .unwrap_or(DateTime::UNIX_EPOCH)
-        .naive_utc()
+    DateTime::from_timestamp(secs, 0).unwrap_or(DateTime::UNIX_EPOCH).naive_utc()
 }
 
 #[cfg(test)]
@@ -115,16 +109,7 @@ mod tests {
 
     #[test]
     fn civil_roundtrip() {
-        for d in [
-            -1_000_000_000i64,
-            -2_440_588,
-            -719_468,
-            -1,
-            0,
-            1,
-            10_957,
-            2_000_000_000,
-        ] {
+        for d in [-1_000_000_000i64, -2_440_588, -719_468, -1, 0, 1, 10_957, 2_000_000_000] {
             let (y, m, dd) = civil_from_days(d);
             assert_eq!(days_from_civil(y, m, dd), d);
         }
@@ -132,9 +117,6 @@ mod tests {
         assert_eq!(civil_from_days(MIN_DATE_DAYS), (-4713, 11, 24));
         assert_eq!(civil_from_days(MAX_DATE_DAYS), (5_874_897, 12, 31));
         assert_eq!(weekday(days_from_civil(2024, 1, 5)), 5);
-        assert_eq!(
-            civil_from_days(END_TIMESTAMP / MICROS_PER_DAY),
-            (294_247, 1, 10)
-        );
+        assert_eq!(civil_from_days(END_TIMESTAMP / MICROS_PER_DAY), (294_247, 1, 10));
     }
 }

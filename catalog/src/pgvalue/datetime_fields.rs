@@ -1,12 +1,8 @@
 //! Date/time input, part 2: PostgreSQL's per-field decoders (`DecodeDate`,
 //! `DecodeNumber`, `DecodeNumberField`, `DecodeTime`, `DecodeTimezone`, `ValidateDate`).
 
-use super::calendar::{
-    MICROS_PER_DAY, MICROS_PER_SEC, civil_from_days, days_from_civil, days_in_month,
-};
-use super::datetime_lex::{
-    DtErr, Keyword, Unit, lookup_keyword, parse_fraction, parse_fractional_second, strtoint,
-};
+use super::calendar::{MICROS_PER_DAY, MICROS_PER_SEC, civil_from_days, days_from_civil, days_in_month};
+use super::datetime_lex::{DtErr, Keyword, Unit, lookup_keyword, parse_fraction, parse_fractional_second, strtoint};
 use super::settings::DateOrder;
 
 // Field masks (PostgreSQL's DTK_M bits).
@@ -45,8 +41,7 @@ pub(crate) struct Tm {
 impl Tm {
     pub(crate) fn local_micros(&self) -> Option<i64> {
         let days = days_from_civil(self.year, self.mon, self.mday);
-        days.checked_mul(MICROS_PER_DAY)?
-            .checked_add(self.time_micros()?)
+        days.checked_mul(MICROS_PER_DAY)?.checked_add(self.time_micros()?)
     }
     pub(crate) fn time_micros(&self) -> Option<i64> {
         self.hour
@@ -261,15 +256,7 @@ pub(crate) fn decode_date(
         }
         let (a, e) = subs[k];
         let mut dmask = 0;
-        decode_number(
-            &s[a..e],
-            have_text_month,
-            fmask,
-            &mut dmask,
-            tm,
-            is2digits,
-            order,
-        )?;
+        decode_number(&s[a..e], have_text_month, fmask, &mut dmask, tm, is2digits, order)?;
         if fmask & dmask != 0 {
             return Err(DtErr::BadFormat);
         }
@@ -370,19 +357,11 @@ pub(crate) fn decode_number(
 
 /// Leading-digits value of a substring (C `atoi` on digit-only text), saturating.
 fn atoi(s: &str) -> i64 {
-    s.bytes().take_while(u8::is_ascii_digit).fold(0i64, |v, c| {
-        v.saturating_mul(10).saturating_add(i64::from(c - b'0'))
-    })
+    s.bytes().take_while(u8::is_ascii_digit).fold(0i64, |v, c| v.saturating_mul(10).saturating_add(i64::from(c - b'0')))
 }
 
 /// PostgreSQL's `DecodeNumberField`: run-together `YYYYMMDD`, `YYMMDD`, `hhmmss`, `hhmm`.
-pub(crate) fn decode_number_field(
-    s: &str,
-    fmask: u32,
-    tmask: &mut u32,
-    tm: &mut Tm,
-    is2digits: &mut bool,
-) -> Result<(), DtErr> {
+pub(crate) fn decode_number_field(s: &str, fmask: u32, tmask: &mut u32, tm: &mut Tm, is2digits: &mut bool) -> Result<(), DtErr> {
     let mut s = s;
     if let Some(dot) = s.find('.') {
         let frac = &s[dot..];
@@ -455,11 +434,7 @@ fn decode_time_common(s: &str) -> Result<(i64, i64, i64, i64), DtErr> {
     } else {
         return Err(DtErr::BadFormat);
     }
-    if h < 0
-        || !(0..60).contains(&m)
-        || !(0..=60).contains(&sec)
-        || !(0..=MICROS_PER_SEC).contains(&fsec)
-    {
+    if h < 0 || !(0..60).contains(&m) || !(0..=60).contains(&sec) || !(0..=MICROS_PER_SEC).contains(&fsec) {
         return Err(DtErr::FieldOverflow);
     }
     Ok((h, m, sec, fsec))
@@ -498,11 +473,7 @@ pub(crate) fn decode_timezone(s: &str) -> Result<i32, DtErr> {
     };
     let body = &s[1..];
     let map = |e: DtErr| {
-        if e == DtErr::FieldOverflow {
-            DtErr::TzDispOverflow
-        } else {
-            e
-        }
+        if e == DtErr::FieldOverflow { DtErr::TzDispOverflow } else { e }
     };
     let (mut hr, used) = strtoint(body, true).map_err(map)?;
     let mut rest = &body[used..];
@@ -531,13 +502,7 @@ pub(crate) fn decode_timezone(s: &str) -> Result<i32, DtErr> {
 }
 
 /// PostgreSQL's `ValidateDate`: BC and two-digit years, day of year, field ranges.
-pub(crate) fn validate_date(
-    fmask: u32,
-    isjulian: bool,
-    is2digits: bool,
-    bc: bool,
-    tm: &mut Tm,
-) -> Result<(), DtErr> {
+pub(crate) fn validate_date(fmask: u32, isjulian: bool, is2digits: bool, bc: bool, tm: &mut Tm) -> Result<(), DtErr> {
     if fmask & M_YEAR != 0 {
         if isjulian {
         } else if bc {

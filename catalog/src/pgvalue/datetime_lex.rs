@@ -53,10 +53,7 @@ impl Fields {
 /// Splits date/time text into fields like PostgreSQL's `ParseDateTime`.
 pub(crate) fn split_fields(input: &str) -> Result<Fields, DtErr> {
     let b = input.as_bytes();
-    let mut f = Fields {
-        buf: String::with_capacity(input.len() + 8),
-        spans: Vec::with_capacity(8),
-    };
+    let mut f = Fields { buf: String::with_capacity(input.len() + 8), spans: Vec::with_capacity(8) };
     let mut used = 0usize; // bytes of the C work buffer in use (chars + terminators)
     let mut i = 0usize;
     macro_rules! push {
@@ -151,9 +148,7 @@ pub(crate) fn split_fields(input: &str) -> Result<Fields, DtErr> {
                     push!(at(i));
                     i += 1;
                     let n = at(i);
-                    if !(matches!(n, b'+' | b'-' | b'/' | b'_' | b'.' | b':')
-                        || n.is_ascii_alphanumeric())
-                    {
+                    if !(matches!(n, b'+' | b'-' | b'/' | b'_' | b'.' | b':') || n.is_ascii_alphanumeric()) {
                         break;
                     }
                 }
@@ -270,9 +265,8 @@ pub(crate) fn lookup_keyword(token: &str) -> Option<Keyword> {
         "oct" | "october" => K::Month(10),
         "nov" | "november" => K::Month(11),
         "dec" | "december" => K::Month(12),
-        "sun" | "sunday" | "mon" | "monday" | "tue" | "tues" | "tuesday" | "wed" | "weds"
-        | "wednesday" | "thu" | "thur" | "thurs" | "thursday" | "fri" | "friday" | "sat"
-        | "saturday" => K::Dow,
+        "sun" | "sunday" | "mon" | "monday" | "tue" | "tues" | "tuesday" | "wed" | "weds" | "wednesday" | "thu" | "thur" | "thurs"
+        | "thursday" | "fri" | "friday" | "sat" | "saturday" => K::Dow,
         "y" => K::Units(Unit::Year),
         "m" => K::Units(Unit::Month),
         "d" => K::Units(Unit::Day),
@@ -499,11 +493,7 @@ const TZ_ABBREVS: &[(&str, i32, bool)] = &[
 /// Looks up a time zone abbreviation: `(seconds east, is_dst)`.
 pub(crate) fn lookup_tz_abbrev(token: &str) -> Option<(i32, bool)> {
     let t = truncate(token);
-    TZ_ABBREVS
-        .binary_search_by(|(a, _, _)| (*a).cmp(t))
-        .ok()
-        .and_then(|i| TZ_ABBREVS.get(i))
-        .map(|(_, off, dst)| (*off, *dst))
+    TZ_ABBREVS.binary_search_by(|(a, _, _)| (*a).cmp(t)).ok().and_then(|i| TZ_ABBREVS.get(i)).map(|(_, off, dst)| (*off, *dst))
 }
 
 /// C `strtol`-like: optional sign and digits at the start of `s`. Returns the value and
@@ -527,10 +517,7 @@ pub(crate) fn strtoint(s: &str, int32: bool) -> Result<(i64, usize), DtErr> {
     let mut v: i64 = 0;
     let mut overflow = false;
     while let Some(c) = b.get(i).filter(|c| c.is_ascii_digit()) {
-        match v
-            .checked_mul(10)
-            .and_then(|v| v.checked_add(i64::from(c - b'0')))
-        {
+        match v.checked_mul(10).and_then(|v| v.checked_add(i64::from(c - b'0'))) {
             Some(n) => v = n,
             None => overflow = true,
         }
@@ -572,9 +559,7 @@ mod tests {
 
     fn split(s: &str) -> Vec<(Ft, String)> {
         let f = split_fields(s).expect("split");
-        (0..f.len())
-            .map(|i| (f.ft(i), f.text(i).to_string()))
-            .collect()
+        (0..f.len()).map(|i| (f.ft(i), f.text(i).to_string())).collect()
     }
 
     #[test]
@@ -582,37 +567,17 @@ mod tests {
         use Ft::*;
         assert_eq!(
             split("2024-01-05T10:00:00.5Z"),
-            vec![
-                (Date, "2024-01-05".into()),
-                (String, "t".into()),
-                (Time, "10:00:00.5".into()),
-                (String, "z".into())
-            ]
+            vec![(Date, "2024-01-05".into()), (String, "t".into()), (Time, "10:00:00.5".into()), (String, "z".into())]
         );
-        assert_eq!(
-            split("Jan-05-2024 America/New_York"),
-            vec![
-                (Date, "jan-05-2024".into()),
-                (Date, "america/new_york".into())
-            ]
-        );
-        assert_eq!(
-            split("10:00 -08"),
-            vec![(Time, "10:00".into()), (Tz, "-08".into())]
-        );
+        assert_eq!(split("Jan-05-2024 America/New_York"), vec![(Date, "jan-05-2024".into()), (Date, "america/new_york".into())]);
+        assert_eq!(split("10:00 -08"), vec![(Time, "10:00".into()), (Tz, "-08".into())]);
         assert_eq!(split("- 08"), vec![(Tz, "-08".into())]);
         assert_eq!(split("-infinity"), vec![(Special, "-infinity".into())]);
         assert_eq!(split("utc+3"), vec![(Date, "utc+3".into())]);
-        assert_eq!(
-            split("J2451187"),
-            vec![(String, "j".into()), (Number, "2451187".into())]
-        );
+        assert_eq!(split("J2451187"), vec![(String, "j".into()), (Number, "2451187".into())]);
         assert_eq!(split("1999.008"), vec![(Number, "1999.008".into())]);
         assert_eq!(split("2024.01.05"), vec![(Date, "2024.01.05".into())]);
-        assert_eq!(
-            split("@ 1 day,"),
-            vec![(Number, "1".into()), (String, "day".into())]
-        );
+        assert_eq!(split("@ 1 day,"), vec![(Number, "1".into()), (String, "day".into())]);
         assert!(split_fields("+").is_err());
         assert!(split_fields("é").is_err());
         assert!(split_fields(&"1 ".repeat(26)).is_err());

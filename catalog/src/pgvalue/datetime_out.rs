@@ -5,9 +5,7 @@ use std::fmt::{self, Write};
 use super::calendar::{MICROS_PER_DAY, MICROS_PER_SEC, civil_from_days, weekday};
 use super::settings::{DateOrder, DateOutputStyle, FormatSettings};
 
-const MONTHS: [&str; 12] = [
-    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-];
+const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
 const DAYS: [&str; 7] = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
 
 /// Broken-down civil time (astronomical year: 0 = 1 BC).
@@ -28,16 +26,7 @@ impl Tm {
         let t = micros.rem_euclid(MICROS_PER_DAY);
         let (year, mon, mday) = civil_from_days(days);
         let secs = t / MICROS_PER_SEC;
-        Tm {
-            year,
-            mon,
-            mday,
-            hour: secs / 3600,
-            min: secs / 60 % 60,
-            sec: secs % 60,
-            usec: t % MICROS_PER_SEC,
-            days,
-        }
+        Tm { year, mon, mday, hour: secs / 3600, min: secs / 60 % 60, sec: secs % 60, usec: t % MICROS_PER_SEC, days }
     }
 }
 
@@ -53,12 +42,7 @@ fn display_year(year: i64) -> i64 {
 
 /// PostgreSQL's `AppendSeconds`: seconds (two digits if `fill`), then up to six
 /// fractional digits with trailing zeros removed. Signs are the caller's business.
-pub(crate) fn write_seconds<W: Write + ?Sized>(
-    out: &mut W,
-    sec: i64,
-    usec: i64,
-    fill: bool,
-) -> fmt::Result {
+pub(crate) fn write_seconds<W: Write + ?Sized>(out: &mut W, sec: i64, usec: i64, fill: bool) -> fmt::Result {
     let sec = sec.unsigned_abs();
     if fill {
         write!(out, "{sec:02}")?;
@@ -106,11 +90,7 @@ pub(crate) fn write_tz_offset<W: Write + ?Sized>(out: &mut W, offset_east: i32) 
 /// Appends a `date` (days since 1970-01-01) in the session DateStyle, e.g. `2024-01-05`,
 /// `01/05/2024`, `05.01.2024`, `01-05-2024`, with ` BC` for years <= 0;
 /// `i32::MAX`/`i32::MIN` print `infinity`/`-infinity`.
-pub fn write_date<W: Write + ?Sized>(
-    out: &mut W,
-    days: i32,
-    settings: &FormatSettings,
-) -> fmt::Result {
+pub fn write_date<W: Write + ?Sized>(out: &mut W, days: i32, settings: &FormatSettings) -> fmt::Result {
     match days {
         i32::MAX => return out.write_str("infinity"),
         i32::MIN => return out.write_str("-infinity"),
@@ -128,16 +108,8 @@ pub fn write_date<W: Write + ?Sized>(
             pad(out, mday, 2)?;
         }
         DateOutputStyle::Sql | DateOutputStyle::Postgres => {
-            let sep = if ds.style == DateOutputStyle::Sql {
-                '/'
-            } else {
-                '-'
-            };
-            let (a, b) = if ds.order == DateOrder::Dmy {
-                (mday, mon)
-            } else {
-                (mon, mday)
-            };
+            let sep = if ds.style == DateOutputStyle::Sql { '/' } else { '-' };
+            let (a, b) = if ds.order == DateOrder::Dmy { (mday, mon) } else { (mon, mday) };
             pad(out, a, 2)?;
             out.write_char(sep)?;
             pad(out, b, 2)?;
@@ -173,11 +145,7 @@ pub fn write_time<W: Write + ?Sized>(out: &mut W, micros: i64) -> fmt::Result {
 
 /// Appends a `timestamp` (µs since 1970-01-01) in the session DateStyle, e.g.
 /// `2024-01-05 13:45:06.5`; `i64::MAX`/`i64::MIN` print `infinity`/`-infinity`.
-pub fn write_timestamp<W: Write + ?Sized>(
-    out: &mut W,
-    micros: i64,
-    settings: &FormatSettings,
-) -> fmt::Result {
+pub fn write_timestamp<W: Write + ?Sized>(out: &mut W, micros: i64, settings: &FormatSettings) -> fmt::Result {
     match micros {
         i64::MAX => return out.write_str("infinity"),
         i64::MIN => return out.write_str("-infinity"),
@@ -189,11 +157,7 @@ pub fn write_timestamp<W: Write + ?Sized>(
 /// Appends a `timestamptz` (µs since 1970-01-01 UTC) converted to the session TimeZone,
 /// e.g. ISO `2024-01-05 08:45:06+05:30`; SQL/Postgres/German styles print the zone
 /// abbreviation (`EST`, `LMT`, `+04`); infinities as for [`write_timestamp`].
-pub fn write_timestamptz<W: Write + ?Sized>(
-    out: &mut W,
-    micros: i64,
-    settings: &FormatSettings,
-) -> fmt::Result {
+pub fn write_timestamptz<W: Write + ?Sized>(out: &mut W, micros: i64, settings: &FormatSettings) -> fmt::Result {
     match micros {
         i64::MAX => return out.write_str("infinity"),
         i64::MIN => return out.write_str("-infinity"),
@@ -201,21 +165,11 @@ pub fn write_timestamptz<W: Write + ?Sized>(
     }
     let (offset, abbrev) = settings.time_zone.offset_and_abbrev_at_utc(micros);
     let local = micros.saturating_add(i64::from(offset) * MICROS_PER_SEC);
-    encode_datetime(
-        out,
-        &Tm::from_micros(local),
-        Some((offset, abbrev.as_str())),
-        settings,
-    )
+    encode_datetime(out, &Tm::from_micros(local), Some((offset, abbrev.as_str())), settings)
 }
 
 /// PostgreSQL's `EncodeDateTime`.
-fn encode_datetime<W: Write + ?Sized>(
-    out: &mut W,
-    tm: &Tm,
-    tz: Option<(i32, &str)>,
-    settings: &FormatSettings,
-) -> fmt::Result {
+fn encode_datetime<W: Write + ?Sized>(out: &mut W, tm: &Tm, tz: Option<(i32, &str)>, settings: &FormatSettings) -> fmt::Result {
     let y = display_year(tm.year);
     let ds = settings.date_style;
     // Non-ISO styles print the zone abbreviation (every zone has one, possibly empty,
@@ -241,11 +195,7 @@ fn encode_datetime<W: Write + ?Sized>(
             }
         }
         DateOutputStyle::Sql => {
-            let (a, b) = if ds.order == DateOrder::Dmy {
-                (tm.mday, tm.mon)
-            } else {
-                (tm.mon, tm.mday)
-            };
+            let (a, b) = if ds.order == DateOrder::Dmy { (tm.mday, tm.mon) } else { (tm.mon, tm.mday) };
             pad(out, a, 2)?;
             out.write_char('/')?;
             pad(out, b, 2)?;
@@ -336,23 +286,11 @@ mod tests {
         assert_eq!(date(-4713, 11, 24, &iso), "4714-11-24 BC");
         // set datestyle='SQL, MDY' / 'SQL, DMY' / 'Postgres, MDY' / 'Postgres, DMY' / German
         assert_eq!(date(2024, 1, 5, &settings("SQL, MDY", "UTC")), "01/05/2024");
-        assert_eq!(
-            date(-43, 3, 15, &settings("SQL, MDY", "UTC")),
-            "03/15/0044 BC"
-        );
+        assert_eq!(date(-43, 3, 15, &settings("SQL, MDY", "UTC")), "03/15/0044 BC");
         assert_eq!(date(2024, 1, 5, &settings("SQL, DMY", "UTC")), "05/01/2024");
-        assert_eq!(
-            date(2024, 1, 5, &settings("Postgres, MDY", "UTC")),
-            "01-05-2024"
-        );
-        assert_eq!(
-            date(-43, 3, 15, &settings("Postgres, MDY", "UTC")),
-            "03-15-0044 BC"
-        );
-        assert_eq!(
-            date(2024, 1, 5, &settings("Postgres, DMY", "UTC")),
-            "05-01-2024"
-        );
+        assert_eq!(date(2024, 1, 5, &settings("Postgres, MDY", "UTC")), "01-05-2024");
+        assert_eq!(date(-43, 3, 15, &settings("Postgres, MDY", "UTC")), "03-15-0044 BC");
+        assert_eq!(date(2024, 1, 5, &settings("Postgres, DMY", "UTC")), "05-01-2024");
         assert_eq!(date(2024, 1, 5, &settings("German", "UTC")), "05.01.2024");
         let mut o = String::new();
         write_date(&mut o, i32::MAX, &iso).expect("fmt");
@@ -381,43 +319,16 @@ mod tests {
         let v = ts(2024, 1, 5, 13, 45, 6, 500_000);
         // select '2024-01-05 13:45:06.5'::timestamp under each datestyle
         assert_eq!(tsout(v, &settings("ISO", "UTC")), "2024-01-05 13:45:06.5");
-        assert_eq!(
-            tsout(v, &settings("SQL, MDY", "UTC")),
-            "01/05/2024 13:45:06.5"
-        );
-        assert_eq!(
-            tsout(v, &settings("SQL, DMY", "UTC")),
-            "05/01/2024 13:45:06.5"
-        );
-        assert_eq!(
-            tsout(v, &settings("Postgres, MDY", "UTC")),
-            "Fri Jan 05 13:45:06.5 2024"
-        );
-        assert_eq!(
-            tsout(v, &settings("Postgres, DMY", "UTC")),
-            "Fri 05 Jan 13:45:06.5 2024"
-        );
-        assert_eq!(
-            tsout(v, &settings("German", "UTC")),
-            "05.01.2024 13:45:06.5"
-        );
+        assert_eq!(tsout(v, &settings("SQL, MDY", "UTC")), "01/05/2024 13:45:06.5");
+        assert_eq!(tsout(v, &settings("SQL, DMY", "UTC")), "05/01/2024 13:45:06.5");
+        assert_eq!(tsout(v, &settings("Postgres, MDY", "UTC")), "Fri Jan 05 13:45:06.5 2024");
+        assert_eq!(tsout(v, &settings("Postgres, DMY", "UTC")), "Fri 05 Jan 13:45:06.5 2024");
+        assert_eq!(tsout(v, &settings("German", "UTC")), "05.01.2024 13:45:06.5");
         // select '0044-03-15 12:00 BC'::timestamp / 'Postgres' style
-        assert_eq!(
-            tsout(ts(-43, 3, 15, 12, 0, 0, 0), &settings("ISO", "UTC")),
-            "0044-03-15 12:00:00 BC"
-        );
-        assert_eq!(
-            tsout(ts(-43, 3, 15, 0, 0, 0, 0), &settings("Postgres", "UTC")),
-            "Fri Mar 15 00:00:00 0044 BC"
-        );
-        assert_eq!(
-            tsout(i64::MAX - 1, &settings("ISO", "UTC")),
-            "294247-01-10 04:00:54.775806"
-        );
-        assert_eq!(
-            tsout(ts(2024, 1, 5, 13, 45, 6, 123_457), &settings("ISO", "UTC")),
-            "2024-01-05 13:45:06.123457"
-        );
+        assert_eq!(tsout(ts(-43, 3, 15, 12, 0, 0, 0), &settings("ISO", "UTC")), "0044-03-15 12:00:00 BC");
+        assert_eq!(tsout(ts(-43, 3, 15, 0, 0, 0, 0), &settings("Postgres", "UTC")), "Fri Mar 15 00:00:00 0044 BC");
+        assert_eq!(tsout(i64::MAX - 1, &settings("ISO", "UTC")), "294247-01-10 04:00:54.775806");
+        assert_eq!(tsout(ts(2024, 1, 5, 13, 45, 6, 123_457), &settings("ISO", "UTC")), "2024-01-05 13:45:06.123457");
         assert_eq!(tsout(i64::MAX, &settings("ISO", "UTC")), "infinity");
         assert_eq!(tsout(i64::MIN, &settings("SQL", "UTC")), "-infinity");
         let _ = tsout(i64::MAX - 1, &settings("Postgres", "UTC"));
@@ -428,116 +339,32 @@ mod tests {
     fn timestamptz_zones_and_styles() {
         let ny = settings("ISO", "America/New_York");
         // set timezone='America/New_York'; select '2024-01-05 13:45'::timestamptz ...
-        assert_eq!(
-            tstz(ts(2024, 1, 5, 18, 45, 0, 0), &ny),
-            "2024-01-05 13:45:00-05"
-        );
-        assert_eq!(
-            tstz(ts(2024, 7, 5, 17, 45, 0, 0), &ny),
-            "2024-07-05 13:45:00-04"
-        );
-        assert_eq!(
-            tstz(ts(1850, 1, 1, 4, 56, 2, 0), &ny),
-            "1850-01-01 00:00:00-04:56:02"
-        );
-        assert_eq!(
-            tstz(ts(2100, 7, 1, 16, 0, 0, 0), &ny),
-            "2100-07-01 12:00:00-04"
-        );
-        assert_eq!(
-            tstz(ts(-43, 3, 15, 16, 56, 2, 0), &ny),
-            "0044-03-15 12:00:00-04:56:02 BC"
-        );
-        assert_eq!(
-            tstz(
-                ts(2024, 1, 5, 8, 15, 0, 0),
-                &settings("ISO", "Asia/Kolkata")
-            ),
-            "2024-01-05 13:45:00+05:30"
-        );
+        assert_eq!(tstz(ts(2024, 1, 5, 18, 45, 0, 0), &ny), "2024-01-05 13:45:00-05");
+        assert_eq!(tstz(ts(2024, 7, 5, 17, 45, 0, 0), &ny), "2024-07-05 13:45:00-04");
+        assert_eq!(tstz(ts(1850, 1, 1, 4, 56, 2, 0), &ny), "1850-01-01 00:00:00-04:56:02");
+        assert_eq!(tstz(ts(2100, 7, 1, 16, 0, 0, 0), &ny), "2100-07-01 12:00:00-04");
+        assert_eq!(tstz(ts(-43, 3, 15, 16, 56, 2, 0), &ny), "0044-03-15 12:00:00-04:56:02 BC");
+        assert_eq!(tstz(ts(2024, 1, 5, 8, 15, 0, 0), &settings("ISO", "Asia/Kolkata")), "2024-01-05 13:45:00+05:30");
         // set timezone='America/St_Johns'; select '1900-01-01'::timestamptz
-        assert_eq!(
-            tstz(
-                ts(1900, 1, 1, 3, 30, 52, 0),
-                &settings("ISO", "America/St_Johns")
-            ),
-            "1900-01-01 00:00:00-03:30:52"
-        );
-        assert_eq!(
-            tstz(ts(2024, 1, 5, 13, 45, 6, 0), &settings("ISO", "UTC")),
-            "2024-01-05 13:45:06+00"
-        );
+        assert_eq!(tstz(ts(1900, 1, 1, 3, 30, 52, 0), &settings("ISO", "America/St_Johns")), "1900-01-01 00:00:00-03:30:52");
+        assert_eq!(tstz(ts(2024, 1, 5, 13, 45, 6, 0), &settings("ISO", "UTC")), "2024-01-05 13:45:06+00");
         let v = ts(2024, 1, 5, 13, 45, 6, 500_000);
         // set datestyle='SQL, MDY'; set timezone='America/New_York'
-        assert_eq!(
-            tstz(
-                ts(2024, 1, 5, 18, 45, 6, 500_000),
-                &settings("SQL, MDY", "America/New_York")
-            ),
-            "01/05/2024 13:45:06.5 EST"
-        );
-        assert_eq!(
-            tstz(
-                ts(2024, 7, 5, 17, 45, 6, 0),
-                &settings("SQL, MDY", "America/New_York")
-            ),
-            "07/05/2024 13:45:06 EDT"
-        );
-        assert_eq!(
-            tstz(
-                ts(-43, 3, 15, 14, 56, 2, 0),
-                &settings("SQL, MDY", "America/New_York")
-            ),
-            "03/15/0044 10:00:00 LMT BC"
-        );
-        assert_eq!(
-            tstz(v, &settings("SQL, DMY", "UTC")),
-            "05/01/2024 13:45:06.5 UTC"
-        );
-        assert_eq!(
-            tstz(v, &settings("Postgres, MDY", "UTC")),
-            "Fri Jan 05 13:45:06.5 2024 UTC"
-        );
-        assert_eq!(
-            tstz(v, &settings("Postgres, DMY", "UTC")),
-            "Fri 05 Jan 13:45:06.5 2024 UTC"
-        );
-        assert_eq!(
-            tstz(v, &settings("German", "UTC")),
-            "05.01.2024 13:45:06.5 UTC"
-        );
-        assert_eq!(
-            tstz(v, &settings("SQL", "Asia/Kolkata")),
-            "01/05/2024 19:15:06.5 IST"
-        );
-        assert_eq!(
-            tstz(
-                ts(1900, 1, 5, 13, 45, 6, 500_000),
-                &settings("SQL", "Asia/Kolkata")
-            ),
-            "01/05/1900 19:06:16.5 MMT"
-        );
+        assert_eq!(tstz(ts(2024, 1, 5, 18, 45, 6, 500_000), &settings("SQL, MDY", "America/New_York")), "01/05/2024 13:45:06.5 EST");
+        assert_eq!(tstz(ts(2024, 7, 5, 17, 45, 6, 0), &settings("SQL, MDY", "America/New_York")), "07/05/2024 13:45:06 EDT");
+        assert_eq!(tstz(ts(-43, 3, 15, 14, 56, 2, 0), &settings("SQL, MDY", "America/New_York")), "03/15/0044 10:00:00 LMT BC");
+        assert_eq!(tstz(v, &settings("SQL, DMY", "UTC")), "05/01/2024 13:45:06.5 UTC");
+        assert_eq!(tstz(v, &settings("Postgres, MDY", "UTC")), "Fri Jan 05 13:45:06.5 2024 UTC");
+        assert_eq!(tstz(v, &settings("Postgres, DMY", "UTC")), "Fri 05 Jan 13:45:06.5 2024 UTC");
+        assert_eq!(tstz(v, &settings("German", "UTC")), "05.01.2024 13:45:06.5 UTC");
+        assert_eq!(tstz(v, &settings("SQL", "Asia/Kolkata")), "01/05/2024 19:15:06.5 IST");
+        assert_eq!(tstz(ts(1900, 1, 5, 13, 45, 6, 500_000), &settings("SQL", "Asia/Kolkata")), "01/05/1900 19:06:16.5 MMT");
         assert_eq!(tstz(v, &settings("SQL", "-7")), "01/05/2024 06:45:06.5 -07");
-        assert_eq!(
-            tstz(v, &settings("Postgres", "UTC+3")),
-            "Fri Jan 05 10:45:06.5 2024 UTC"
-        );
-        assert_eq!(
-            tstz(v, &settings("SQL", "Europe/Moscow")),
-            "01/05/2024 16:45:06.5 MSK"
-        );
-        assert_eq!(
-            tstz(v, &settings("Postgres", "Asia/Dubai")),
-            "Fri Jan 05 17:45:06.5 2024 +04"
-        );
-        assert_eq!(
-            tstz(v, &settings("SQL", "5.5")),
-            "01/05/2024 19:15:06.5 +05:30"
-        );
-        assert_eq!(
-            tstz(v, &settings("SQL", "<+0530>-5:30")),
-            "01/05/2024 19:15:06.5 +0530"
-        );
+        assert_eq!(tstz(v, &settings("Postgres", "UTC+3")), "Fri Jan 05 10:45:06.5 2024 UTC");
+        assert_eq!(tstz(v, &settings("SQL", "Europe/Moscow")), "01/05/2024 16:45:06.5 MSK");
+        assert_eq!(tstz(v, &settings("Postgres", "Asia/Dubai")), "Fri Jan 05 17:45:06.5 2024 +04");
+        assert_eq!(tstz(v, &settings("SQL", "5.5")), "01/05/2024 19:15:06.5 +05:30");
+        assert_eq!(tstz(v, &settings("SQL", "<+0530>-5:30")), "01/05/2024 19:15:06.5 +0530");
         // set timezone='<>+3'; set datestyle=sql → empty abbreviation after a space
         assert_eq!(tstz(v, &settings("SQL", "<>+3")), "01/05/2024 10:45:06.5 ");
         assert_eq!(tstz(i64::MAX, &ny), "infinity");

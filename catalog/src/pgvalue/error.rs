@@ -47,12 +47,7 @@ impl fmt::Display for ValueError {
 impl ValueError {
     /// Creates an error with a SQLSTATE (five characters, see [`sqlstate`]) and message.
     pub fn new(code: &'static str, message: impl Into<String>) -> Self {
-        ValueError {
-            code,
-            message: message.into(),
-            detail: None,
-            hint: None,
-        }
+        ValueError { code, message: message.into(), detail: None, hint: None }
     }
 
     /// Returns the error with PostgreSQL's `DETAIL` text attached.
@@ -91,89 +86,57 @@ impl ValueError {
 
     /// `invalid input syntax for type {ty}: "{input}"` (22P02).
     pub(crate) fn invalid_syntax(ty: &str, input: &str) -> Self {
-        Self::new(
-            sqlstate::INVALID_TEXT_REPRESENTATION,
-            format!("invalid input syntax for type {ty}: \"{input}\""),
-        )
+        Self::new(sqlstate::INVALID_TEXT_REPRESENTATION, format!("invalid input syntax for type {ty}: \"{input}\""))
     }
 
     /// `value "{input}" is out of range for type {ty}` (22003), used by integer input.
     pub(crate) fn int_out_of_range(ty: &str, input: &str) -> Self {
-        Self::new(
-            sqlstate::NUMERIC_VALUE_OUT_OF_RANGE,
-            format!("value \"{input}\" is out of range for type {ty}"),
-        )
+        Self::new(sqlstate::NUMERIC_VALUE_OUT_OF_RANGE, format!("value \"{input}\" is out of range for type {ty}"))
     }
 
     /// `"{input}" is out of range for type {ty}` (22003), used by float input.
     pub(crate) fn float_out_of_range(ty: &str, input: &str) -> Self {
-        Self::new(
-            sqlstate::NUMERIC_VALUE_OUT_OF_RANGE,
-            format!("\"{input}\" is out of range for type {ty}"),
-        )
+        Self::new(sqlstate::NUMERIC_VALUE_OUT_OF_RANGE, format!("\"{input}\" is out of range for type {ty}"))
     }
 
     /// `value overflows numeric format` (22003).
     pub(crate) fn numeric_overflow() -> Self {
-        Self::new(
-            sqlstate::NUMERIC_VALUE_OUT_OF_RANGE,
-            "value overflows numeric format",
-        )
+        Self::new(sqlstate::NUMERIC_VALUE_OUT_OF_RANGE, "value overflows numeric format")
     }
 
     /// `numeric field overflow` (22003) with the given detail.
     pub(crate) fn numeric_field_overflow(detail: String) -> Self {
-        Self::new(
-            sqlstate::NUMERIC_VALUE_OUT_OF_RANGE,
-            "numeric field overflow",
-        )
-        .with_detail(detail)
+        Self::new(sqlstate::NUMERIC_VALUE_OUT_OF_RANGE, "numeric field overflow").with_detail(detail)
     }
 
     /// `invalid input syntax for type {ty}: "{input}"` (22007), datetime flavour.
     pub(crate) fn datetime_syntax(ty: &str, input: &str) -> Self {
-        Self::new(
-            sqlstate::INVALID_DATETIME_FORMAT,
-            format!("invalid input syntax for type {ty}: \"{input}\""),
-        )
+        Self::new(sqlstate::INVALID_DATETIME_FORMAT, format!("invalid input syntax for type {ty}: \"{input}\""))
     }
 
     /// `date/time field value out of range: "{input}"` (22008).
     pub(crate) fn datetime_field_overflow(input: &str) -> Self {
-        Self::new(
-            sqlstate::DATETIME_FIELD_OVERFLOW,
-            format!("date/time field value out of range: \"{input}\""),
-        )
+        Self::new(sqlstate::DATETIME_FIELD_OVERFLOW, format!("date/time field value out of range: \"{input}\""))
     }
 
     /// Like [`Self::datetime_field_overflow`], plus PostgreSQL's datestyle hint.
     pub(crate) fn datetime_md_field_overflow(input: &str) -> Self {
-        Self::datetime_field_overflow(input)
-            .with_hint("Perhaps you need a different \"datestyle\" setting.")
+        Self::datetime_field_overflow(input).with_hint("Perhaps you need a different \"datestyle\" setting.")
     }
 
     /// `interval field value out of range: "{input}"` (22015).
     pub(crate) fn interval_field_overflow(input: &str) -> Self {
-        Self::new(
-            sqlstate::INTERVAL_FIELD_OVERFLOW,
-            format!("interval field value out of range: \"{input}\""),
-        )
+        Self::new(sqlstate::INTERVAL_FIELD_OVERFLOW, format!("interval field value out of range: \"{input}\""))
     }
 
     /// `time zone displacement out of range: "{input}"` (22009).
     pub(crate) fn tz_displacement_out_of_range(input: &str) -> Self {
-        Self::new(
-            sqlstate::INVALID_TIME_ZONE_DISPLACEMENT_VALUE,
-            format!("time zone displacement out of range: \"{input}\""),
-        )
+        Self::new(sqlstate::INVALID_TIME_ZONE_DISPLACEMENT_VALUE, format!("time zone displacement out of range: \"{input}\""))
     }
 
     /// `time zone "{name}" not recognized` (22023).
     pub(crate) fn tz_not_recognized(name: &str) -> Self {
-        Self::new(
-            sqlstate::INVALID_PARAMETER_VALUE,
-            format!("time zone \"{name}\" not recognized"),
-        )
+        Self::new(sqlstate::INVALID_PARAMETER_VALUE, format!("time zone \"{name}\" not recognized"))
     }
 
     /// `{what} out of range` or `{what} out of range: "{input}"` (22008).
@@ -187,10 +150,7 @@ impl ValueError {
 
     /// `invalid value for parameter "{name}": "{value}"` (22023).
     pub(crate) fn invalid_parameter(name: &str, value: &str) -> Self {
-        Self::new(
-            sqlstate::INVALID_PARAMETER_VALUE,
-            format!("invalid value for parameter \"{name}\": \"{value}\""),
-        )
+        Self::new(sqlstate::INVALID_PARAMETER_VALUE, format!("invalid value for parameter \"{name}\": \"{value}\""))
     }
 
     /// A malformed binary (`*_recv`) value (22P03).
@@ -213,10 +173,7 @@ mod tests {
         assert_eq!(e.hint(), Some("h"));
         let e = ValueError::invalid_syntax("integer", "abc");
         assert_eq!(e.code(), sqlstate::INVALID_TEXT_REPRESENTATION);
-        assert_eq!(
-            e.message(),
-            "invalid input syntax for type integer: \"abc\""
-        );
+        assert_eq!(e.message(), "invalid input syntax for type integer: \"abc\"");
         assert_eq!(e.detail(), None);
     }
 }

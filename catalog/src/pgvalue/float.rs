@@ -7,11 +7,7 @@ use super::error::ValueError;
 /// Appends a `float8` exactly as PostgreSQL prints it: with `extra_float_digits` above
 /// zero the shortest round-trip digits (exponent form when the exponent is below -4 or
 /// at least 15), otherwise `%.{15+extra}g`. Specials: `NaN`, `Infinity`, `-Infinity`, `-0`.
-pub fn write_float8<W: Write + ?Sized>(
-    out: &mut W,
-    v: f64,
-    extra_float_digits: i32,
-) -> fmt::Result {
+pub fn write_float8<W: Write + ?Sized>(out: &mut W, v: f64, extra_float_digits: i32) -> fmt::Result {
     if let Some(s) = special(v.is_nan(), v.is_infinite(), v.is_sign_negative()) {
         return out.write_str(s);
     }
@@ -28,11 +24,7 @@ pub fn write_float8<W: Write + ?Sized>(
 /// Appends a `float4` exactly as PostgreSQL prints it: shortest digits with exponent
 /// form when the exponent is below -4 or at least 6, or `%.{6+extra}g` when
 /// `extra_float_digits` is not positive.
-pub fn write_float4<W: Write + ?Sized>(
-    out: &mut W,
-    v: f32,
-    extra_float_digits: i32,
-) -> fmt::Result {
+pub fn write_float4<W: Write + ?Sized>(out: &mut W, v: f32, extra_float_digits: i32) -> fmt::Result {
     if let Some(s) = special(v.is_nan(), v.is_infinite(), v.is_sign_negative()) {
         return out.write_str(s);
     }
@@ -67,12 +59,7 @@ struct Digits {
 impl Digits {
     /// Parses Rust's float formatting (`123.45`, `1e20`, `1.5e-7`, `-0.0`, `1.2345e4`).
     fn from_rust(s: &str) -> Digits {
-        let mut d = Digits {
-            neg: false,
-            digits: [0; 40],
-            len: 0,
-            exp: 0,
-        };
+        let mut d = Digits { neg: false, digits: [0; 40], len: 0, exp: 0 };
         let s = match s.strip_prefix('-') {
             Some(rest) => {
                 d.neg = true;
@@ -164,10 +151,7 @@ impl Write for StackBuf {
 /// C's `%.{ndig}g` (correctly rounded, ties-to-even on the exact binary value like glibc).
 fn write_g<W: Write + ?Sized>(out: &mut W, v: f64, ndig: usize) -> fmt::Result {
     let ndig = ndig.min(40);
-    let mut buf = StackBuf {
-        buf: [0; 64],
-        len: 0,
-    };
+    let mut buf = StackBuf { buf: [0; 64], len: 0 };
     write!(buf, "{:.*e}", ndig - 1, v)?;
     let s = std::str::from_utf8(&buf.buf[..buf.len]).map_err(|_| fmt::Error)?;
     let digits = Digits::from_rust(s);
@@ -216,11 +200,7 @@ pub fn parse_float4(s: &str) -> Result<f32, ValueError> {
             if value.is_nan() {
                 return Err(ValueError::invalid_syntax(TY, s));
             }
-            if value.is_infinite() || (value == 0.0 && nonzero) {
-                Err(ValueError::float_out_of_range(TY, s))
-            } else {
-                Ok(value)
-            }
+            if value.is_infinite() || (value == 0.0 && nonzero) { Err(ValueError::float_out_of_range(TY, s)) } else { Ok(value) }
         }
         Some(Parsed::Special(v)) => Ok(v as f32),
         None => Err(ValueError::invalid_syntax(TY, s)),
@@ -249,19 +229,12 @@ fn parse_c_float(t: &str) -> Option<Parsed> {
         return Some(Parsed::Special(f64::NAN));
     }
     if lower_eq("inf") || lower_eq("infinity") {
-        return Some(Parsed::Special(if neg {
-            f64::NEG_INFINITY
-        } else {
-            f64::INFINITY
-        }));
+        return Some(Parsed::Special(if neg { f64::NEG_INFINITY } else { f64::INFINITY }));
     }
     if is_hex(t) {
         let v = parse_hex_float(&body[2..])?;
         let value = if neg { -v.0 } else { v.0 };
-        return Some(Parsed::Value {
-            value,
-            nonzero: v.1,
-        });
+        return Some(Parsed::Value { value, nonzero: v.1 });
     }
     // Decimal: digits [. digits] [e [+-] digits], at least one mantissa digit.
     let b = body.as_bytes();
@@ -343,11 +316,7 @@ fn parse_hex_float(s: &str) -> Option<(f64, bool)> {
         if digits.is_empty() || !digits.bytes().all(|c| c.is_ascii_digit()) {
             return None;
         }
-        let e: i64 = rest.parse().unwrap_or(if rest.starts_with('-') {
-            -100_000
-        } else {
-            100_000
-        });
+        let e: i64 = rest.parse().unwrap_or(if rest.starts_with('-') { -100_000 } else { 100_000 });
         exp2 = exp2.saturating_add(e.clamp(-100_000, 100_000));
         i = b.len();
     }
@@ -487,35 +456,15 @@ mod tests {
         assert_eq!(parse_float8("5e-324"), Ok(5e-324));
         assert_eq!(parse_float4("1.1"), Ok(1.1f32));
         let e = parse_float8("1e400").unwrap_err();
-        assert_eq!(
-            (e.code(), e.message()),
-            (
-                "22003",
-                "\"1e400\" is out of range for type double precision"
-            )
-        );
+        assert_eq!((e.code(), e.message()), ("22003", "\"1e400\" is out of range for type double precision"));
         assert_eq!(parse_float8("1e-400").unwrap_err().code(), "22003");
         assert_eq!(parse_float8("0e-400"), Ok(0.0));
-        assert_eq!(
-            parse_float4("1e39").unwrap_err().message(),
-            "\"1e39\" is out of range for type real"
-        );
+        assert_eq!(parse_float4("1e39").unwrap_err().message(), "\"1e39\" is out of range for type real");
         assert_eq!(parse_float4("1e-50").unwrap_err().code(), "22003");
         let e = parse_float8("abc").unwrap_err();
-        assert_eq!(
-            (e.code(), e.message()),
-            (
-                "22P02",
-                "invalid input syntax for type double precision: \"abc\""
-            )
-        );
-        assert_eq!(
-            parse_float4("abc").unwrap_err().message(),
-            "invalid input syntax for type real: \"abc\""
-        );
-        for bad in [
-            "infx", "", " ", "1e", "e5", ".", "1.2.3", "1 2", "--1", "0x", "1_0",
-        ] {
+        assert_eq!((e.code(), e.message()), ("22P02", "invalid input syntax for type double precision: \"abc\""));
+        assert_eq!(parse_float4("abc").unwrap_err().message(), "invalid input syntax for type real: \"abc\"");
+        for bad in ["infx", "", " ", "1e", "e5", ".", "1.2.3", "1 2", "--1", "0x", "1_0"] {
             assert!(parse_float8(bad).is_err(), "{bad}");
             assert!(parse_float4(bad).is_err(), "{bad}");
         }

@@ -50,11 +50,7 @@ impl Itm {
 /// Appends an interval in the given IntervalStyle exactly as PostgreSQL's
 /// `EncodeInterval`: `1 year 2 mons 3 days 04:05:06.5`, `-1 days +02:03:00`, `00:00:00`;
 /// `@ 1 day 2 hours ago`; `+1-2 +3 +4:05:06.5`; `P1Y2M3DT4H5M6.5S`.
-pub fn write_interval<W: Write + ?Sized>(
-    out: &mut W,
-    iv: &Interval,
-    style: IntervalStyle,
-) -> fmt::Result {
+pub fn write_interval<W: Write + ?Sized>(out: &mut W, iv: &Interval, style: IntervalStyle) -> fmt::Result {
     let t = Itm::from(iv);
     match style {
         IntervalStyle::Postgres => write_postgres(out, &t),
@@ -87,12 +83,7 @@ fn write_postgres<W: Write + ?Sized>(out: &mut W, t: &Itm) -> fmt::Result {
         } else {
             ""
         };
-        write!(
-            out,
-            "{sep}{sign}{:02}:{:02}:",
-            t.hour.unsigned_abs(),
-            t.min.unsigned_abs()
-        )?;
+        write!(out, "{sep}{sign}{:02}:{:02}:", t.hour.unsigned_abs(), t.min.unsigned_abs())?;
         write_seconds(out, t.sec, t.usec, true)?;
     }
     Ok(())
@@ -101,13 +92,7 @@ fn write_postgres<W: Write + ?Sized>(out: &mut W, t: &Itm) -> fmt::Result {
 fn write_verbose<W: Write + ?Sized>(out: &mut W, t: &Itm) -> fmt::Result {
     let (mut is_zero, mut is_before) = (true, false);
     out.write_char('@')?;
-    for (value, unit) in [
-        (t.year, "year"),
-        (t.mon, "mon"),
-        (t.mday, "day"),
-        (t.hour, "hour"),
-        (t.min, "min"),
-    ] {
+    for (value, unit) in [(t.year, "year"), (t.mon, "mon"), (t.mday, "day"), (t.hour, "hour"), (t.min, "min")] {
         if value == 0 {
             continue;
         }
@@ -134,11 +119,7 @@ fn write_verbose<W: Write + ?Sized>(out: &mut W, t: &Itm) -> fmt::Result {
             out.write_char('-')?;
         }
         write_seconds(out, t.sec, t.usec, false)?;
-        let s = if t.sec.abs() != 1 || t.usec != 0 {
-            "s"
-        } else {
-            ""
-        };
+        let s = if t.sec.abs() != 1 || t.usec != 0 { "s" } else { "" };
         write!(out, " sec{s}")?;
         is_zero = false;
     }
@@ -162,26 +143,14 @@ fn write_sql_standard<W: Write + ?Sized>(out: &mut W, mut t: Itm) -> fmt::Result
     let sql_standard_value = !(mixed_signs || (has_year_month && has_day_time));
     if has_negative && sql_standard_value {
         out.write_char('-')?;
-        t = Itm {
-            year: -t.year,
-            mon: -t.mon,
-            mday: -t.mday,
-            hour: -t.hour,
-            min: -t.min,
-            sec: -t.sec,
-            usec: -t.usec,
-        };
+        t = Itm { year: -t.year, mon: -t.mon, mday: -t.mday, hour: -t.hour, min: -t.min, sec: -t.sec, usec: -t.usec };
     }
     if !has_negative && !has_positive {
         out.write_char('0')
     } else if !sql_standard_value {
         let year_sign = if t.year < 0 || t.mon < 0 { '-' } else { '+' };
         let day_sign = if t.mday < 0 { '-' } else { '+' };
-        let sec_sign = if t.hour < 0 || t.min < 0 || t.sec < 0 || t.usec < 0 {
-            '-'
-        } else {
-            '+'
-        };
+        let sec_sign = if t.hour < 0 || t.min < 0 || t.sec < 0 || t.usec < 0 { '-' } else { '+' };
         write!(
             out,
             "{year_sign}{}-{} {day_sign}{} {sec_sign}{}:{:02}:",
@@ -204,20 +173,11 @@ fn write_sql_standard<W: Write + ?Sized>(out: &mut W, mut t: Itm) -> fmt::Result
 }
 
 fn write_iso<W: Write + ?Sized>(out: &mut W, t: &Itm) -> fmt::Result {
-    if [t.year, t.mon, t.mday, t.hour, t.min, t.sec, t.usec]
-        .iter()
-        .all(|v| *v == 0)
-    {
+    if [t.year, t.mon, t.mday, t.hour, t.min, t.sec, t.usec].iter().all(|v| *v == 0) {
         return out.write_str("PT0S");
     }
     out.write_char('P')?;
-    let part = |out: &mut W, v: i64, unit: char| -> fmt::Result {
-        if v != 0 {
-            write!(out, "{v}{unit}")
-        } else {
-            Ok(())
-        }
-    };
+    let part = |out: &mut W, v: i64, unit: char| -> fmt::Result { if v != 0 { write!(out, "{v}{unit}") } else { Ok(()) } };
     part(out, t.year, 'Y')?;
     part(out, t.mon, 'M')?;
     part(out, t.mday, 'D')?;
@@ -358,21 +318,12 @@ pub fn parse_interval(s: &str, style: IntervalStyle) -> Result<Interval, ValueEr
         r = decode_iso8601_interval(s);
     }
     let itm = r.map_err(|e| {
-        let e = if e == DtErr::FieldOverflow {
-            DtErr::IntervalOverflow
-        } else {
-            e
-        };
+        let e = if e == DtErr::FieldOverflow { DtErr::IntervalOverflow } else { e };
         dt_error(e, s, TY)
     })?;
     let months = i64::from(itm.year) * 12 + i64::from(itm.mon);
-    let months =
-        i32::try_from(months).map_err(|_| ValueError::datetime_out_of_range("interval", None))?;
-    Ok(Interval {
-        months,
-        days: itm.mday,
-        micros: itm.usec,
-    })
+    let months = i32::try_from(months).map_err(|_| ValueError::datetime_out_of_range("interval", None))?;
+    Ok(Interval { months, days: itm.mday, micros: itm.usec })
 }
 
 // Field-type bits used by interval decoding (PostgreSQL's DTK_M values).
@@ -455,10 +406,7 @@ fn decode_interval(f: &super::datetime_lex::Fields, style: IntervalStyle) -> Res
                     if field.starts_with('-') {
                         val2 = -val2;
                     }
-                    val = val
-                        .checked_mul(12)
-                        .and_then(|v| v.checked_add(val2))
-                        .ok_or(DtErr::FieldOverflow)?;
+                    val = val.checked_mul(12).and_then(|v| v.checked_add(val2)).ok_or(DtErr::FieldOverflow)?;
                 } else if rest.starts_with('.') {
                     fval = parse_fraction(rest)?;
                     if field.starts_with('-') {
@@ -512,9 +460,7 @@ fn decode_interval(f: &super::datetime_lex::Fields, style: IntervalStyle) -> Res
                     IUnit::Invalid => return Err(DtErr::BadFormat),
                 }
                 tmask = match u {
-                    IUnit::Second if fval != 0.0 => {
-                        unit_mask(IUnit::Second) | (1 << 13) | (1 << 14)
-                    }
+                    IUnit::Second if fval != 0.0 => unit_mask(IUnit::Second) | (1 << 13) | (1 << 14),
                     other => unit_mask(other),
                 };
                 // PostgreSQL keeps the (possibly defaulted) unit; hours move on to days.
@@ -762,11 +708,7 @@ mod tests {
     use super::*;
 
     fn iv(months: i32, days: i32, micros: i64) -> Interval {
-        Interval {
-            months,
-            days,
-            micros,
-        }
+        Interval { months, days, micros }
     }
     fn out(v: Interval, style: IntervalStyle) -> String {
         let mut o = String::new();
@@ -786,10 +728,7 @@ mod tests {
     fn postgres_style() {
         use IntervalStyle::Postgres as P;
         for (input, want) in [
-            (
-                "1 year 2 mons 3 days 04:05:06.5",
-                "1 year 2 mons 3 days 04:05:06.5",
-            ),
+            ("1 year 2 mons 3 days 04:05:06.5", "1 year 2 mons 3 days 04:05:06.5"),
             ("-1 days +02:03:00", "-1 days +02:03:00"),
             ("0", "00:00:00"),
             ("1.5 years", "1 year 6 mons"),
@@ -800,10 +739,7 @@ mod tests {
             ("@ 1 day 2 hours ago", "-1 days -02:00:00"),
             ("-1 day -02:03:00", "-1 days -02:03:00"),
             ("1 day -02:03:00", "1 day -02:03:00"),
-            (
-                "-1 year -2 mons +3 days -04:05:06",
-                "-1 years -2 mons +3 days -04:05:06",
-            ),
+            ("-1 year -2 mons +3 days -04:05:06", "-1 years -2 mons +3 days -04:05:06"),
             ("1-2", "1 year 2 mons"),
             ("-1-2", "-1 years -2 mons"),
             ("1 2:03:04", "1 day 02:03:04"),
@@ -823,42 +759,15 @@ mod tests {
             ("-0.5 days", "-12:00:00"),
             ("1 min 60 secs", "00:02:00"),
             ("1 day ago ago", "-1 days"),
-            (
-                "10:00 5 secs",
-                "ERR 22007 invalid input syntax for type interval: \"10:00 5 secs\"",
-            ),
-            (
-                "x",
-                "ERR 22007 invalid input syntax for type interval: \"x\"",
-            ),
-            (
-                "1 fortnight",
-                "ERR 22007 invalid input syntax for type interval: \"1 fortnight\"",
-            ),
-            (
-                "1 day 1 day",
-                "ERR 22007 invalid input syntax for type interval: \"1 day 1 day\"",
-            ),
-            (
-                "p1y",
-                "ERR 22007 invalid input syntax for type interval: \"p1y\"",
-            ),
-            (
-                "1 hour 10:00",
-                "ERR 22007 invalid input syntax for type interval: \"1 hour 10:00\"",
-            ),
-            (
-                "99999999999 days",
-                "ERR 22015 interval field value out of range: \"99999999999 days\"",
-            ),
-            (
-                "1-12",
-                "ERR 22015 interval field value out of range: \"1-12\"",
-            ),
-            (
-                "178956970 years 8 months",
-                "ERR 22008 interval out of range",
-            ),
+            ("10:00 5 secs", "ERR 22007 invalid input syntax for type interval: \"10:00 5 secs\""),
+            ("x", "ERR 22007 invalid input syntax for type interval: \"x\""),
+            ("1 fortnight", "ERR 22007 invalid input syntax for type interval: \"1 fortnight\""),
+            ("1 day 1 day", "ERR 22007 invalid input syntax for type interval: \"1 day 1 day\""),
+            ("p1y", "ERR 22007 invalid input syntax for type interval: \"p1y\""),
+            ("1 hour 10:00", "ERR 22007 invalid input syntax for type interval: \"1 hour 10:00\""),
+            ("99999999999 days", "ERR 22015 interval field value out of range: \"99999999999 days\""),
+            ("1-12", "ERR 22015 interval field value out of range: \"1-12\""),
+            ("178956970 years 8 months", "ERR 22008 interval out of range"),
         ] {
             assert_eq!(run(input, P), want, "{input}");
         }
@@ -867,13 +776,7 @@ mod tests {
     #[test]
     fn other_styles() {
         use IntervalStyle::*;
-        let cases = [
-            "1 year 2 mons 3 days 04:05:06.5",
-            "-1 days +02:03:00",
-            "0",
-            "-1 year -2 mons",
-            "-0.5 sec",
-        ];
+        let cases = ["1 year 2 mons 3 days 04:05:06.5", "-1 days +02:03:00", "0", "-1 year -2 mons", "-0.5 sec"];
         let verbose = [
             "@ 1 year 2 mons 3 days 4 hours 5 mins 6.5 secs",
             "@ 1 day -2 hours -3 mins ago",
@@ -881,20 +784,8 @@ mod tests {
             "@ 1 year 2 mons ago",
             "@ 0.5 secs ago",
         ];
-        let sql = [
-            "+1-2 +3 +4:05:06.5",
-            "+0-0 -1 +2:03:00",
-            "0",
-            "-1-2",
-            "-0:00:00.5",
-        ];
-        let iso = [
-            "P1Y2M3DT4H5M6.5S",
-            "P-1DT2H3M",
-            "PT0S",
-            "P-1Y-2M",
-            "PT-0.5S",
-        ];
+        let sql = ["+1-2 +3 +4:05:06.5", "+0-0 -1 +2:03:00", "0", "-1-2", "-0:00:00.5"];
+        let iso = ["P1Y2M3DT4H5M6.5S", "P-1DT2H3M", "PT0S", "P-1Y-2M", "PT-0.5S"];
         for (i, c) in cases.iter().enumerate() {
             assert_eq!(run(c, PostgresVerbose), verbose[i], "{c}");
             assert_eq!(run(c, SqlStandard), sql[i], "{c}");
@@ -960,9 +851,7 @@ mod tests {
         for _ in 0..20_000 {
             let mut s = String::new();
             for _ in 0..(seed % 8) {
-                seed = seed
-                    .wrapping_mul(6364136223846793005)
-                    .wrapping_add(1442695040888963407);
+                seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
                 s.push_str(pieces[(seed >> 33) as usize % pieces.len()]);
             }
             let _ = parse_interval(&s, IntervalStyle::SqlStandard);

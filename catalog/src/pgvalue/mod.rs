@@ -59,8 +59,7 @@ mod uuid;
 
 pub use array::{parse_array, write_array, write_array_element};
 pub use binary::{
-    date_recv, date_send, interval_recv, interval_send, numeric_recv, numeric_send, time_recv,
-    time_send, timestamp_recv, timestamp_send,
+    date_recv, date_send, interval_recv, interval_send, numeric_recv, numeric_send, time_recv, time_send, timestamp_recv, timestamp_send,
 };
 pub use bytea::{parse_bytea, write_bytea};
 pub use datetime_in::{parse_date, parse_timestamp, parse_timestamptz};
@@ -68,15 +67,9 @@ pub use datetime_out::{write_date, write_time, write_timestamp, write_timestampt
 pub use error::{ValueError, sqlstate};
 pub use float::{parse_float4, parse_float8, write_float4, write_float8};
 pub use interval::{Interval, parse_interval, write_interval};
-pub use numeric::{
-    Numeric, NumericTypmod, apply_numeric_typmod, parse_numeric, write_numeric,
-    write_numeric_trimmed,
-};
+pub use numeric::{Numeric, NumericTypmod, apply_numeric_typmod, parse_numeric, write_numeric, write_numeric_trimmed};
 pub use scalar::{parse_bool, parse_int2, parse_int4, parse_int8, write_bool};
-pub use settings::{
-    ByteaOutput, DateOrder, DateOutputStyle, DateStyle, FormatSettings, IntervalStyle,
-    parse_extra_float_digits,
-};
+pub use settings::{ByteaOutput, DateOrder, DateOutputStyle, DateStyle, FormatSettings, IntervalStyle, parse_extra_float_digits};
 pub use time_in::parse_time;
 pub use tz::{TimeZone, TzAbbrev};
 pub use uuid::{parse_uuid, write_uuid};
@@ -93,17 +86,13 @@ mod tests {
         let st = FormatSettings::default();
         let mut seed: u64 = 0x5eed;
         let mut next = || {
-            seed = seed
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
+            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
             (seed >> 33) as usize
         };
         let mut out = String::new();
         for round in 0..30_000 {
             let len = next() % if round % 100 == 0 { 300 } else { 24 };
-            let bytes: Vec<u8> = (0..len)
-                .map(|_| ALPHABET[next() % ALPHABET.len()])
-                .collect();
+            let bytes: Vec<u8> = (0..len).map(|_| ALPHABET[next() % ALPHABET.len()]).collect();
             let s = String::from_utf8_lossy(&bytes);
             out.clear();
             if let Ok(v) = parse_bool(&s) {
@@ -116,8 +105,7 @@ mod tests {
             if let Ok(v) = parse_float4(&s) {
                 let _ = write_float4(&mut out, v, (next() % 19) as i32 - 15);
             }
-            let typmod =
-                NumericTypmod::new(1 + (next() % 40) as i32, (next() % 50) as i32 - 10).ok();
+            let typmod = NumericTypmod::new(1 + (next() % 40) as i32, (next() % 50) as i32 - 10).ok();
             if let Ok(n) = parse_numeric(&s, typmod) {
                 let _ = write_numeric(&mut out, n.unscaled, n.scale);
                 let mut b = Vec::new();
@@ -139,16 +127,8 @@ mod tests {
                 let _ = write_interval(&mut out, &v, IntervalStyle::SqlStandard);
             }
             let _ = (parse_bytea(&s), parse_uuid(&s), parse_array(&s));
-            let _ = (
-                TimeZone::parse_setting(&s),
-                DateStyle::parse(&s, DateStyle::default()),
-            );
-            let _ = (
-                date_recv(&bytes),
-                time_recv(&bytes),
-                timestamp_recv(&bytes),
-                interval_recv(&bytes),
-            );
+            let _ = (TimeZone::parse_setting(&s), DateStyle::parse(&s, DateStyle::default()));
+            let _ = (date_recv(&bytes), time_recv(&bytes), timestamp_recv(&bytes), interval_recv(&bytes));
         }
     }
 
@@ -157,13 +137,7 @@ mod tests {
         let st = FormatSettings::default();
         for n in [7, 19, 20, 40, 120, 127, 128, 200] {
             let d = "9".repeat(n);
-            for s in [
-                d.clone(),
-                format!("{d}-01-01"),
-                format!("2024-01-01 {d}"),
-                format!("{d}.5"),
-                format!("J{d}"),
-            ] {
+            for s in [d.clone(), format!("{d}-01-01"), format!("2024-01-01 {d}"), format!("{d}.5"), format!("J{d}")] {
                 let _ = parse_date(&s, &st, 0);
                 let _ = parse_timestamptz(&s, &st, 0);
                 let _ = parse_time(&s, &st, 0);

@@ -59,11 +59,7 @@ impl NumericTypmod {
 
     fn overflow(&self) -> ValueError {
         let maxdigits = self.precision - self.scale;
-        let bound = if maxdigits != 0 {
-            format!("10^{maxdigits}")
-        } else {
-            "1".to_string()
-        };
+        let bound = if maxdigits != 0 { format!("10^{maxdigits}") } else { "1".to_string() };
         ValueError::numeric_field_overflow(format!(
             "A field with precision {}, scale {} must round to an absolute value less than {bound}.",
             self.precision, self.scale
@@ -99,12 +95,7 @@ pub fn write_numeric<W: Write + ?Sized>(out: &mut W, unscaled: i128, scale: u8) 
 /// Appends the value with trailing fractional zeros removed, but keeping at least
 /// `min_scale` fractional digits (for unconstrained `numeric`; `min_scale >= scale`
 /// prints exactly `scale` digits).
-pub fn write_numeric_trimmed<W: Write + ?Sized>(
-    out: &mut W,
-    unscaled: i128,
-    scale: u8,
-    min_scale: u8,
-) -> fmt::Result {
+pub fn write_numeric_trimmed<W: Write + ?Sized>(out: &mut W, unscaled: i128, scale: u8, min_scale: u8) -> fmt::Result {
     let mut buf = [0u8; 40];
     let digits = u128_digits(unscaled.unsigned_abs(), &mut buf);
     let scale = usize::from(scale);
@@ -113,9 +104,7 @@ pub fn write_numeric_trimmed<W: Write + ?Sized>(
     let keep = if unscaled == 0 {
         usize::from(min_scale).min(scale)
     } else {
-        scale
-            .saturating_sub(trailing_zeros)
-            .max(usize::from(min_scale).min(scale))
+        scale.saturating_sub(trailing_zeros).max(usize::from(min_scale).min(scale))
     };
     if unscaled < 0 {
         out.write_char('-')?;
@@ -167,11 +156,7 @@ pub fn parse_numeric(s: &str, typmod: Option<NumericTypmod>) -> Result<Numeric, 
                 tm.precision, tm.scale
             )));
         }
-        return Err(unsupported_special(if neg {
-            "-Infinity"
-        } else {
-            "Infinity"
-        }));
+        return Err(unsupported_special(if neg { "-Infinity" } else { "Infinity" }));
     }
     let b = body.as_bytes();
     let mut i = 0;
@@ -208,9 +193,7 @@ pub fn parse_numeric(s: &str, typmod: Option<NumericTypmod>) -> Result<Numeric, 
         };
         let start = i;
         while i < b.len() && b[i].is_ascii_digit() {
-            exponent = exponent
-                .saturating_mul(10)
-                .saturating_add(i64::from(b[i] - b'0'));
+            exponent = exponent.saturating_mul(10).saturating_add(i64::from(b[i] - b'0'));
             i += 1;
         }
         if i == start {
@@ -229,17 +212,12 @@ pub fn parse_numeric(s: &str, typmod: Option<NumericTypmod>) -> Result<Numeric, 
     let int_digits = &b[..int_end];
     let frac_digits = &b[frac_start..frac_end];
     let frac = frac_digits.len() as i64 - exponent;
-    let digits = DigitSeq {
-        parts: [int_digits, frac_digits],
-    };
+    let digits = DigitSeq { parts: [int_digits, frac_digits] };
     from_digits(neg, &digits, frac, typmod)
 }
 
 fn unsupported_special(what: &str) -> ValueError {
-    ValueError::new(
-        sqlstate::FEATURE_NOT_SUPPORTED,
-        format!("numeric value {what} is not supported"),
-    )
+    ValueError::new(sqlstate::FEATURE_NOT_SUPPORTED, format!("numeric value {what} is not supported"))
 }
 
 /// A digit string made of up to two ASCII-digit slices (integer and fraction parts).
@@ -253,23 +231,14 @@ impl DigitSeq<'_> {
     }
     fn get(&self, i: usize) -> u8 {
         let p0 = self.parts[0];
-        let d = if i < p0.len() {
-            p0[i]
-        } else {
-            self.parts[1].get(i - p0.len()).copied().unwrap_or(b'0')
-        };
+        let d = if i < p0.len() { p0[i] } else { self.parts[1].get(i - p0.len()).copied().unwrap_or(b'0') };
         d.wrapping_sub(b'0').min(9)
     }
 }
 
 /// Converts `digits × 10^-frac` to a [`Numeric`], rounding half away from zero to the
 /// typmod scale (or keeping the natural scale `max(frac, 0)`) and checking precision.
-pub(crate) fn from_digits(
-    neg: bool,
-    digits: &DigitSeq<'_>,
-    frac: i64,
-    typmod: Option<NumericTypmod>,
-) -> Result<Numeric, ValueError> {
+pub(crate) fn from_digits(neg: bool, digits: &DigitSeq<'_>, frac: i64, typmod: Option<NumericTypmod>) -> Result<Numeric, ValueError> {
     let len = digits.len() as i64;
     let target: i64 = match typmod {
         Some(tm) => i64::from(tm.scale),
@@ -317,10 +286,7 @@ pub(crate) fn from_digits(
     let mut v: i128 = 0;
     let start = first_sig.unwrap_or(keep_len);
     for i in start..keep_len {
-        v = v
-            .checked_mul(10)
-            .and_then(|v| v.checked_add(i128::from(digits.get(i as usize))))
-            .ok_or_else(ValueError::numeric_overflow)?;
+        v = v.checked_mul(10).and_then(|v| v.checked_add(i128::from(digits.get(i as usize)))).ok_or_else(ValueError::numeric_overflow)?;
     }
     if round_up {
         v = v.checked_add(1).ok_or_else(ValueError::numeric_overflow)?;
@@ -329,10 +295,7 @@ pub(crate) fn from_digits(
         v = v.checked_mul(10).ok_or_else(ValueError::numeric_overflow)?;
     }
     let scale = u8::try_from(target.max(0)).map_err(|_| ValueError::numeric_overflow())?;
-    Ok(Numeric {
-        unscaled: if neg { -v } else { v },
-        scale,
-    })
+    Ok(Numeric { unscaled: if neg { -v } else { v }, scale })
 }
 
 /// Rescales a value to `typmod` (rounding half away from zero, checking precision), as
@@ -340,15 +303,8 @@ pub(crate) fn from_digits(
 pub fn apply_numeric_typmod(value: Numeric, typmod: NumericTypmod) -> Result<Numeric, ValueError> {
     let mut buf = [0u8; 40];
     let digits = u128_digits(value.unscaled.unsigned_abs(), &mut buf);
-    let seq = DigitSeq {
-        parts: [digits, &[]],
-    };
-    from_digits(
-        value.unscaled < 0,
-        &seq,
-        i64::from(value.scale),
-        Some(typmod),
-    )
+    let seq = DigitSeq { parts: [digits, &[]] };
+    from_digits(value.unscaled < 0, &seq, i64::from(value.scale), Some(typmod))
 }
 
 #[cfg(test)]
@@ -371,12 +327,7 @@ mod tests {
     fn p(s: &str, t: Option<NumericTypmod>) -> String {
         match parse_numeric(s, t) {
             Ok(n) => n.to_string(),
-            Err(e) => format!(
-                "ERR {} {} / {}",
-                e.code(),
-                e.message(),
-                e.detail().unwrap_or("")
-            ),
+            Err(e) => format!("ERR {} {} / {}", e.code(), e.message(), e.detail().unwrap_or("")),
         }
     }
 
@@ -388,10 +339,7 @@ mod tests {
         assert_eq!(out(0, 0), "0");
         assert_eq!(out(-12345678, 3), "-12345.678");
         assert_eq!(out(i128::MAX, 0), "170141183460469231731687303715884105727");
-        assert_eq!(
-            out(i128::MIN, 38),
-            "-1.70141183460469231731687303715884105728"
-        );
+        assert_eq!(out(i128::MIN, 38), "-1.70141183460469231731687303715884105728");
         assert_eq!(out(1, 40), "0.0000000000000000000000000000000000000001");
         assert_eq!(out(7, 255).len(), 257);
         assert_eq!(trimmed(1500, 3, 0), "1.5");
@@ -422,13 +370,7 @@ mod tests {
         assert_eq!(p("0.000e2", None), "0.0");
         assert_eq!(p("-0.0e-2", None), "0.000");
         assert_eq!(p("00012.3400", None), "12.3400");
-        assert_eq!(
-            parse_numeric("1.50", None),
-            Ok(Numeric {
-                unscaled: 150,
-                scale: 2
-            })
-        );
+        assert_eq!(parse_numeric("1.50", None), Ok(Numeric { unscaled: 150, scale: 2 }));
     }
 
     #[test]
@@ -452,10 +394,7 @@ mod tests {
         );
         assert!(p("999.995", tm(5, 2)).contains("less than 10^3."));
         assert!(p("1", tm(2, 2)).ends_with("must round to an absolute value less than 1."));
-        assert!(
-            p("123456", tm(3, -2))
-                .ends_with("precision 3, scale -2 must round to an absolute value less than 10^5.")
-        );
+        assert!(p("123456", tm(3, -2)).ends_with("precision 3, scale -2 must round to an absolute value less than 10^5."));
         assert!(p("0.001", tm(2, 5)).ends_with("less than 10^-3."));
         assert_eq!(
             p("Infinity", tm(10, 2)),
@@ -465,14 +404,9 @@ mod tests {
 
     #[test]
     fn input_errors() {
-        for bad in [
-            "abc", "1e", "1 2", "+.e1", ".", "1.2.3", "", "  ", "--1", "1e+", "0x10", "1_000",
-        ] {
+        for bad in ["abc", "1e", "1 2", "+.e1", ".", "1.2.3", "", "  ", "--1", "1e+", "0x10", "1_000"] {
             let got = p(bad, None);
-            assert_eq!(
-                got,
-                format!("ERR 22P02 invalid input syntax for type numeric: \"{bad}\" / ")
-            );
+            assert_eq!(got, format!("ERR 22P02 invalid input syntax for type numeric: \"{bad}\" / "));
         }
         assert!(p("1e999999999999", None).starts_with("ERR 22003 value overflows numeric format"));
         assert!(p("1e39", None).starts_with("ERR 22003 value overflows numeric format"));
@@ -485,22 +419,10 @@ mod tests {
 
     #[test]
     fn typmods() {
-        assert_eq!(
-            NumericTypmod::new(0, 0).unwrap_err().message(),
-            "NUMERIC precision 0 must be between 1 and 1000"
-        );
-        assert_eq!(
-            NumericTypmod::new(5, 1001).unwrap_err().message(),
-            "NUMERIC scale 1001 must be between -1000 and 1000"
-        );
-        let v = Numeric {
-            unscaled: 123456,
-            scale: 3,
-        };
-        assert_eq!(
-            apply_numeric_typmod(v, NumericTypmod::new(5, 1).unwrap()).map(|n| n.to_string()),
-            Ok("123.5".into())
-        );
+        assert_eq!(NumericTypmod::new(0, 0).unwrap_err().message(), "NUMERIC precision 0 must be between 1 and 1000");
+        assert_eq!(NumericTypmod::new(5, 1001).unwrap_err().message(), "NUMERIC scale 1001 must be between -1000 and 1000");
+        let v = Numeric { unscaled: 123456, scale: 3 };
+        assert_eq!(apply_numeric_typmod(v, NumericTypmod::new(5, 1).unwrap()).map(|n| n.to_string()), Ok("123.5".into()));
         assert!(apply_numeric_typmod(v, NumericTypmod::new(3, 1).unwrap()).is_err());
     }
 }

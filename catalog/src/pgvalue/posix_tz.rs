@@ -3,27 +3,14 @@
 //! run of characters other than digits, `,`, `+`, `-` (or `<...>`), offsets count hours
 //! *west* of UTC, and a DST name without rules gets the US default `M3.2.0,M11.1.0`.
 
-use super::calendar::{
-    SECS_PER_DAY, civil_from_days, days_from_civil, days_in_month, is_leap, weekday,
-};
+use super::calendar::{SECS_PER_DAY, civil_from_days, days_from_civil, days_in_month, is_leap, weekday};
 
 /// A transition rule (`Jn`, `n`, or `Mm.w.d`, plus the local time of the change).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Rule {
-    Julian {
-        day: i64,
-        time: i64,
-    },
-    DayOfYear {
-        day: i64,
-        time: i64,
-    },
-    MonthWeekDay {
-        month: i64,
-        week: i64,
-        dow: i64,
-        time: i64,
-    },
+    Julian { day: i64, time: i64 },
+    DayOfYear { day: i64, time: i64 },
+    MonthWeekDay { month: i64, week: i64, dow: i64, time: i64 },
 }
 
 /// A parsed POSIX time zone.
@@ -136,12 +123,7 @@ fn get_rule(s: &[u8], mut i: usize) -> Option<(Rule, usize)> {
     let rule = match rule_kind {
         (0, day, _, _) => Rule::Julian { day, time },
         (1, day, _, _) => Rule::DayOfYear { day, time },
-        (_, month, week, dow) => Rule::MonthWeekDay {
-            month,
-            week,
-            dow,
-            time,
-        },
+        (_, month, week, dow) => Rule::MonthWeekDay { month, week, dow, time },
     };
     Some((rule, i))
 }
@@ -171,11 +153,7 @@ pub(crate) fn parse(spec: &str) -> Option<PosixTz> {
     let std_abbrev: Box<str> = String::from_utf8_lossy(&s[a..b]).into();
     let std_offset = i32::try_from(-std_west).ok()?;
     if i == s.len() {
-        return Some(PosixTz {
-            std_offset,
-            std_abbrev,
-            dst: None,
-        });
+        return Some(PosixTz { std_offset, std_abbrev, dst: None });
     }
     let (a, b, mut i) = name(s, i)?;
     if a == b {
@@ -189,11 +167,7 @@ pub(crate) fn parse(spec: &str) -> Option<PosixTz> {
         i = j;
     }
     const DEFAULT_RULES: &[u8] = b",M3.2.0,M11.1.0";
-    let (rules, mut j): (&[u8], usize) = if i == s.len() {
-        (DEFAULT_RULES, 0)
-    } else {
-        (s, i)
-    };
+    let (rules, mut j): (&[u8], usize) = if i == s.len() { (DEFAULT_RULES, 0) } else { (s, i) };
     if !matches!(rules.get(j), Some(b',' | b';')) {
         return None;
     }
@@ -206,16 +180,7 @@ pub(crate) fn parse(spec: &str) -> Option<PosixTz> {
     if j != rules.len() {
         return None;
     }
-    Some(PosixTz {
-        std_offset,
-        std_abbrev,
-        dst: Some(Dst {
-            offset: i32::try_from(-dst_west).ok()?,
-            abbrev: dst_abbrev,
-            start,
-            end,
-        }),
-    })
+    Some(PosixTz { std_offset, std_abbrev, dst: Some(Dst { offset: i32::try_from(-dst_west).ok()?, abbrev: dst_abbrev, start, end }) })
 }
 
 /// Seconds from Jan 1 00:00 UTC of `year` to the transition, given the offset (west)
@@ -230,12 +195,7 @@ fn trans_time(year: i64, rule: Rule, west: i64) -> i64 {
             (v, time)
         }
         Rule::DayOfYear { day, time } => (day * SECS_PER_DAY, time),
-        Rule::MonthWeekDay {
-            month,
-            week,
-            dow,
-            time,
-        } => {
+        Rule::MonthWeekDay { month, week, dow, time } => {
             let first = days_from_civil(year, month, 1);
             let mut d = (dow - weekday(first)).rem_euclid(7);
             let mdays = days_in_month(year, month);
@@ -245,10 +205,7 @@ fn trans_time(year: i64, rule: Rule, west: i64) -> i64 {
                 }
                 d += 7;
             }
-            (
-                (first + d - days_from_civil(year, 1, 1)) * SECS_PER_DAY,
-                time,
-            )
+            ((first + d - days_from_civil(year, 1, 1)) * SECS_PER_DAY, time)
         }
     };
     value + time + west
@@ -264,16 +221,8 @@ impl PosixTz {
         let jan1 = days_from_civil(year, 1, 1) * SECS_PER_DAY;
         let start = jan1 + trans_time(year, dst.start, -i64::from(self.std_offset));
         let end = jan1 + trans_time(year, dst.end, -i64::from(dst.offset));
-        let in_dst = if start <= end {
-            start <= secs && secs < end
-        } else {
-            !(end <= secs && secs < start)
-        };
-        if in_dst {
-            (dst.offset, &dst.abbrev)
-        } else {
-            (self.std_offset, &self.std_abbrev)
-        }
+        let in_dst = if start <= end { start <= secs && secs < end } else { !(end <= secs && secs < start) };
+        if in_dst { (dst.offset, &dst.abbrev) } else { (self.std_offset, &self.std_abbrev) }
     }
 
     /// True if there is no DST part.
@@ -290,10 +239,7 @@ mod tests {
     #[test]
     fn parses_like_tzparse() {
         let p = parse("UTC+3").unwrap();
-        assert_eq!(
-            (p.std_offset, &*p.std_abbrev, p.is_fixed()),
-            (-3 * 3600, "UTC", true)
-        );
+        assert_eq!((p.std_offset, &*p.std_abbrev, p.is_fixed()), (-3 * 3600, "UTC", true));
         let p = parse("<+0530>-5:30").unwrap();
         assert_eq!((p.std_offset, &*p.std_abbrev), (5 * 3600 + 1800, "+0530"));
         assert_eq!(parse("A+3").unwrap().std_abbrev.as_ref(), "A");

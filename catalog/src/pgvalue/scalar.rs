@@ -77,13 +77,7 @@ fn parse_int(s: &str, min: i64, max: i64, ty: &str) -> Result<i64, ValueError> {
     if i != b.len() {
         return Err(ValueError::invalid_syntax(ty, s));
     }
-    if neg {
-        Ok(acc)
-    } else {
-        acc.checked_neg()
-            .filter(|v| *v <= max)
-            .ok_or_else(|| ValueError::int_out_of_range(ty, s))
-    }
+    if neg { Ok(acc) } else { acc.checked_neg().filter(|v| *v <= max).ok_or_else(|| ValueError::int_out_of_range(ty, s)) }
 }
 
 /// Parses `smallint` text; errors `invalid input syntax for type smallint: "..."` (22P02)
@@ -109,37 +103,17 @@ mod tests {
     #[test]
     fn bools() {
         // select 'yes'::bool, ' TR '::bool, 'of'::bool, 'y'::bool, 'n'::bool, '1'::bool, 'ye'::bool
-        for (s, v) in [
-            ("yes", true),
-            (" TR ", true),
-            ("of", false),
-            ("y", true),
-            ("n", false),
-            ("1", true),
-            ("ye", true),
-        ] {
+        for (s, v) in [("yes", true), (" TR ", true), ("of", false), ("y", true), ("n", false), ("1", true), ("ye", true)] {
             assert_eq!(parse_bool(s), Ok(v), "{s}");
         }
-        for (s, v) in [
-            ("t", true),
-            ("TRUE", true),
-            ("f", false),
-            ("fAlSe", false),
-            ("on", true),
-            ("off", false),
-            ("0", false),
-            ("\tno\n", false),
-        ] {
+        for (s, v) in
+            [("t", true), ("TRUE", true), ("f", false), ("fAlSe", false), ("on", true), ("off", false), ("0", false), ("\tno\n", false)]
+        {
             assert_eq!(parse_bool(s), Ok(v), "{s}");
         }
-        for s in [
-            "o", "maybe", "", "truex", "onn", "offf", "10", "yess", "t t",
-        ] {
+        for s in ["o", "maybe", "", "truex", "onn", "offf", "10", "yess", "t t"] {
             let e = parse_bool(s).unwrap_err();
-            assert_eq!(
-                e.message(),
-                format!("invalid input syntax for type boolean: \"{s}\"")
-            );
+            assert_eq!(e.message(), format!("invalid input syntax for type boolean: \"{s}\""));
             assert_eq!(e.code(), "22P02");
         }
         let mut o = String::new();
@@ -157,22 +131,10 @@ mod tests {
         assert_eq!(parse_int8("9223372036854775807"), Ok(i64::MAX));
         assert_eq!(parse_int4("-0"), Ok(0));
         let e = parse_int4("abc").unwrap_err();
-        assert_eq!(
-            (e.code(), e.message()),
-            ("22P02", "invalid input syntax for type integer: \"abc\"")
-        );
+        assert_eq!((e.code(), e.message()), ("22P02", "invalid input syntax for type integer: \"abc\""));
         let e = parse_int4("99999999999").unwrap_err();
-        assert_eq!(
-            (e.code(), e.message()),
-            (
-                "22003",
-                "value \"99999999999\" is out of range for type integer"
-            )
-        );
-        assert_eq!(
-            parse_int2("40000").unwrap_err().message(),
-            "value \"40000\" is out of range for type smallint"
-        );
+        assert_eq!((e.code(), e.message()), ("22003", "value \"99999999999\" is out of range for type integer"));
+        assert_eq!(parse_int2("40000").unwrap_err().message(), "value \"40000\" is out of range for type smallint");
         assert_eq!(
             parse_int8("9223372036854775808").unwrap_err().message(),
             "value \"9223372036854775808\" is out of range for type bigint"

@@ -70,35 +70,28 @@ pub fn parse_extra_float_digits(value: &str) -> Result<i32, ValueError> {
         Some(b'+') => (false, &t[1..]),
         _ => (false, t),
     };
-    let parsed: Option<f64> =
-        if let Some(hex) = body.strip_prefix("0x").or_else(|| body.strip_prefix("0X")) {
-            i64::from_str_radix(hex, 16).ok().map(|v| v as f64)
-        } else if !body.is_empty()
-            && body
-                .bytes()
-                .all(|c| c.is_ascii_digit() || matches!(c, b'.' | b'e' | b'E' | b'+' | b'-'))
-            && body.as_bytes()[0] != b'+'
-            && body.as_bytes()[0] != b'-'
-        {
-            body.parse::<f64>().ok().filter(|v| v.is_finite())
-        } else {
-            None
-        };
+    let parsed: Option<f64> = if let Some(hex) = body.strip_prefix("0x").or_else(|| body.strip_prefix("0X")) {
+        i64::from_str_radix(hex, 16).ok().map(|v| v as f64)
+    } else if !body.is_empty()
+        && body.bytes().all(|c| c.is_ascii_digit() || matches!(c, b'.' | b'e' | b'E' | b'+' | b'-'))
+        && body.as_bytes()[0] != b'+'
+        && body.as_bytes()[0] != b'-'
+    {
+        body.parse::<f64>().ok().filter(|v| v.is_finite())
+    } else {
+        None
+    };
     let Some(v) = parsed else {
         return Err(ValueError::invalid_parameter(NAME, value));
     };
     let v = if neg { -v } else { v }.round_ties_even();
     if !(-15.0..=3.0).contains(&v) {
         if v.abs() > f64::from(i32::MAX) {
-            return Err(ValueError::invalid_parameter(NAME, value)
-                .with_hint("Value exceeds integer range."));
+            return Err(ValueError::invalid_parameter(NAME, value).with_hint("Value exceeds integer range."));
         }
         return Err(ValueError::new(
             sqlstate::INVALID_PARAMETER_VALUE,
-            format!(
-                "{} is outside the valid range for parameter \"{NAME}\" (-15 .. 3)",
-                v as i64
-            ),
+            format!("{} is outside the valid range for parameter \"{NAME}\" (-15 .. 3)", v as i64),
         ));
     }
     Ok(v as i32)
@@ -162,10 +155,8 @@ impl DateStyle {
     /// details `Unrecognized key word: "x".`, `Conflicting "datestyle" specifications.`,
     /// `List syntax is invalid.`.
     pub fn parse(value: &str, current: DateStyle) -> Result<DateStyle, ValueError> {
-        let invalid =
-            |detail: String| ValueError::invalid_parameter("DateStyle", value).with_detail(detail);
-        let tokens = split_identifier_list(value)
-            .ok_or_else(|| invalid("List syntax is invalid.".into()))?;
+        let invalid = |detail: String| ValueError::invalid_parameter("DateStyle", value).with_detail(detail);
+        let tokens = split_identifier_list(value).ok_or_else(|| invalid("List syntax is invalid.".into()))?;
         let mut style = current.style;
         let mut order = current.order;
         let (mut have_style, mut have_order, mut conflict) = (false, false, false);
@@ -264,10 +255,7 @@ fn split_identifier_list(s: &str) -> Option<Vec<String>> {
             out.push(String::from_utf8_lossy(&name).into_owned());
         } else {
             let start = i;
-            while b
-                .get(i)
-                .is_some_and(|c| !c.is_ascii_whitespace() && *c != b',' && *c != b'"')
-            {
+            while b.get(i).is_some_and(|c| !c.is_ascii_whitespace() && *c != b',' && *c != b'"') {
                 i += 1;
             }
             if i == start {
@@ -309,11 +297,8 @@ impl IntervalStyle {
             "postgres_verbose" => Ok(IntervalStyle::PostgresVerbose),
             "sql_standard" => Ok(IntervalStyle::SqlStandard),
             "iso_8601" => Ok(IntervalStyle::Iso8601),
-            _ => Err(
-                ValueError::invalid_parameter("intervalstyle", value).with_hint(
-                    "Available values: postgres, postgres_verbose, sql_standard, iso_8601.",
-                ),
-            ),
+            _ => Err(ValueError::invalid_parameter("intervalstyle", value)
+                .with_hint("Available values: postgres, postgres_verbose, sql_standard, iso_8601.")),
         }
     }
 }
@@ -345,8 +330,7 @@ impl ByteaOutput {
         match value.to_ascii_lowercase().as_str() {
             "hex" => Ok(ByteaOutput::Hex),
             "escape" => Ok(ByteaOutput::Escape),
-            _ => Err(ValueError::invalid_parameter("bytea_output", value)
-                .with_hint("Available values: escape, hex.")),
+            _ => Err(ValueError::invalid_parameter("bytea_output", value).with_hint("Available values: escape, hex.")),
         }
     }
 }
@@ -393,10 +377,7 @@ mod tests {
 
     #[test]
     fn datestyle_errors() {
-        assert_eq!(
-            ds("FOO", "ISO"),
-            "ERR invalid value for parameter \"DateStyle\": \"FOO\" / Unrecognized key word: \"foo\"."
-        );
+        assert_eq!(ds("FOO", "ISO"), "ERR invalid value for parameter \"DateStyle\": \"FOO\" / Unrecognized key word: \"foo\".");
         assert_eq!(
             ds("ISO, SQL", "ISO"),
             "ERR invalid value for parameter \"DateStyle\": \"ISO, SQL\" / Conflicting \"datestyle\" specifications."
@@ -410,31 +391,16 @@ mod tests {
 
     #[test]
     fn enums_and_float_digits() {
-        assert_eq!(
-            IntervalStyle::parse("SQL_STANDARD"),
-            Ok(IntervalStyle::SqlStandard)
-        );
+        assert_eq!(IntervalStyle::parse("SQL_STANDARD"), Ok(IntervalStyle::SqlStandard));
         let e = IntervalStyle::parse("foo").unwrap_err();
-        assert_eq!(
-            e.message(),
-            "invalid value for parameter \"intervalstyle\": \"foo\""
-        );
-        assert_eq!(
-            e.hint(),
-            Some("Available values: postgres, postgres_verbose, sql_standard, iso_8601.")
-        );
+        assert_eq!(e.message(), "invalid value for parameter \"intervalstyle\": \"foo\"");
+        assert_eq!(e.hint(), Some("Available values: postgres, postgres_verbose, sql_standard, iso_8601."));
         assert_eq!(ByteaOutput::parse("Escape"), Ok(ByteaOutput::Escape));
-        assert_eq!(
-            ByteaOutput::parse("foo").unwrap_err().hint(),
-            Some("Available values: escape, hex.")
-        );
+        assert_eq!(ByteaOutput::parse("foo").unwrap_err().hint(), Some("Available values: escape, hex."));
         assert_eq!(parse_extra_float_digits(" 2 "), Ok(2));
         assert_eq!(parse_extra_float_digits("2.6"), Ok(3));
         assert_eq!(parse_extra_float_digits("-15"), Ok(-15));
-        assert_eq!(
-            parse_extra_float_digits("abc").unwrap_err().message(),
-            "invalid value for parameter \"extra_float_digits\": \"abc\""
-        );
+        assert_eq!(parse_extra_float_digits("abc").unwrap_err().message(), "invalid value for parameter \"extra_float_digits\": \"abc\"");
         assert_eq!(
             parse_extra_float_digits("4").unwrap_err().message(),
             "4 is outside the valid range for parameter \"extra_float_digits\" (-15 .. 3)"

@@ -1,14 +1,11 @@
 //! Date/time input, part 4: `time` input (PostgreSQL's `DecodeTimeOnly` and `time_in`).
 
 use super::datetime_fields::{
-    DATE_M, M_ADBC, M_AMPM, M_DTZ, M_DTZMOD, M_TZ, Mer, TIME_M, Tm, apply_meridian, decode_date,
-    decode_labeled_number, decode_number, decode_number_field, decode_time, decode_timezone,
-    time_overflows, validate_date,
+    DATE_M, M_ADBC, M_AMPM, M_DTZ, M_DTZMOD, M_TZ, Mer, TIME_M, Tm, apply_meridian, decode_date, decode_labeled_number, decode_number,
+    decode_number_field, decode_time, decode_timezone, time_overflows, validate_date,
 };
 use super::datetime_in::{Ctx, dt_error, find_zone};
-use super::datetime_lex::{
-    DtErr, Fields, Ft, Keyword, Reserved, Unit, lookup_keyword, lookup_tz_abbrev, split_fields,
-};
+use super::datetime_lex::{DtErr, Fields, Ft, Keyword, Reserved, Unit, lookup_keyword, lookup_tz_abbrev, split_fields};
 use super::error::ValueError;
 use super::settings::FormatSettings;
 use super::tz::TimeZone;
@@ -16,22 +13,11 @@ use super::tz::TimeZone;
 /// Parses `time` text (PostgreSQL's `time_in`) to µs since midnight: `10:30`,
 /// `10:30:00.123456`, `103000`, `10:30 pm`, `24:00:00`, `allballs`, `now`; a leading date
 /// and a zone are accepted and ignored. Errors: 22007 syntax, 22008 out of range.
-pub fn parse_time(
-    s: &str,
-    settings: &FormatSettings,
-    now_utc_micros: i64,
-) -> Result<i64, ValueError> {
+pub fn parse_time(s: &str, settings: &FormatSettings, now_utc_micros: i64) -> Result<i64, ValueError> {
     const TY: &str = "time";
-    let ctx = Ctx {
-        order: settings.date_style.order,
-        zone: &settings.time_zone,
-        now: now_utc_micros,
-    };
-    let tm = split_fields(s)
-        .and_then(|f| decode_time_only(&f, &ctx))
-        .map_err(|e| dt_error(e, s, TY))?;
-    tm.time_micros()
-        .ok_or_else(|| ValueError::datetime_field_overflow(s))
+    let ctx = Ctx { order: settings.date_style.order, zone: &settings.time_zone, now: now_utc_micros };
+    let tm = split_fields(s).and_then(|f| decode_time_only(&f, &ctx)).map_err(|e| dt_error(e, s, TY))?;
+    tm.time_micros().ok_or_else(|| ValueError::datetime_field_overflow(s))
 }
 
 /// PostgreSQL's `DecodeTimeOnly` for `time` (the zone is validated, then ignored).
@@ -57,13 +43,7 @@ pub(crate) fn decode_time_only(f: &Fields, ctx: &Ctx<'_>) -> Result<Tm, DtErr> {
                     }
                     let dash = field.find('-').ok_or(DtErr::BadFormat)?;
                     tz_unused = decode_timezone(&field[dash..])?;
-                    decode_number_field(
-                        &field[..dash],
-                        fmask | DATE_M,
-                        &mut tmask,
-                        &mut tm,
-                        &mut is2digits,
-                    )?;
+                    decode_number_field(&field[..dash], fmask | DATE_M, &mut tmask, &mut tm, &mut is2digits)?;
                     tmask |= M_TZ;
                 } else {
                     named = Some(find_zone(field)?);
@@ -77,49 +57,20 @@ pub(crate) fn decode_time_only(f: &Fields, ctx: &Ctx<'_>) -> Result<Tm, DtErr> {
             }
             Ft::Number => {
                 if let Some(p) = ptype {
-                    decode_labeled_number(
-                        field,
-                        p,
-                        fmask,
-                        &mut tmask,
-                        &mut tm,
-                        true,
-                        &mut isjulian,
-                        &mut is2digits,
-                    )?;
+                    decode_labeled_number(field, p, fmask, &mut tmask, &mut tm, true, &mut isjulian, &mut is2digits)?;
                     ptype = None;
                 } else if let Some(dot) = field.find('.') {
                     if i == 0 && nf >= 2 && f.ft(nf - 1) == Ft::Date {
                         decode_date(field, fmask, &mut tmask, &mut is2digits, &mut tm, ctx.order)?;
                     } else if dot > 2 {
-                        decode_number_field(
-                            field,
-                            fmask | DATE_M,
-                            &mut tmask,
-                            &mut tm,
-                            &mut is2digits,
-                        )?;
+                        decode_number_field(field, fmask | DATE_M, &mut tmask, &mut tm, &mut is2digits)?;
                     } else {
                         return Err(DtErr::BadFormat);
                     }
                 } else if field.len() > 4 {
-                    decode_number_field(
-                        field,
-                        fmask | DATE_M,
-                        &mut tmask,
-                        &mut tm,
-                        &mut is2digits,
-                    )?;
+                    decode_number_field(field, fmask | DATE_M, &mut tmask, &mut tm, &mut is2digits)?;
                 } else {
-                    decode_number(
-                        field,
-                        false,
-                        fmask | DATE_M,
-                        &mut tmask,
-                        &mut tm,
-                        &mut is2digits,
-                        ctx.order,
-                    )?;
+                    decode_number(field, false, fmask | DATE_M, &mut tmask, &mut tm, &mut is2digits, ctx.order)?;
                 }
             }
             Ft::String | Ft::Special => {
@@ -129,8 +80,7 @@ pub(crate) fn decode_time_only(f: &Fields, ctx: &Ctx<'_>) -> Result<Tm, DtErr> {
                 } else {
                     match lookup_keyword(field) {
                         None => {
-                            named =
-                                Some(TimeZone::parse_name(field).map_err(|_| DtErr::BadFormat)?);
+                            named = Some(TimeZone::parse_name(field).map_err(|_| DtErr::BadFormat)?);
                             tmask = M_TZ;
                         }
                         Some(Keyword::Ignore) => continue,
@@ -157,9 +107,7 @@ pub(crate) fn decode_time_only(f: &Fields, ctx: &Ctx<'_>) -> Result<Tm, DtErr> {
                         }
                         Some(Keyword::Units(u)) => ptype = Some(u),
                         Some(Keyword::IsoTime) => {
-                            if i + 1 >= nf
-                                || !matches!(f.ft(i + 1), Ft::Number | Ft::Time | Ft::Date)
-                            {
+                            if i + 1 >= nf || !matches!(f.ft(i + 1), Ft::Number | Ft::Time | Ft::Date) {
                                 return Err(DtErr::BadFormat);
                             }
                             ptype = Some(Unit::Time);
@@ -263,48 +211,18 @@ mod tests {
             ("13:45 Etc/GMT+5", "13:45:00"),
             ("now", "22:13:20"),
             ("1030mm", "10:30:00"),
-            (
-                "24:00:01",
-                "ERR 22008 date/time field value out of range: \"24:00:01\"",
-            ),
-            (
-                "25:00",
-                "ERR 22008 date/time field value out of range: \"25:00\"",
-            ),
-            (
-                "23:59:60.5",
-                "ERR 22008 date/time field value out of range: \"23:59:60.5\"",
-            ),
-            (
-                "13:00 pm",
-                "ERR 22008 date/time field value out of range: \"13:00 pm\"",
-            ),
-            (
-                "mm101010",
-                "ERR 22008 date/time field value out of range: \"mm101010\"",
-            ),
-            (
-                "today",
-                "ERR 22007 invalid input syntax for type time: \"today\"",
-            ),
+            ("24:00:01", "ERR 22008 date/time field value out of range: \"24:00:01\""),
+            ("25:00", "ERR 22008 date/time field value out of range: \"25:00\""),
+            ("23:59:60.5", "ERR 22008 date/time field value out of range: \"23:59:60.5\""),
+            ("13:00 pm", "ERR 22008 date/time field value out of range: \"13:00 pm\""),
+            ("mm101010", "ERR 22008 date/time field value out of range: \"mm101010\""),
+            ("today", "ERR 22007 invalid input syntax for type time: \"today\""),
             ("10", "ERR 22007 invalid input syntax for type time: \"10\""),
             ("x", "ERR 22007 invalid input syntax for type time: \"x\""),
-            (
-                "10:30 America/New_York",
-                "ERR 22007 invalid input syntax for type time: \"10:30 America/New_York\"",
-            ),
-            (
-                "13:45 EST5EDT",
-                "ERR 22007 invalid input syntax for type time: \"13:45 EST5EDT\"",
-            ),
-            (
-                "h10mm30s5",
-                "ERR 22007 invalid input syntax for type time: \"h10mm30s5\"",
-            ),
-            (
-                "y2024m1d5h10m30s5",
-                "ERR 22007 invalid input syntax for type time: \"y2024m1d5h10m30s5\"",
-            ),
+            ("10:30 America/New_York", "ERR 22007 invalid input syntax for type time: \"10:30 America/New_York\""),
+            ("13:45 EST5EDT", "ERR 22007 invalid input syntax for type time: \"13:45 EST5EDT\""),
+            ("h10mm30s5", "ERR 22007 invalid input syntax for type time: \"h10mm30s5\""),
+            ("y2024m1d5h10m30s5", "ERR 22007 invalid input syntax for type time: \"y2024m1d5h10m30s5\""),
         ]);
     }
 }

@@ -11,9 +11,7 @@ use std::sync::OnceLock;
 use chrono::{Offset, TimeZone as _};
 use chrono_tz::{OffsetName, Tz};
 
-use super::calendar::{
-    MICROS_PER_SEC, SECS_PER_DAY, days_from_civil, naive_from_unix_secs, year_of_unix_secs,
-};
+use super::calendar::{MICROS_PER_SEC, SECS_PER_DAY, days_from_civil, naive_from_unix_secs, year_of_unix_secs};
 use super::error::{ValueError, sqlstate};
 use super::posix_tz::{self, PosixTz};
 
@@ -54,10 +52,7 @@ impl TzAbbrev {
             len -= 1;
         }
         buf[..len].copy_from_slice(&s.as_bytes()[..len]);
-        TzAbbrev {
-            buf,
-            len: len as u8,
-        }
+        TzAbbrev { buf, len: len as u8 }
     }
 
     /// tzdb's `%z` form: `+04`, `-0330`, `+003552`.
@@ -65,10 +60,7 @@ impl TzAbbrev {
         let sign = if offset_east < 0 { '-' } else { '+' };
         let a = offset_east.unsigned_abs();
         let (h, m, s) = (a / 3600, a / 60 % 60, a % 60);
-        let mut abbrev = TzAbbrev {
-            buf: [0; 10],
-            len: 0,
-        };
+        let mut abbrev = TzAbbrev { buf: [0; 10], len: 0 };
         // At most 7 bytes: cannot fail.
         let _ = if s != 0 {
             write!(abbrev, "{sign}{h:02}{m:02}{s:02}")
@@ -118,16 +110,12 @@ impl fmt::Display for TimeZone {
 impl TimeZone {
     /// The `UTC` zone (the default).
     pub fn utc() -> Self {
-        TimeZone {
-            kind: Kind::Named(Tz::UTC),
-        }
+        TimeZone { kind: Kind::Named(Tz::UTC) }
     }
 
     /// Wraps a `chrono-tz` zone.
     pub fn named(tz: Tz) -> Self {
-        TimeZone {
-            kind: Kind::Named(tz),
-        }
+        TimeZone { kind: Kind::Named(tz) }
     }
 
     /// A fixed offset in seconds east of UTC, named like `SET TIME ZONE <hours>` does
@@ -145,19 +133,10 @@ impl TimeZone {
                 digits.push_str(&format!(":{:02}", rest % 60));
             }
         }
-        let (east_sign, posix_sign) = if offset_secs_east < 0 {
-            ('-', '+')
-        } else {
-            ('+', '-')
-        };
+        let (east_sign, posix_sign) = if offset_secs_east < 0 { ('-', '+') } else { ('+', '-') };
         let name = format!("<{east_sign}{digits}>{posix_sign}{digits}");
         let tz = posix_tz::parse(&name)?;
-        Some(TimeZone {
-            kind: Kind::Posix {
-                tz: Box::new(tz),
-                name: name.into(),
-            },
-        })
+        Some(TimeZone { kind: Kind::Posix { tz: Box::new(tz), name: name.into() } })
     }
 
     /// Parses a `SET TIME ZONE` / `SET timezone` value: a number of hours (ISO sign, may
@@ -173,17 +152,13 @@ impl TimeZone {
             }
             // Truncation toward zero, as C's assignment of double to long.
             let east = -(west as i64) as i32;
-            return Self::fixed(east)
-                .ok_or_else(|| invalid().with_detail("UTC timezone offset is out of range."));
+            return Self::fixed(east).ok_or_else(|| invalid().with_detail("UTC timezone offset is out of range."));
         }
         let tz = Self::lookup(value).ok_or_else(invalid)?;
         // PostgreSQL's pg_tz_acceptable(): 2000-01-01 00:00 UTC must be a whole minute.
         if tz.offset_at_utc(946_684_800_000_000) % 60 != 0 {
-            return Err(ValueError::new(
-                sqlstate::INVALID_PARAMETER_VALUE,
-                format!("time zone \"{value}\" appears to use leap seconds"),
-            )
-            .with_detail("PostgreSQL does not support leap seconds."));
+            return Err(ValueError::new(sqlstate::INVALID_PARAMETER_VALUE, format!("time zone \"{value}\" appears to use leap seconds"))
+                .with_detail("PostgreSQL does not support leap seconds."));
         }
         Ok(tz)
     }
@@ -288,10 +263,7 @@ fn equivalent_year_shift(secs: i64) -> i64 {
 fn iana_index() -> &'static [(String, Tz)] {
     static INDEX: OnceLock<Vec<(String, Tz)>> = OnceLock::new();
     INDEX.get_or_init(|| {
-        let mut v: Vec<(String, Tz)> = chrono_tz::TZ_VARIANTS
-            .iter()
-            .map(|tz| (tz.name().to_ascii_lowercase(), *tz))
-            .collect();
+        let mut v: Vec<(String, Tz)> = chrono_tz::TZ_VARIANTS.iter().map(|tz| (tz.name().to_ascii_lowercase(), *tz)).collect();
         v.sort_by(|a, b| a.0.cmp(&b.0));
         v
     })
@@ -304,11 +276,7 @@ fn find_iana(name: &str) -> Option<Tz> {
     }
     let lower = name.to_ascii_lowercase();
     let index = iana_index();
-    index
-        .binary_search_by(|(n, _)| n.as_str().cmp(lower.as_str()))
-        .ok()
-        .and_then(|i| index.get(i))
-        .map(|(_, tz)| *tz)
+    index.binary_search_by(|(n, _)| n.as_str().cmp(lower.as_str())).ok().and_then(|i| index.get(i)).map(|(_, tz)| *tz)
 }
 
 /// Parses the longest prefix of `s` that C's `strtod` would accept as a decimal number,
@@ -358,12 +326,7 @@ fn parse_c_double(s: &str) -> Option<f64> {
 fn parse_posix(spec: &str) -> Option<TimeZone> {
     let upper = spec.to_ascii_uppercase();
     let tz = posix_tz::parse(&upper)?;
-    Some(TimeZone {
-        kind: Kind::Posix {
-            tz: Box::new(tz),
-            name: upper.into(),
-        },
-    })
+    Some(TimeZone { kind: Kind::Posix { tz: Box::new(tz), name: upper.into() } })
 }
 
 /// PostgreSQL's local-time resolution for a rule-based zone: gap → offset before the
@@ -393,12 +356,7 @@ mod tests {
     fn show(s: &str) -> String {
         match TimeZone::parse_setting(s) {
             Ok(tz) => tz.to_string(),
-            Err(e) => format!(
-                "ERR {} {}{}",
-                e.code(),
-                e.message(),
-                e.detail().map(|d| format!(" / {d}")).unwrap_or_default()
-            ),
+            Err(e) => format!("ERR {} {}{}", e.code(), e.message(), e.detail().map(|d| format!(" / {d}")).unwrap_or_default()),
         }
     }
 
@@ -428,22 +386,13 @@ mod tests {
         assert_eq!(show("FOO+3BAR"), "FOO+3BAR");
         assert_eq!(show("5 "), "5 ");
         assert_eq!(show("<>+3"), "<>+3");
-        assert_eq!(
-            show("CET-1CEST,M3.5.0,M10.5.0/3"),
-            "CET-1CEST,M3.5.0,M10.5.0/3"
-        );
+        assert_eq!(show("CET-1CEST,M3.5.0,M10.5.0/3"), "CET-1CEST,M3.5.0,M10.5.0/3");
     }
 
     #[test]
     fn setting_errors() {
-        assert_eq!(
-            show("Mars/Olympus"),
-            "ERR 22023 invalid value for parameter \"TimeZone\": \"Mars/Olympus\""
-        );
-        assert_eq!(
-            show("168"),
-            "ERR 22023 invalid value for parameter \"TimeZone\": \"168\" / UTC timezone offset is out of range."
-        );
+        assert_eq!(show("Mars/Olympus"), "ERR 22023 invalid value for parameter \"TimeZone\": \"Mars/Olympus\"");
+        assert_eq!(show("168"), "ERR 22023 invalid value for parameter \"TimeZone\": \"168\" / UTC timezone offset is out of range.");
         assert!(show("PST").starts_with("ERR 22023"));
         assert!(show("XY").starts_with("ERR"));
         assert!(show("UTC+").starts_with("ERR"));
@@ -485,9 +434,8 @@ mod tests {
     #[test]
     fn local_resolution_follows_postgres() {
         let ny = tz("America/New_York");
-        let local = |y: i64, m: i64, d: i64, h: i64, mi: i64| {
-            (days_from_civil(y, m, d) * SECS_PER_DAY + h * 3600 + mi * 60) * MICROS_PER_SEC
-        };
+        let local =
+            |y: i64, m: i64, d: i64, h: i64, mi: i64| (days_from_civil(y, m, d) * SECS_PER_DAY + h * 3600 + mi * 60) * MICROS_PER_SEC;
         // '2024-03-10 02:30'::timestamptz → 2024-03-10 03:30:00-04 (gap: offset before)
         assert_eq!(ny.offset_for_local(local(2024, 3, 10, 2, 30)), -5 * 3600);
         // '2024-11-03 01:30'::timestamptz → 2024-11-03 01:30:00-05 (overlap: later)

@@ -30,14 +30,8 @@ pub fn parse_uuid(s: &str) -> Result<[u8; 16], ValueError> {
     }
     let mut out = [0u8; 16];
     for (k, slot) in out.iter_mut().enumerate() {
-        let hi = b
-            .get(i)
-            .and_then(|c| (*c as char).to_digit(16))
-            .ok_or_else(err)?;
-        let lo = b
-            .get(i + 1)
-            .and_then(|c| (*c as char).to_digit(16))
-            .ok_or_else(err)?;
+        let hi = b.get(i).and_then(|c| (*c as char).to_digit(16)).ok_or_else(err)?;
+        let lo = b.get(i + 1).and_then(|c| (*c as char).to_digit(16)).ok_or_else(err)?;
         *slot = (hi << 4 | lo) as u8;
         i += 2;
         if b.get(i) == Some(&b'-') && k % 2 == 1 && k < 15 {
@@ -60,10 +54,7 @@ pub fn parse_uuid(s: &str) -> Result<[u8; 16], ValueError> {
 mod tests {
     use super::*;
 
-    const U: [u8; 16] = [
-        0xa0, 0xee, 0xbc, 0x99, 0x9c, 0x0b, 0x4e, 0xf8, 0xbb, 0x6d, 0x6b, 0xb9, 0xbd, 0x38, 0x0a,
-        0x11,
-    ];
+    const U: [u8; 16] = [0xa0, 0xee, 0xbc, 0x99, 0x9c, 0x0b, 0x4e, 0xf8, 0xbb, 0x6d, 0x6b, 0xb9, 0xbd, 0x38, 0x0a, 0x11];
 
     #[test]
     fn roundtrip_and_forms() {
@@ -96,10 +87,7 @@ mod tests {
             "g0eebc999c0b4ef8bb6d6bb9bd380a11",
         ] {
             let e = parse_uuid(s).unwrap_err();
-            assert_eq!(
-                e.message(),
-                format!("invalid input syntax for type uuid: \"{s}\"")
-            );
+            assert_eq!(e.message(), format!("invalid input syntax for type uuid: \"{s}\""));
             assert_eq!(e.code(), "22P02");
         }
     }

@@ -101,21 +101,16 @@ impl UserDefinedLogicalNodeCore for Apply {
             match &s.kind {
                 ApplyKind::Scalar => write!(f, "scalar subquery")?,
                 ApplyKind::Exists { negated } => write!(f, "{}exists", if *negated { "not " } else { "" })?,
-                ApplyKind::Compare { expr, op, all, negated } => write!(
-                    f,
-                    "{}{expr} {op} {} subquery",
-                    if *negated { "not " } else { "" },
-                    if *all { "all" } else { "any" }
-                )?,
+                ApplyKind::Compare { expr, op, all, negated } => {
+                    write!(f, "{}{expr} {op} {} subquery", if *negated { "not " } else { "" }, if *all { "all" } else { "any" })?
+                }
             }
         }
         Ok(())
     }
 
     fn with_exprs_and_inputs(&self, exprs: Vec<Expr>, mut inputs: Vec<LogicalPlan>) -> Result<Self> {
-        let input = inputs
-            .pop()
-            .ok_or_else(|| datafusion::common::DataFusionError::Internal("Apply needs one input".into()))?;
+        let input = inputs.pop().ok_or_else(|| datafusion::common::DataFusionError::Internal("Apply needs one input".into()))?;
         let mut exprs = exprs.into_iter();
         let subqueries = self
             .subqueries

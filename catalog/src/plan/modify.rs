@@ -166,9 +166,7 @@ impl UserDefinedLogicalNodeCore for TableModify {
     }
 
     fn with_exprs_and_inputs(&self, _exprs: Vec<Expr>, mut inputs: Vec<LogicalPlan>) -> Result<Self> {
-        let input = inputs.pop().ok_or_else(|| {
-            datafusion::common::DataFusionError::Internal("TableModify needs one input".into())
-        })?;
+        let input = inputs.pop().ok_or_else(|| datafusion::common::DataFusionError::Internal("TableModify needs one input".into()))?;
         Ok(TableModify { input: Arc::new(input), ..self.clone() })
     }
 

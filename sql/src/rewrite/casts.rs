@@ -11,7 +11,7 @@
 use super::call;
 use crate::types::sql_type;
 use datafusion::sql::sqlparser::ast::{DataType, Expr, Statement, Value, visit_expressions_mut};
-use quiverdb_catalog::{Error, Result, SqlType};
+use quiverdb_catalog::{Result, SqlType};
 use std::ops::ControlFlow;
 
 /// Name of the function a cast to `ty` becomes, if it is not a plain Arrow cast.
@@ -61,7 +61,47 @@ fn reescape(pattern: &str, esc: char) -> String {
     out
 }
 
+/// An ILIKE pattern lower-cased (ASCII): literals directly, so the ESCAPE rewrite below
+/// still sees a literal; other expressions through `lower()`.
+fn fold_pattern(pattern: Expr) -> Expr {
+    match pattern {
+        Expr::Value(v) => match v.value {
+            Value::SingleQuotedString(p) => Expr::Value(Value::SingleQuotedString(p.to_ascii_lowercase()).into()),
+            other => Expr::Value(other.into()),
+        },
+        other => super::call("lower", vec![other]),
+    }
+}
+
 fn rewrite_expr(expr: &mut Expr) -> Result<()> {
+    // CAST(x AS timestamp(p) / time(p)) rounds to p fraction digits.
+    if let Expr::Cast { data_type: DataType::Timestamp(precision, _) | DataType::Time(precision, _), .. } = expr
+        && let Some(p) = precision.take_if(|p| *p < 6)
+    {
+        let cast = std::mem::replace(expr, Expr::Value(Value::Null.into()));
+        *expr = call("quiver_time_precision", vec![cast, Expr::Value(Value::Number(p.to_string(), false).into())]);
+        return Ok(());
+    }
+    // x AT TIME ZONE z is timezone(z, x), with PostgreSQL's meaning for both directions.
+    if let Expr::AtTimeZone { timestamp, time_zone } = expr {
+        let ts = std::mem::replace(timestamp.as_mut(), Expr::Value(Value::Null.into()));
+        let zone = std::mem::replace(time_zone.as_mut(), Expr::Value(Value::Null.into()));
+        *expr = call("timezone", vec![zone, ts]);
+        return Ok(());
+    }
+    // ILIKE folds case like lower() does: ASCII letters only under the C collation
+    // (DataFusion's ILIKE folds all of Unicode). `lower` is our ASCII version.
+    if let Expr::ILike { negated, any, expr: value, pattern, escape_char } = expr {
+        let value = std::mem::replace(value.as_mut(), Expr::Value(Value::Null.into()));
+        let pat = std::mem::replace(pattern.as_mut(), Expr::Value(Value::Null.into()));
+        *expr = Expr::Like {
+            negated: *negated,
+            any: *any,
+            expr: Box::new(super::call("lower", vec![value])),
+            pattern: Box::new(fold_pattern(pat)),
+            escape_char: escape_char.take(),
+        };
+    }
     // LIKE ... ESCAPE 'c': DataFusion only knows backslash, so re-escape the pattern.
     if let Expr::Like { pattern, escape_char, .. } | Expr::ILike { pattern, escape_char, .. } = expr
         && let Some(esc) = escape_char.as_ref()
@@ -83,11 +123,8 @@ fn rewrite_expr(expr: &mut Expr) -> Result<()> {
                 *escape_char = None;
             }
             (Some(_), Some(_)) => {
-                return Err(quiverdb_catalog::Error::new(
-                    quiverdb_catalog::ErrorCode::InvalidEscapeSequence,
-                    "invalid escape string",
-                )
-                .with_hint("Escape string must be empty or one character."));
+                return Err(quiverdb_catalog::Error::new(quiverdb_catalog::ErrorCode::InvalidEscapeSequence, "invalid escape string")
+                    .with_hint("Escape string must be empty or one character."));
             }
             _ => {}
         }
@@ -98,9 +135,10 @@ fn rewrite_expr(expr: &mut Expr) -> Result<()> {
         && f.over.is_none()
         && f.name.to_string().eq_ignore_ascii_case("mod")
         && let datafusion::sql::sqlparser::ast::FunctionArguments::List(list) = &f.args
-        && let [datafusion::sql::sqlparser::ast::FunctionArg::Unnamed(datafusion::sql::sqlparser::ast::FunctionArgExpr::Expr(a)),
-                datafusion::sql::sqlparser::ast::FunctionArg::Unnamed(datafusion::sql::sqlparser::ast::FunctionArgExpr::Expr(b))] =
-            list.args.as_slice()
+        && let [
+            datafusion::sql::sqlparser::ast::FunctionArg::Unnamed(datafusion::sql::sqlparser::ast::FunctionArgExpr::Expr(a)),
+            datafusion::sql::sqlparser::ast::FunctionArg::Unnamed(datafusion::sql::sqlparser::ast::FunctionArgExpr::Expr(b)),
+        ] = list.args.as_slice()
     {
         *expr = Expr::Nested(Box::new(Expr::BinaryOp {
             left: Box::new(a.clone()),
@@ -139,7 +177,9 @@ fn rewrite_expr(expr: &mut Expr) -> Result<()> {
         Err(e) if e.code == quiverdb_catalog::ErrorCode::UndefinedObject => return Ok(()),
         Err(e) => return Err(e),
     };
-    let Some(func) = cast_function(&ty) else { return Ok(()) };
+    let Some(func) = cast_function(&ty) else {
+        return Ok(());
+    };
     let mut args = vec![inner];
     if let SqlType::Varchar(Some(n)) | SqlType::Char(n) = ty {
         args.push(Expr::Value(Value::Number(n.to_string(), false).into()));
@@ -161,7 +201,9 @@ pub fn is_context_typed_literal(e: &Expr) -> bool {
                 | Value::Null
                 | Value::Boolean(_)
         ),
-        Expr::UnaryOp { expr, .. } => matches!(expr.as_ref(), Expr::Value(v) if matches!(v.value, Value::Number(..))),
+        Expr::UnaryOp { expr, .. } => {
+            matches!(expr.as_ref(), Expr::Value(v) if matches!(v.value, Value::Number(..)))
+        }
         _ => false,
     }
 }
@@ -169,6 +211,7 @@ pub fn is_context_typed_literal(e: &Expr) -> bool {
 /// `lit` read as a value of column type `ty`, the way an INSERT or UPDATE target types a
 /// literal; text-like targets keep the literal (their length rules apply on assignment).
 pub fn type_literal(lit: Expr, ty: &SqlType, ast_type: impl Fn(&SqlType) -> Result<DataType>) -> Result<Expr> {
+    let original = lit.clone();
     // Integer literals were typed `integer` by the literal pass; the target decides here.
     let lit = match lit {
         Expr::Cast { expr, data_type: DataType::Int(None), kind: datafusion::sql::sqlparser::ast::CastKind::Cast, .. }
@@ -181,6 +224,22 @@ pub fn type_literal(lit: Expr, ty: &SqlType, ast_type: impl Fn(&SqlType) -> Resu
     if !is_context_typed_literal(&lit) || ty.is_text_like() {
         return Ok(lit);
     }
+    // Only strings and NULL are PostgreSQL's `unknown`; numbers and booleans have types
+    // of their own and go through the assignment rules (a number into a numeric column
+    // is typed by it; `true` into an integer column is an error).
+    let number = match &lit {
+        Expr::Value(v) => matches!(v.value, Value::Number(..)),
+        Expr::UnaryOp { .. } => true,
+        _ => false,
+    };
+    let numeric_target = matches!(
+        ty,
+        SqlType::Int2 | SqlType::Int4 | SqlType::Int8 | SqlType::Float4 | SqlType::Float8 | SqlType::Numeric { .. } | SqlType::Oid
+    );
+    let boolean = matches!(&lit, Expr::Value(v) if matches!(v.value, Value::Boolean(_)));
+    if (number && !numeric_target) || (boolean && *ty != SqlType::Bool) {
+        return Ok(original);
+    }
     if let Some(func) = cast_function(ty) {
         return Ok(call(func, vec![lit]));
     }
@@ -191,11 +250,6 @@ pub fn type_literal(lit: Expr, ty: &SqlType, ast_type: impl Fn(&SqlType) -> Resu
         array: false,
         format: None,
     })
-}
-
-/// Kept for callers that need to know whether a type name is a rewritten cast.
-pub fn is_rewritten(dt: &DataType) -> Result<bool, Error> {
-    Ok(cast_function(&sql_type(dt)?).is_some())
 }
 
 #[cfg(test)]

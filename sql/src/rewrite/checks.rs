@@ -1,6 +1,6 @@
 //! Clause rules PostgreSQL enforces before planning, with its messages.
 
-use datafusion::sql::sqlparser::ast::{Expr, Query, SetExpr, Statement, VisitMut, VisitorMut};
+use datafusion::sql::sqlparser::ast::{Expr, LimitClause, Query, SetExpr, SetOperator, SetQuantifier, Statement, VisitMut, VisitorMut};
 use quiverdb_catalog::{Error, ErrorCode, Result};
 use std::ops::ControlFlow;
 
@@ -32,6 +32,24 @@ pub fn check(stmt: &mut Statement, is_aggregate: &dyn Fn(&str) -> bool, is_windo
     }
 }
 
+/// The first INTERSECT ALL / EXCEPT ALL in a set-operation tree.
+fn all_set_op(body: &SetExpr) -> Option<&'static str> {
+    match body {
+        SetExpr::SetOperation { op, set_quantifier, left, right } => {
+            let name = match op {
+                SetOperator::Intersect => Some("INTERSECT"),
+                SetOperator::Except | SetOperator::Minus => Some("EXCEPT"),
+                _ => None,
+            };
+            match name {
+                Some(n) if matches!(set_quantifier, SetQuantifier::All) => Some(n),
+                _ => all_set_op(left).or_else(|| all_set_op(right)),
+            }
+        }
+        _ => None,
+    }
+}
+
 struct Checker<'a> {
     is_aggregate: &'a dyn Fn(&str) -> bool,
     error: Option<Error>,
@@ -41,6 +59,12 @@ impl VisitorMut for Checker<'_> {
     type Break = ();
 
     fn pre_visit_query(&mut self, query: &mut Query) -> ControlFlow<()> {
+        if let Some(op) = all_set_op(&query.body) {
+            // DataFusion keeps every left row that has any match (INTERSECT ALL) or drops
+            // every left row that has one (EXCEPT ALL), instead of counting copies.
+            self.error = Some(Error::unsupported(format!("{op} ALL is not supported yet; use {op} (without ALL)")));
+            return ControlFlow::Break(());
+        }
         if let SetExpr::Values(v) = query.body.as_ref()
             && let Some(first) = v.rows.first()
             && v.rows.iter().any(|r| r.content.len() != first.content.len())
@@ -55,8 +79,29 @@ impl VisitorMut for Checker<'_> {
             self.error = Some(e);
             return ControlFlow::Break(());
         }
+        // LIMIT and OFFSET are evaluated once, before any row: no column references.
+        if let Some(LimitClause::LimitOffset { limit, offset, .. }) = &query.limit_clause {
+            for (e, clause) in [(limit.as_ref(), "LIMIT"), (offset.as_ref().map(|o| &o.value), "OFFSET")] {
+                if let Some(e) = e
+                    && has_column_reference(e)
+                {
+                    self.error =
+                        Some(Error::new(ErrorCode::InvalidColumnReference, format!("argument of {clause} must not contain variables")));
+                    return ControlFlow::Break(());
+                }
+            }
+        }
         ControlFlow::Continue(())
     }
+}
+
+/// Whether `e` refers to a column (outside subqueries).
+fn has_column_reference(e: &Expr) -> bool {
+    datafusion::sql::sqlparser::ast::visit_expressions(e, |x| match x {
+        Expr::Identifier(_) | Expr::CompoundIdentifier(_) => ControlFlow::Break(()),
+        _ => ControlFlow::Continue(()),
+    })
+    .is_break()
 }
 
 impl Checker<'_> {
@@ -72,25 +117,16 @@ impl Checker<'_> {
             ControlFlow::<()>::Continue(())
         });
         let _ = datafusion::sql::sqlparser::ast::visit_expressions_mut(&mut e, |x| {
-            match x {
-                Expr::Function(f) => {
-                    if f.over.is_some() {
-                        found = Some(Error::new(
-                            ErrorCode::WindowingError,
-                            format!("window functions are not allowed in {clause}"),
-                        ));
-                        return ControlFlow::Break(());
-                    }
-                    let name = f.name.to_string().to_ascii_lowercase();
-                    if (self.is_aggregate)(&name) {
-                        found = Some(Error::new(
-                            ErrorCode::GroupingError,
-                            format!("aggregate functions are not allowed in {clause}"),
-                        ));
-                        return ControlFlow::Break(());
-                    }
+            if let Expr::Function(f) = x {
+                if f.over.is_some() {
+                    found = Some(Error::new(ErrorCode::WindowingError, format!("window functions are not allowed in {clause}")));
+                    return ControlFlow::Break(());
                 }
-                _ => {}
+                let name = f.name.to_string().to_ascii_lowercase();
+                if (self.is_aggregate)(&name) {
+                    found = Some(Error::new(ErrorCode::GroupingError, format!("aggregate functions are not allowed in {clause}")));
+                    return ControlFlow::Break(());
+                }
             }
             ControlFlow::Continue(())
         });

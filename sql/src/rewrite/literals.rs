@@ -7,10 +7,24 @@
 //! LIMIT, OFFSET and window frames are left alone: there they are not values.
 
 use datafusion::sql::sqlparser::ast::{
-    CastKind, DataType, Expr, FunctionArg, FunctionArgExpr, FunctionArguments, Query, SelectItem, SetExpr,
-    Statement, UnaryOperator, Value, VisitMut, VisitorMut,
+    CastKind, DataType, Expr, FunctionArg, FunctionArgExpr, FunctionArguments, Query, SelectItem, SetExpr, Statement, UnaryOperator, Value,
+    VisitMut, VisitorMut,
 };
 use std::ops::ControlFlow;
+
+/// Whether numeric literal `n` (`123.45`, `1e308`) fits a 38-digit decimal.
+fn fits_numeric(n: &str) -> bool {
+    let (mantissa, exp) = match n.find(['e', 'E']) {
+        Some(i) => (&n[..i], n[i + 1..].parse::<i64>().unwrap_or(0)),
+        None => (n, 0),
+    };
+    let (int, frac) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+    let digits: String = format!("{int}{frac}");
+    let significant = digits.trim_start_matches('0').len() as i64;
+    let scale = frac.len() as i64 - exp;
+    let precision = if scale >= 0 { significant.max(scale) } else { significant - scale };
+    precision <= 38 && scale <= 38
+}
 
 /// Types the integer literals of `stmt`.
 pub fn rewrite(stmt: &mut Statement) {
@@ -28,6 +42,22 @@ impl VisitorMut for LiteralTyper {
     }
 
     fn pre_visit_expr(&mut self, expr: &mut Expr) -> ControlFlow<()> {
+        if let Expr::Value(v) = expr
+            && let Value::Number(n, _) = &v.value
+            && !fits_numeric(n)
+        {
+            // Beyond 38 digits (1e308): read it as double precision, the only type we
+            // have that holds it (PostgreSQL's numeric would; comparisons with floats,
+            // the common use, come out the same).
+            *expr = Expr::Cast {
+                kind: CastKind::Cast,
+                expr: Box::new(Expr::Value(Value::SingleQuotedString(n.clone()).into())),
+                data_type: DataType::DoublePrecision,
+                array: false,
+                format: None,
+            };
+            return ControlFlow::Continue(());
+        }
         match expr {
             Expr::BinaryOp { left, right, .. } => {
                 type_operand(left);
@@ -115,14 +145,18 @@ fn unify_values(v: &mut datafusion::sql::sqlparser::ast::Values) {
         });
         let Some(typed) = typed else { continue };
         for row in v.rows.iter_mut() {
-            let Some(cell) = row.content.get_mut(col) else { continue };
+            let Some(cell) = row.content.get_mut(col) else {
+                continue;
+            };
             let is_unknown = matches!(cell, Expr::Value(x) if matches!(x.value, Value::SingleQuotedString(_) | Value::Null));
             if !is_unknown {
                 continue;
             }
             let lit = std::mem::replace(cell, Expr::Value(Value::Null.into()));
             *cell = match &typed {
-                Typer::Cast(dt) => Expr::Cast { kind: CastKind::Cast, expr: Box::new(lit), data_type: dt.clone(), array: false, format: None },
+                Typer::Cast(dt) => {
+                    Expr::Cast { kind: CastKind::Cast, expr: Box::new(lit), data_type: dt.clone(), array: false, format: None }
+                }
                 Typer::Func(name, args) => {
                     let mut extra: Vec<Expr> = match args {
                         FunctionArguments::List(l) => l

@@ -7,31 +7,47 @@
 //!   PostgreSQL (DataFusion types them all `bigint`).
 //! * [`subqueries`] — scalar subqueries return at most one row; DataFusion needs that
 //!   spelled as an aggregate to decorrelate them.
+//! * [`shadowing`] — relations in subqueries that hide an outer relation's name get a
+//!   unique alias, so decorrelated joins never see one qualifier on both sides.
+//! * [`row_in`] — `(a, b) IN (SELECT x, y ...)` becomes EXISTS subqueries.
+//! * [`fetch`] — `FETCH FIRST n ROWS ONLY` becomes `LIMIT n`.
+//! * [`calls`] — `generate_series` in a select list returns rows; `array_length` of an
+//!   empty array is NULL.
+//! * [`slices`] — open-ended array slices (`a[2:]`) get both bounds.
 //! * [`checks`] — clause rules PostgreSQL enforces with its own messages (no window or
 //!   aggregate functions in WHERE, ...).
 
+pub mod calls;
 pub mod casts;
 pub mod checks;
+pub mod fetch;
 pub mod literals;
+pub mod row_in;
+pub mod shadowing;
+pub mod slices;
 pub mod subqueries;
 
 use datafusion::sql::sqlparser::ast::{
-    Expr, Function, FunctionArg, FunctionArgExpr, FunctionArgumentList, FunctionArguments, Ident, ObjectName,
-    ObjectNamePart, Statement, Value, visit_expressions_mut,
+    Expr, Function, FunctionArg, FunctionArgExpr, FunctionArgumentList, FunctionArguments, Ident, ObjectName, ObjectNamePart, Statement,
+    visit_expressions_mut,
 };
-use quiverdb_catalog::{Error, Result};
+use quiverdb_catalog::Result;
 use std::ops::ControlFlow;
 
 pub use casts::cast_function;
 
 /// Applies every rewrite to `stmt` (after output column names were chosen).
 pub fn rewrite(mut stmt: Statement) -> Result<Statement> {
+    shadowing::rewrite(&mut stmt);
+    fetch::rewrite(&mut stmt)?;
+    row_in::rewrite(&mut stmt)?;
+    slices::rewrite(&mut stmt);
+    calls::rewrite(&mut stmt);
     casts::rewrite(&mut stmt)?;
     literals::rewrite(&mut stmt);
     subqueries::rewrite(&mut stmt);
     Ok(stmt)
 }
-
 
 /// A call `name(args...)`.
 pub fn call(name: &str, args: Vec<Expr>) -> Expr {
@@ -49,11 +65,6 @@ pub fn call(name: &str, args: Vec<Expr>) -> Expr {
         over: None,
         within_group: vec![],
     })
-}
-
-/// A string literal.
-pub fn string_lit(s: &str) -> Expr {
-    Expr::Value(Value::SingleQuotedString(s.to_string()).into())
 }
 
 /// Rewrites a stored SQL expression, renaming column `old` to `new`.
@@ -75,12 +86,3 @@ pub fn rename_identifier(expr_sql: &str, old: &str, new: &str) -> Result<String>
     });
     Ok(expr.to_string())
 }
-
-/// Fails when a statement is too large to plan safely (guards the planner's recursion).
-pub fn check_size(sql: &str) -> Result<()> {
-    if sql.len() > 64 << 20 {
-        return Err(Error::new(quiverdb_catalog::ErrorCode::ProgramLimitExceeded, "statement is too large"));
-    }
-    Ok(())
-}
-

@@ -7,9 +7,7 @@
 //! aggregate that returns its only input (NULL for none) and raises PostgreSQL's
 //! `more than one row returned by a subquery used as an expression` (21000) otherwise.
 
-use datafusion::sql::sqlparser::ast::{
-    Expr, GroupByExpr, Query, SelectItem, SetExpr, Statement, VisitMut, VisitorMut,
-};
+use datafusion::sql::sqlparser::ast::{Expr, GroupByExpr, Query, SelectItem, SetExpr, Statement, VisitMut, VisitorMut};
 use std::ops::ControlFlow;
 
 /// Name of the single-row aggregate.
@@ -49,9 +47,26 @@ impl VisitorMut for Wrapper {
 /// syntactic check: any function call with OVER, or a well-known aggregate name).
 fn is_aggregate(e: &Expr) -> bool {
     const AGGREGATES: [&str; 20] = [
-        "count", "sum", "avg", "min", "max", "array_agg", "string_agg", "bool_and", "bool_or", "every",
-        "stddev", "stddev_pop", "stddev_samp", "variance", "var_pop", "var_samp", "json_agg", "jsonb_agg",
-        "bit_and", "bit_or",
+        "count",
+        "sum",
+        "avg",
+        "min",
+        "max",
+        "array_agg",
+        "string_agg",
+        "bool_and",
+        "bool_or",
+        "every",
+        "stddev",
+        "stddev_pop",
+        "stddev_samp",
+        "variance",
+        "var_pop",
+        "var_samp",
+        "json_agg",
+        "jsonb_agg",
+        "bit_and",
+        "bit_or",
     ];
     let mut found = false;
     let mut e = e.clone();
@@ -72,14 +87,18 @@ fn wrap(q: &mut Query) {
     if q.limit_clause.is_some() || q.order_by.is_some() || q.fetch.is_some() || q.with.is_some() {
         return;
     }
-    let SetExpr::Select(select) = q.body.as_mut() else { return };
+    let SetExpr::Select(select) = q.body.as_mut() else {
+        return;
+    };
     if select.distinct.is_some() || select.having.is_some() || select.from.is_empty() {
         return;
     }
     if !matches!(&select.group_by, GroupByExpr::Expressions(g, _) if g.is_empty()) {
         return;
     }
-    let [item] = select.projection.as_mut_slice() else { return };
+    let [item] = select.projection.as_mut_slice() else {
+        return;
+    };
     let e = match item {
         SelectItem::UnnamedExpr(e) | SelectItem::ExprWithAlias { expr: e, .. } => e,
         _ => return,
@@ -97,9 +116,8 @@ mod tests {
 
     #[test]
     fn plain_scalar_subqueries_are_wrapped() {
-        let mut stmt = parse("SELECT (SELECT c FROM t WHERE t.a = o.a), (SELECT max(c) FROM t), (SELECT c FROM t LIMIT 1) FROM o")
-            .unwrap()
-            .remove(0);
+        let mut stmt =
+            parse("SELECT (SELECT c FROM t WHERE t.a = o.a), (SELECT max(c) FROM t), (SELECT c FROM t LIMIT 1) FROM o").unwrap().remove(0);
         super::rewrite(&mut stmt);
         let out = stmt.to_string();
         assert!(out.contains("(SELECT quiver_single_value(c) FROM t WHERE t.a = o.a)"), "{out}");

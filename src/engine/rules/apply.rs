@@ -17,15 +17,13 @@
 //! Subqueries in other operators (join conditions, aggregate arguments) are left alone and
 //! reported as not supported by the physical planner.
 
+use datafusion::arrow::datatypes::{DataType, Field};
 use datafusion::common::tree_node::{Transformed, TreeNode, TreeNodeRecursion};
 use datafusion::common::{Column, DFSchema, Result};
 use datafusion::logical_expr::expr::{Exists, InSubquery, SetComparison, SetQuantifier};
 use datafusion::logical_expr::expr_rewriter::NamePreserver;
-use datafusion::logical_expr::{
-    Expr, Extension, Filter, LogicalPlan, Operator, Projection, Subquery,
-};
+use datafusion::logical_expr::{Expr, Extension, Filter, LogicalPlan, Operator, Projection, Subquery};
 use datafusion::optimizer::{ApplyOrder, OptimizerConfig, OptimizerRule};
-use datafusion::arrow::datatypes::{DataType, Field};
 use quiverdb_catalog::plan::{Apply, ApplyKind, ApplySubquery};
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -40,8 +38,7 @@ static NEXT_COLUMN: AtomicUsize = AtomicUsize::new(1);
 
 /// Whether `e` contains a subquery expression (outside nested subqueries).
 fn has_subquery(e: &Expr) -> bool {
-    e.exists(|e| Ok(matches!(e, Expr::ScalarSubquery(_) | Expr::Exists(_) | Expr::InSubquery(_) | Expr::SetComparison(_))))
-        .unwrap_or(false)
+    e.exists(|e| Ok(matches!(e, Expr::ScalarSubquery(_) | Expr::Exists(_) | Expr::InSubquery(_) | Expr::SetComparison(_)))).unwrap_or(false)
 }
 
 /// Replaces the subquery expressions of `e` by columns, recording them in `subqueries`.

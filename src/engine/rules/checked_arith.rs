@@ -5,10 +5,9 @@
 use crate::functions::arith::{ArithOp, arcs};
 use datafusion::arrow::datatypes::DataType;
 use datafusion::common::config::ConfigOptions;
-use datafusion::common::tree_node::{Transformed, TreeNode};
+use datafusion::common::tree_node::Transformed;
 use datafusion::common::{DFSchema, Result};
 use datafusion::logical_expr::{BinaryExpr, Expr, ExprSchemable, LogicalPlan, Operator, ScalarUDF};
-use datafusion::logical_expr::expr_rewriter::NamePreserver;
 use datafusion::optimizer::AnalyzerRule;
 use std::sync::Arc;
 
@@ -34,8 +33,12 @@ impl CheckedArith {
     }
 
     fn rewrite(&self, e: Expr, schema: &DFSchema) -> Result<Transformed<Expr>> {
-        let Expr::BinaryExpr(BinaryExpr { left, op, right }) = &e else { return Ok(Transformed::no(e)) };
-        let (Ok(lt), Ok(rt)) = (left.get_type(schema), right.get_type(schema)) else { return Ok(Transformed::no(e)) };
+        let Expr::BinaryExpr(BinaryExpr { left, op, right }) = &e else {
+            return Ok(Transformed::no(e));
+        };
+        let (Ok(lt), Ok(rt)) = (left.get_type(schema), right.get_type(schema)) else {
+            return Ok(Transformed::no(e));
+        };
         if lt != rt {
             return Ok(Transformed::no(e));
         }
@@ -48,29 +51,16 @@ impl CheckedArith {
             Operator::Modulo if is_float => ArithOp::Mod,
             _ => return Ok(Transformed::no(e)),
         };
-        let Some(f) = self.func(op) else { return Ok(Transformed::no(e)) };
+        let Some(f) = self.func(op) else {
+            return Ok(Transformed::no(e));
+        };
         Ok(Transformed::yes(f.call(vec![(**left).clone(), (**right).clone()])))
     }
 }
 
 impl AnalyzerRule for CheckedArith {
     fn analyze(&self, plan: LogicalPlan, _config: &ConfigOptions) -> Result<LogicalPlan> {
-        let out = plan.transform_up_with_subqueries(|node| {
-            if let LogicalPlan::Values(_) | LogicalPlan::TableScan(_) | LogicalPlan::EmptyRelation(_) = node {
-                return Ok(Transformed::no(node));
-            }
-            let mut schema = DFSchema::empty();
-            for input in node.inputs() {
-                schema.merge(input.schema());
-            }
-            // Keep output names stable: parents refer to columns by name.
-            let names = NamePreserver::new(&node);
-            node.map_expressions(|e| {
-                let saved = names.save(&e);
-                Ok(e.transform_up(|e| self.rewrite(e, &schema))?.update_data(|e| saved.restore(e)))
-            })
-        })?;
-        Ok(out.data)
+        super::rewrite_expressions(plan, |_| Ok(()), |e, schema| self.rewrite(e, schema))
     }
 
     fn name(&self) -> &str {

@@ -9,13 +9,13 @@
 //! would produce (with the session's settings), or fails with PostgreSQL's error.
 
 use crate::functions::settings::PgSettings;
-use quiverdb_catalog::input::decode_text;
 use datafusion::arrow::datatypes::{DataType, IntervalUnit, TimeUnit};
 use datafusion::common::tree_node::{Transformed, TreeNode};
 use datafusion::common::{DataFusionError, Result, ScalarValue};
 use datafusion::logical_expr::{Cast, Expr, LogicalPlan, TryCast};
 use datafusion::optimizer::{ApplyOrder, OptimizerConfig, OptimizerRule};
 use quiverdb_catalog::SqlType;
+use quiverdb_catalog::input::decode_text;
 use quiverdb_catalog::pgvalue::FormatSettings;
 
 /// The optimizer rule.
@@ -84,13 +84,14 @@ fn fold(e: Expr, settings: &FormatSettings) -> Result<Transformed<Expr>> {
             return Ok(Transformed::yes(Expr::Literal(out, None)));
         }
     }
-    let Expr::Literal(ScalarValue::Utf8(Some(s)) | ScalarValue::LargeUtf8(Some(s)) | ScalarValue::Utf8View(Some(s)), _) =
-        inner.as_ref()
+    let Expr::Literal(ScalarValue::Utf8(Some(s)) | ScalarValue::LargeUtf8(Some(s)) | ScalarValue::Utf8View(Some(s)), _) = inner.as_ref()
     else {
         return Ok(Transformed::no(e));
     };
     let dt = field.data_type();
-    let Some(ty) = input_type(dt) else { return Ok(Transformed::no(e)) };
+    let Some(ty) = input_type(dt) else {
+        return Ok(Transformed::no(e));
+    };
     match decode_text(s, &ty, settings).map_err(DataFusionError::from).and_then(|v| to_type(v, dt)) {
         Ok(v) => Ok(Transformed::yes(Expr::Literal(v, None))),
         Err(_) if try_cast => Ok(Transformed::yes(Expr::Literal(ScalarValue::try_from(dt)?, None))),

@@ -54,11 +54,7 @@ pub fn jsonb_cmp(a: &JsonValue, b: &JsonValue) -> Ordering {
                 return by_count;
             }
             if raw_a != raw_b {
-                return if raw_a {
-                    Ordering::Less
-                } else {
-                    Ordering::Greater
-                };
+                return if raw_a { Ordering::Less } else { Ordering::Greater };
             }
             cmp_items(xa, xb)
         }
@@ -105,9 +101,7 @@ fn cmp_nested(a: &JsonValue, b: &JsonValue) -> Ordering {
         (JsonValue::Bool(x), JsonValue::Bool(y)) => x.cmp(y),
         (JsonValue::Number(x), JsonValue::Number(y)) => compare_numbers(x, y),
         (JsonValue::String(x), JsonValue::String(y)) => x.as_bytes().cmp(y.as_bytes()),
-        (JsonValue::Array(x), JsonValue::Array(y)) => {
-            x.len().cmp(&y.len()).then_with(|| cmp_items(x, y))
-        }
+        (JsonValue::Array(x), JsonValue::Array(y)) => x.len().cmp(&y.len()).then_with(|| cmp_items(x, y)),
         (JsonValue::Object(x), JsonValue::Object(y)) => cmp_members(x, y),
         _ => rank(a).cmp(&rank(b)),
     }
@@ -202,11 +196,7 @@ fn array_contains(have: &[JsonValue], want: &[JsonValue]) -> bool {
     for wanted in want {
         let mut matched = false;
         for h in have {
-            matched = if wanted.is_scalar() {
-                scalar_eq(h, wanted)
-            } else {
-                !h.is_scalar() && nested_contains(h, wanted)
-            };
+            matched = if wanted.is_scalar() { scalar_eq(h, wanted) } else { !h.is_scalar() && nested_contains(h, wanted) };
             if matched {
                 break;
             }

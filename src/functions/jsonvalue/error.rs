@@ -34,13 +34,7 @@ pub struct JsonError {
 impl JsonError {
     /// An error with only a SQLSTATE and a primary message.
     pub fn new(sqlstate: &'static str, message: impl Into<String>) -> Self {
-        JsonError {
-            sqlstate,
-            message: message.into(),
-            detail: None,
-            hint: None,
-            context: None,
-        }
+        JsonError { sqlstate, message: message.into(), detail: None, hint: None, context: None }
     }
 
     /// Builder: set the `DETAIL` line.
@@ -63,11 +57,7 @@ impl JsonError {
 
     /// `22P02 invalid input syntax for type json` with the given detail.
     pub(crate) fn syntax(detail: impl Into<String>) -> Self {
-        JsonError::new(
-            INVALID_TEXT_REPRESENTATION,
-            "invalid input syntax for type json",
-        )
-        .with_detail(detail)
+        JsonError::new(INVALID_TEXT_REPRESENTATION, "invalid input syntax for type json").with_detail(detail)
     }
 
     /// `22003 value overflows numeric format`, raised for out-of-range `jsonb` numbers.
@@ -82,10 +72,8 @@ impl JsonError {
 
     /// `54001 stack depth limit exceeded`, raised instead of recursing too deep.
     pub(crate) fn too_deep() -> Self {
-        JsonError::new(STATEMENT_TOO_COMPLEX, "stack depth limit exceeded").with_hint(format!(
-            "JSON values may be nested at most {} levels deep.",
-            super::MAX_DEPTH
-        ))
+        JsonError::new(STATEMENT_TOO_COMPLEX, "stack depth limit exceeded")
+            .with_hint(format!("JSON values may be nested at most {} levels deep.", super::MAX_DEPTH))
     }
 
     /// Render like `psql` with `VERBOSITY verbose` (minus position/location), for logs and tests.

@@ -87,10 +87,7 @@ impl<'a> Lexer<'a> {
     fn text(&self, start: usize, end: usize) -> String {
         let end = end.min(self.bytes.len());
         let start = start.min(end);
-        self.bytes
-            .get(start..end)
-            .map(|b| String::from_utf8_lossy(b).into_owned())
-            .unwrap_or_default()
+        self.bytes.get(start..end).map(|b| String::from_utf8_lossy(b).into_owned()).unwrap_or_default()
     }
 
     /// Text of the current token.
@@ -116,11 +113,7 @@ impl<'a> Lexer<'a> {
             Some(_) if at_end_token => "",
             Some(_) => "...",
         };
-        format!(
-            "JSON data, line {}: {prefix}{}{suffix}",
-            self.line_number,
-            self.text(start, end)
-        )
+        format!("JSON data, line {}: {prefix}{}{suffix}", self.line_number, self.text(start, end))
     }
 
     /// A `22P02` error whose context ends at `end`.
@@ -132,18 +125,14 @@ impl<'a> Lexer<'a> {
     fn invalid_token(&mut self, start: usize, end: usize) -> JsonError {
         self.tok_start = start;
         self.tok_end = end;
-        self.error_at(
-            format!("Token \"{}\" is invalid.", self.text(start, end)),
-            end,
-        )
+        self.error_at(format!("Token \"{}\" is invalid.", self.text(start, end)), end)
     }
 
     /// The error for an unexpected current token in parse state `expected`
     /// (e.g. `Expected ":", but found "1".`), or the premature-end error.
     pub(crate) fn parse_error(&self, expected: Expected) -> JsonError {
         if self.tok == Tok::End {
-            return JsonError::syntax("The input string ended unexpectedly.")
-                .with_context(self.context(self.tok_end, true));
+            return JsonError::syntax("The input string ended unexpectedly.").with_context(self.context(self.tok_end, true));
         }
         let what = match expected {
             Expected::Value => "JSON value",
@@ -154,11 +143,7 @@ impl<'a> Lexer<'a> {
             Expected::ObjectNext => "\",\" or \"}\"",
             Expected::End => "end of input",
         };
-        JsonError::syntax(format!(
-            "Expected {what}, but found \"{}\".",
-            self.token_text()
-        ))
-        .with_context(self.context(self.tok_end, false))
+        JsonError::syntax(format!("Expected {what}, but found \"{}\".", self.token_text())).with_context(self.context(self.tok_end, false))
     }
 
     /// Advance to the next token.
@@ -288,18 +273,13 @@ impl<'a> Lexer<'a> {
             if c < 0x20 {
                 // The control character itself is left out of the context excerpt.
                 self.tok_end = s;
-                return Err(self.error_at(
-                    format!("Character with value 0x{c:02x} must be escaped."),
-                    s,
-                ));
+                return Err(self.error_at(format!("Character with value 0x{c:02x} must be escaped."), s));
             }
             if c != b'\\' {
                 if decode {
                     if high.take().is_some() {
                         if strict {
-                            return Err(
-                                self.error_at(MSG_LOW_SURROGATE.into(), s + self.char_len(s))
-                            );
+                            return Err(self.error_at(MSG_LOW_SURROGATE.into(), s + self.char_len(s)));
                         }
                         out.extend_from_slice("\u{FFFD}".as_bytes());
                     }
@@ -321,10 +301,7 @@ impl<'a> Lexer<'a> {
                     let Some(v) = char::from(h).to_digit(16) else {
                         let end = s + self.char_len(s);
                         self.tok_end = end;
-                        return Err(self.error_at(
-                            "\"\\u\" must be followed by four hexadecimal digits.".into(),
-                            end,
-                        ));
+                        return Err(self.error_at("\"\\u\" must be followed by four hexadecimal digits.".into(), end));
                     };
                     code = code * 16 + v;
                 }
@@ -373,20 +350,13 @@ impl<'a> Lexer<'a> {
         self.tok_end = s + 1;
         if decode {
             // Only whole UTF-8 sequences and encoded chars were appended.
-            self.strval = String::from_utf8(out)
-                .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
+            self.strval = String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
         }
         Ok(())
     }
 
     /// Apply one `\uXXXX` escape (`end` = position just after it) to the decoded text.
-    fn unicode_escape(
-        &self,
-        code: u32,
-        high: &mut Option<u32>,
-        out: &mut Vec<u8>,
-        end: usize,
-    ) -> Result<(), JsonError> {
+    fn unicode_escape(&self, code: u32, high: &mut Option<u32>, out: &mut Vec<u8>, end: usize) -> Result<(), JsonError> {
         let strict = self.decode == Decode::Strict;
         let mut push = |ch: char| out.extend_from_slice(ch.encode_utf8(&mut [0; 4]).as_bytes());
         let code = if (0xD800..=0xDBFF).contains(&code) {
@@ -413,12 +383,9 @@ impl<'a> Lexer<'a> {
             code
         };
         if code == 0 && strict {
-            return Err(JsonError::new(
-                UNTRANSLATABLE_CHARACTER,
-                "unsupported Unicode escape sequence",
-            )
-            .with_detail("\\u0000 cannot be converted to text.")
-            .with_context(self.context(end, false)));
+            return Err(JsonError::new(UNTRANSLATABLE_CHARACTER, "unsupported Unicode escape sequence")
+                .with_detail("\\u0000 cannot be converted to text.")
+                .with_context(self.context(end, false)));
         }
         push(char::from_u32(code).unwrap_or('\u{FFFD}'));
         Ok(())

@@ -126,11 +126,8 @@ impl JsonValue {
 
 fn check_string(s: &str) -> Result<(), JsonError> {
     if s.contains('\0') {
-        return Err(JsonError::new(
-            error::UNTRANSLATABLE_CHARACTER,
-            "unsupported Unicode escape sequence",
-        )
-        .with_detail("\\u0000 cannot be converted to text."));
+        return Err(JsonError::new(error::UNTRANSLATABLE_CHARACTER, "unsupported Unicode escape sequence")
+            .with_detail("\\u0000 cannot be converted to text."));
     }
     Ok(())
 }

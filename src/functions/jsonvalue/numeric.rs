@@ -39,11 +39,8 @@ fn split_decimal(text: &str) -> Option<Decimal<'_>> {
     let negative = bytes.first() == Some(&b'-');
     let int_start = usize::from(negative);
     let int_end = take_digits(bytes, int_start);
-    let (frac_start, frac_end) = if bytes.get(int_end) == Some(&b'.') {
-        (int_end + 1, take_digits(bytes, int_end + 1))
-    } else {
-        (int_end, int_end)
-    };
+    let (frac_start, frac_end) =
+        if bytes.get(int_end) == Some(&b'.') { (int_end + 1, take_digits(bytes, int_end + 1)) } else { (int_end, int_end) };
     if int_end == int_start && frac_end == frac_start {
         return None;
     }
@@ -60,9 +57,7 @@ fn split_decimal(text: &str) -> Option<Decimal<'_>> {
             return None;
         }
         for &d in bytes.get(pos..exp_end)? {
-            exponent = exponent
-                .saturating_mul(10)
-                .saturating_add(i64::from(d - b'0'));
+            exponent = exponent.saturating_mul(10).saturating_add(i64::from(d - b'0'));
         }
         if exp_negative {
             exponent = -exponent;
@@ -72,19 +67,11 @@ fn split_decimal(text: &str) -> Option<Decimal<'_>> {
     if pos != bytes.len() {
         return None;
     }
-    Some(Decimal {
-        negative,
-        int_digits: bytes.get(int_start..int_end)?,
-        frac_digits: bytes.get(frac_start..frac_end)?,
-        exponent,
-    })
+    Some(Decimal { negative, int_digits: bytes.get(int_start..int_end)?, frac_digits: bytes.get(frac_start..frac_end)?, exponent })
 }
 
 fn invalid_numeric(text: &str) -> JsonError {
-    JsonError::new(
-        INVALID_TEXT_REPRESENTATION,
-        format!("invalid input syntax for type numeric: \"{text}\""),
-    )
+    JsonError::new(INVALID_TEXT_REPRESENTATION, format!("invalid input syntax for type numeric: \"{text}\""))
 }
 
 /// Normalize a JSON number the way `jsonb` stores it (PostgreSQL `numeric`):
@@ -104,11 +91,7 @@ pub fn normalize_number(text: &str) -> Result<String, JsonError> {
     // Fast path: plain JSON decimals without exponent print as written, except that
     // a negative zero loses its sign.
     let plain_int = d.int_digits.len() <= 1 || d.int_digits.first() != Some(&b'0');
-    if !text.contains(['e', 'E'])
-        && plain_int
-        && frac_len <= MAX_DISPLAY_SCALE
-        && int_len <= MAX_DECIMAL_WEIGHT + 1
-    {
+    if !text.contains(['e', 'E']) && plain_int && frac_len <= MAX_DISPLAY_SCALE && int_len <= MAX_DECIMAL_WEIGHT + 1 {
         let zero = d.int_digits.iter().chain(d.frac_digits).all(|&c| c == b'0');
         let unsigned = text.strip_prefix('-').filter(|_| zero).unwrap_or(text);
         return Ok(unsigned.to_owned());
@@ -122,11 +105,7 @@ pub fn normalize_number(text: &str) -> Result<String, JsonError> {
             return b'0';
         };
         let int_count = d.int_digits.len();
-        let digit = if i < int_count {
-            d.int_digits.get(i)
-        } else {
-            d.frac_digits.get(i - int_count)
-        };
+        let digit = if i < int_count { d.int_digits.get(i) } else { d.frac_digits.get(i - int_count) };
         digit.copied().unwrap_or(b'0')
     };
     let total = int_len + frac_len;
@@ -173,30 +152,15 @@ fn number_key(text: &str) -> NumberKey {
     let Some(d) = split_decimal(text) else {
         // Not a number at all (only possible for hand-built values): order it
         // below every real number, deterministically.
-        return NumberKey {
-            sign: -1,
-            significant: Vec::new(),
-            weight: i128::MAX,
-        };
+        return NumberKey { sign: -1, significant: Vec::new(), weight: i128::MAX };
     };
     let all: Vec<u8> = d.int_digits.iter().chain(d.frac_digits).copied().collect();
     let Some(first) = all.iter().position(|&c| c != b'0') else {
-        return NumberKey {
-            sign: 0,
-            significant: Vec::new(),
-            weight: 0,
-        };
+        return NumberKey { sign: 0, significant: Vec::new(), weight: 0 };
     };
     let last = all.iter().rposition(|&c| c != b'0').unwrap_or(first);
     let weight = d.int_digits.len() as i128 + i128::from(d.exponent) - first as i128 - 1;
-    NumberKey {
-        sign: if d.negative { -1 } else { 1 },
-        significant: all
-            .get(first..=last)
-            .map(<[u8]>::to_vec)
-            .unwrap_or_default(),
-        weight,
-    }
+    NumberKey { sign: if d.negative { -1 } else { 1 }, significant: all.get(first..=last).map(<[u8]>::to_vec).unwrap_or_default(), weight }
 }
 
 /// Compare two JSON number texts by numeric value (`1.0` = `1`, `-0` = `0`, `9` < `1e1`),
@@ -204,11 +168,7 @@ fn number_key(text: &str) -> NumberKey {
 pub fn compare_numbers(a: &str, b: &str) -> Ordering {
     let ka = number_key(a);
     let kb = number_key(b);
-    let magnitude = || {
-        ka.weight
-            .cmp(&kb.weight)
-            .then_with(|| ka.significant.cmp(&kb.significant))
-    };
+    let magnitude = || ka.weight.cmp(&kb.weight).then_with(|| ka.significant.cmp(&kb.significant));
     match ka.sign.cmp(&kb.sign) {
         Ordering::Equal => match ka.sign {
             0 => Ordering::Equal,
@@ -263,10 +223,7 @@ mod tests {
             ("1e0000000000000000000005", "100000"),
             ("0e999999999", "0"),
             ("0e1073741822", "0"),
-            (
-                "12345678901234567890.123456789012345678901234567890",
-                "12345678901234567890.123456789012345678901234567890",
-            ),
+            ("12345678901234567890.123456789012345678901234567890", "12345678901234567890.123456789012345678901234567890"),
         ];
         for (input, expected) in cases {
             assert_eq!(norm(input), expected, "input {input}");

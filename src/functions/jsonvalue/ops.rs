@@ -37,11 +37,7 @@ fn path_index(text: &str) -> Option<i32> {
 fn resolve_index(index: i64, len: usize) -> Option<usize> {
     let len = i64::try_from(len).ok()?;
     let i = if index < 0 { len + index } else { index };
-    if (0..len).contains(&i) {
-        usize::try_from(i).ok()
-    } else {
-        None
-    }
+    if (0..len).contains(&i) { usize::try_from(i).ok() } else { None }
 }
 
 fn cannot_delete_from_scalar() -> JsonError {
@@ -53,9 +49,7 @@ impl JsonValue {
     /// non-object. With duplicate keys (verbatim values) the last one wins.
     pub fn get_field(&self, key: &str) -> Option<&JsonValue> {
         match self {
-            JsonValue::Object(members) => {
-                members.iter().rev().find(|(k, _)| k == key).map(|m| &m.1)
-            }
+            JsonValue::Object(members) => members.iter().rev().find(|(k, _)| k == key).map(|m| &m.1),
             _ => None,
         }
     }
@@ -113,9 +107,7 @@ impl JsonValue {
     pub fn exists(&self, key: &str) -> bool {
         match self {
             JsonValue::Object(members) => members.iter().any(|(k, _)| k == key),
-            JsonValue::Array(items) => items
-                .iter()
-                .any(|v| matches!(v, JsonValue::String(s) if s == key)),
+            JsonValue::Array(items) => items.iter().any(|v| matches!(v, JsonValue::String(s) if s == key)),
             JsonValue::String(s) => s == key,
             _ => false,
         }
@@ -189,9 +181,7 @@ impl JsonValue {
                 }
                 Ok(JsonValue::Array(items))
             }
-            JsonValue::Object(_) => Err(JsonError::invalid_parameter(
-                "cannot delete from object using integer index",
-            )),
+            JsonValue::Object(_) => Err(JsonError::invalid_parameter("cannot delete from object using integer index")),
             _ => Err(cannot_delete_from_scalar()),
         }
     }
@@ -201,12 +191,8 @@ impl JsonValue {
     pub fn array_length(&self) -> Result<usize, JsonError> {
         match self {
             JsonValue::Array(items) => Ok(items.len()),
-            JsonValue::Object(_) => Err(JsonError::invalid_parameter(
-                "cannot get array length of a non-array",
-            )),
-            _ => Err(JsonError::invalid_parameter(
-                "cannot get array length of a scalar",
-            )),
+            JsonValue::Object(_) => Err(JsonError::invalid_parameter("cannot get array length of a non-array")),
+            _ => Err(JsonError::invalid_parameter("cannot get array length of a scalar")),
         }
     }
 
@@ -226,12 +212,8 @@ impl JsonValue {
     fn object_keys(&self, function: &str) -> Result<Vec<&str>, JsonError> {
         match self {
             JsonValue::Object(members) => Ok(members.iter().map(|(k, _)| k.as_str()).collect()),
-            JsonValue::Array(_) => Err(JsonError::invalid_parameter(&format!(
-                "cannot call {function} on an array"
-            ))),
-            _ => Err(JsonError::invalid_parameter(&format!(
-                "cannot call {function} on a scalar"
-            ))),
+            JsonValue::Array(_) => Err(JsonError::invalid_parameter(&format!("cannot call {function} on an array"))),
+            _ => Err(JsonError::invalid_parameter(&format!("cannot call {function} on a scalar"))),
         }
     }
 }
@@ -251,18 +233,7 @@ mod tests {
         assert_eq!(path_index("-0"), Some(0));
         assert_eq!(path_index("2147483647"), Some(i32::MAX));
         assert_eq!(path_index("-2147483648"), Some(i32::MIN));
-        for bad in [
-            "",
-            "+",
-            "-",
-            "1 ",
-            "0x1",
-            "- 1",
-            "+-1",
-            "2147483648",
-            "1e2",
-            "99999999999999999999",
-        ] {
+        for bad in ["", "+", "-", "1 ", "0x1", "- 1", "+-1", "2147483648", "1e2", "99999999999999999999"] {
             assert_eq!(path_index(bad), None, "{bad:?}");
         }
     }

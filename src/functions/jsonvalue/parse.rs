@@ -57,11 +57,7 @@ pub fn parse_jsonb(text: &str) -> Result<JsonValue, JsonError> {
 
 /// Sort members by (key byte length, key bytes) and keep only the last of duplicates.
 pub(crate) fn normalize_members(members: &mut Vec<(String, JsonValue)>) {
-    members.sort_by(|a, b| {
-        a.0.len()
-            .cmp(&b.0.len())
-            .then_with(|| a.0.as_bytes().cmp(b.0.as_bytes()))
-    });
+    members.sort_by(|a, b| a.0.len().cmp(&b.0.len()).then_with(|| a.0.as_bytes().cmp(b.0.as_bytes())));
     members.dedup_by(|later, earlier| {
         if later.0 == earlier.0 {
             std::mem::swap(&mut later.1, &mut earlier.1);
@@ -79,11 +75,7 @@ fn take_string(lex: &mut Lexer<'_>) -> String {
 
 /// After `{`/`,` inside an object: read `"key" :` and leave the lexer on the value.
 fn object_key(lex: &mut Lexer<'_>, build: bool) -> Result<String, JsonError> {
-    let key = if build {
-        take_string(lex)
-    } else {
-        String::new()
-    };
+    let key = if build { take_string(lex) } else { String::new() };
     lex.next()?;
     if lex.tok != Tok::Colon {
         return Err(lex.parse_error(Expected::Colon));
@@ -134,22 +126,12 @@ fn run(text: &str, mode: Mode) -> Result<Option<JsonValue>, JsonError> {
             }
             Tok::String | Tok::Number | Tok::True | Tok::False | Tok::Null => {
                 let tok = lex.tok;
-                let number = if tok == Tok::Number && build {
-                    lex.token_text().to_owned()
-                } else {
-                    String::new()
-                };
-                let string = if tok == Tok::String && build {
-                    take_string(&mut lex)
-                } else {
-                    String::new()
-                };
+                let number = if tok == Tok::Number && build { lex.token_text().to_owned() } else { String::new() };
+                let string = if tok == Tok::String && build { take_string(&mut lex) } else { String::new() };
                 lex.next()?;
                 match tok {
                     Tok::String => JsonValue::String(string),
-                    Tok::Number if mode == Mode::Jsonb => {
-                        JsonValue::Number(normalize_number(&number)?)
-                    }
+                    Tok::Number if mode == Mode::Jsonb => JsonValue::Number(normalize_number(&number)?),
                     Tok::Number => JsonValue::Number(number),
                     Tok::True => JsonValue::Bool(true),
                     Tok::False => JsonValue::Bool(false),

@@ -76,10 +76,7 @@ fn text_arrow_operators() {
     assert_eq!(out(jb(r#"["a\"b"]"#).get_index(0)), s(r#""a\"b""#));
     // '{"a":[1,"b",null,{"c":true}]}' -> 'a' ->> 3 = {"c": true}; ->> 1 = b
     let w = jb(r#"{"a":[1,"b",null,{"c":true}]}"#);
-    assert_eq!(
-        w.get_field("a").and_then(|a| a.get_index_text(3)),
-        s(r#"{"c": true}"#)
-    );
+    assert_eq!(w.get_field("a").and_then(|a| a.get_index_text(3)), s(r#"{"c": true}"#));
     assert_eq!(w.get_field("a").and_then(|a| a.get_index_text(1)), s("b"));
 }
 
@@ -127,10 +124,7 @@ fn path_operators() {
     // '{"a":{"b":[1,{"c":"x"}]}}' #>> '{a,b,1,c}' = x; #> '{a,b,-1}' = {"c": "x"};
     // #> '{a,b,1,c,d}' NULL
     let w = jb(r#"{"a":{"b":[1,{"c":"x"}]}}"#);
-    assert_eq!(
-        w.get_path_text(&[Some("a"), Some("b"), Some("1"), Some("c")]),
-        s("x")
-    );
+    assert_eq!(w.get_path_text(&[Some("a"), Some("b"), Some("1"), Some("c")]), s("x"));
     assert_eq!(p(&w, &["a", "b", "-1"]), s(r#"{"c": "x"}"#));
     assert_eq!(p(&w, &["a", "b", "1", "c", "d"]), None);
     // '[[1,2],[3,4]]' #> '{1,0}' = 3 ; #>> '{1,5}' NULL
@@ -179,16 +173,8 @@ fn containment() {
         (r#"{"a":{}}"#, r#"{"a":[]}"#, false),
         ("null", "null", true),
         ("[null]", "null", true),
-        (
-            r#"{"a":1, "b":{"c":[1,2,{"d":3}]}}"#,
-            r#"{"b":{"c":[{"d":3}]}}"#,
-            true,
-        ),
-        (
-            r#"{"a":1, "b":{"c":[1,2,{"d":3}]}}"#,
-            r#"{"b":{"c":[{"d":4}]}}"#,
-            false,
-        ),
+        (r#"{"a":1, "b":{"c":[1,2,{"d":3}]}}"#, r#"{"b":{"c":[{"d":3}]}}"#, true),
+        (r#"{"a":1, "b":{"c":[1,2,{"d":3}]}}"#, r#"{"b":{"c":[{"d":4}]}}"#, false),
         ("[[1,[2,3]]]", "[[[3]]]", true),
         ("[[1,[2,3]]]", "[[3]]", false),
         ("[\"a\",[\"b\"]]", "[\"b\"]", false),
@@ -245,11 +231,7 @@ fn existence() {
 fn concatenation() {
     // select '{"a":1,"b":2}' || '{"b":3,"c":4}', '[1,2]' || '[3]', '1' || '2', ...
     let cases: &[(&str, &str, &str)] = &[
-        (
-            r#"{"a":1,"b":2}"#,
-            r#"{"b":3,"c":4}"#,
-            r#"{"a": 1, "b": 3, "c": 4}"#,
-        ),
+        (r#"{"a":1,"b":2}"#, r#"{"b":3,"c":4}"#, r#"{"a": 1, "b": 3, "c": 4}"#),
         ("[1,2]", "[3]", "[1, 2, 3]"),
         ("1", "2", "[1, 2]"),
         (r#"{"a":1}"#, "1", r#"[{"a": 1}, 1]"#),
@@ -262,11 +244,7 @@ fn concatenation() {
         ("{}", "{}", "{}"),
         ("\"a\"", "null", "[\"a\", null]"),
         ("[]", "[]", "[]"),
-        (
-            r#"{"bb":1,"a":2}"#,
-            r#"{"c":3}"#,
-            r#"{"a": 2, "c": 3, "bb": 1}"#,
-        ),
+        (r#"{"bb":1,"a":2}"#, r#"{"c":3}"#, r#"{"a": 2, "c": 3, "bb": 1}"#),
     ];
     for &(a, b, expected) in cases {
         assert_eq!(jb(a).concat(jb(b)).to_string(), expected, "{a} || {b}");
@@ -276,14 +254,8 @@ fn concatenation() {
 #[test]
 fn deletion() {
     // '{"a":1,"b":2}' - 'a' = {"b": 2}; '["a","b","a",1]' - 'a' = ["b", 1]; ...
-    assert_eq!(
-        res(jb(r#"{"a":1,"b":2}"#).delete_key("a")),
-        Ok(r#"{"b": 2}"#.into())
-    );
-    assert_eq!(
-        res(jb(r#"["a","b","a",1]"#).delete_key("a")),
-        Ok(r#"["b", 1]"#.into())
-    );
+    assert_eq!(res(jb(r#"{"a":1,"b":2}"#).delete_key("a")), Ok(r#"{"b": 2}"#.into()));
+    assert_eq!(res(jb(r#"["a","b","a",1]"#).delete_key("a")), Ok(r#"["b", 1]"#.into()));
     assert_eq!(res(jb(r#"["a"]"#).delete_key("x")), Ok(r#"["a"]"#.into()));
     assert_eq!(res(jb("{}").delete_key("a")), Ok("{}".into()));
     assert_eq!(res(jb("[]").delete_key("a")), Ok("[]".into()));
@@ -306,32 +278,17 @@ fn deletion() {
     assert_eq!(res(jb("{}").delete_index(0)), object);
     // '{"a":1,"b":2,"c":3}' - array['a','c',null] = {"b": 2}; '["a","b"]' - array['a'] = ["b"]
     let keys = [Some("a"), Some("c"), None];
-    assert_eq!(
-        res(jb(r#"{"a":1,"b":2,"c":3}"#).delete_keys(&keys)),
-        Ok(r#"{"b": 2}"#.into())
-    );
-    assert_eq!(
-        res(jb(r#"["a","b"]"#).delete_keys(&[Some("a")])),
-        Ok(r#"["b"]"#.into())
-    );
+    assert_eq!(res(jb(r#"{"a":1,"b":2,"c":3}"#).delete_keys(&keys)), Ok(r#"{"b": 2}"#.into()));
+    assert_eq!(res(jb(r#"["a","b"]"#).delete_keys(&[Some("a")])), Ok(r#"["b"]"#.into()));
     assert_eq!(res(jb("[]").delete_keys(&[Some("a")])), Ok("[]".into()));
-    assert_eq!(
-        res(jb(r#"{"a":1}"#).delete_keys(&[])),
-        Ok(r#"{"a": 1}"#.into())
-    );
+    assert_eq!(res(jb(r#"{"a":1}"#).delete_keys(&[])), Ok(r#"{"a": 1}"#.into()));
 }
 
 #[test]
 fn functions() {
     // jsonb_typeof('{}'), ('[]'), ('"a"'), ('1'), ('true'), ('null')
-    let types: Vec<&str> = ["{}", "[]", "\"a\"", "1", "true", "null"]
-        .iter()
-        .map(|t| jb(t).type_name())
-        .collect();
-    assert_eq!(
-        types,
-        ["object", "array", "string", "number", "boolean", "null"]
-    );
+    let types: Vec<&str> = ["{}", "[]", "\"a\"", "1", "true", "null"].iter().map(|t| jb(t).type_name()).collect();
+    assert_eq!(types, ["object", "array", "string", "number", "boolean", "null"]);
     // jsonb_array_length('[1,2,[3]]') = 3, ('[]') = 0, ('1'), ('null'), ('{}') errors
     assert_eq!(jb("[1,2,[3]]").array_length(), Ok(3));
     assert_eq!(jb("[]").array_length(), Ok(0));
@@ -339,35 +296,17 @@ fn functions() {
     let scalar = Err(("22023", "cannot get array length of a scalar".to_string()));
     assert_eq!(msg(jb("1").array_length()), scalar);
     assert_eq!(msg(jb("null").array_length()), scalar);
-    let non_array = Err((
-        "22023",
-        "cannot get array length of a non-array".to_string(),
-    ));
+    let non_array = Err(("22023", "cannot get array length of a non-array".to_string()));
     assert_eq!(msg(jb("{}").array_length()), non_array);
     // jsonb_object_keys('{"b":1,"aa":2,"a":3}') = a, b, aa
-    assert_eq!(
-        jb(r#"{"b":1,"aa":2,"a":3}"#).jsonb_object_keys(),
-        Ok(vec!["a", "b", "aa"])
-    );
+    assert_eq!(jb(r#"{"b":1,"aa":2,"a":3}"#).jsonb_object_keys(), Ok(vec!["a", "b", "aa"]));
     let keys = |t: &str| jb(t).jsonb_object_keys().map(|_| ()).map_err(|e| e.message);
-    assert_eq!(
-        keys("1"),
-        Err("cannot call jsonb_object_keys on a scalar".into())
-    );
-    assert_eq!(
-        keys("[]"),
-        Err("cannot call jsonb_object_keys on an array".into())
-    );
+    assert_eq!(keys("1"), Err("cannot call jsonb_object_keys on a scalar".into()));
+    assert_eq!(keys("[]"), Err("cannot call jsonb_object_keys on an array".into()));
     let json_keys = |t: &str| parse_json(t).and_then(|v| v.json_object_keys().map(|_| ()));
     let json_err = |t: &str| json_keys(t).map_err(|e| e.message);
-    assert_eq!(
-        json_err("1"),
-        Err("cannot call json_object_keys on a scalar".into())
-    );
-    assert_eq!(
-        json_err("[]"),
-        Err("cannot call json_object_keys on an array".into())
-    );
+    assert_eq!(json_err("1"), Err("cannot call json_object_keys on a scalar".into()));
+    assert_eq!(json_err("[]"), Err("cannot call json_object_keys on an array".into()));
 }
 
 #[test]
@@ -437,11 +376,7 @@ fn ordering_matches_postgres() {
     ];
     for &(a, b, expected) in cases {
         assert_eq!(jsonb_cmp(&jb(a), &jb(b)), expected, "jsonb_cmp({a}, {b})");
-        assert_eq!(
-            jsonb_cmp(&jb(b), &jb(a)),
-            expected.reverse(),
-            "jsonb_cmp({b}, {a})"
-        );
+        assert_eq!(jsonb_cmp(&jb(b), &jb(a)), expected.reverse(), "jsonb_cmp({b}, {a})");
         assert_eq!(jsonb_eq(&jb(a), &jb(b)), expected == Equal, "{a} = {b}");
     }
 }
@@ -449,19 +384,8 @@ fn ordering_matches_postgres() {
 #[test]
 fn hash_agrees_with_equality() {
     use std::collections::HashSet;
-    let set: HashSet<Jsonb> = [
-        "1",
-        "1.0",
-        "1e0",
-        "[1.00]",
-        "[1]",
-        r#"{"a":1.0}"#,
-        r#"{"a":1}"#,
-        "\"1\"",
-    ]
-    .iter()
-    .map(|t| Jsonb(jb(t)))
-    .collect();
+    let set: HashSet<Jsonb> =
+        ["1", "1.0", "1e0", "[1.00]", "[1]", r#"{"a":1.0}"#, r#"{"a":1}"#, "\"1\""].iter().map(|t| Jsonb(jb(t))).collect();
     // {1, [1], {"a": 1}, "1"}
     assert_eq!(set.len(), 4);
 }
