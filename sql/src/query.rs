@@ -15,12 +15,14 @@ use std::sync::Arc;
 /// Plans a query statement with bind parameters of the given types.
 pub fn plan_statement(ctx: &QuiverContext, stmt: Statement, params: &[Option<SqlType>]) -> Result<LogicalPlan> {
     let mut pctx = planner_context(params);
-    Ok(ctx.sql_to_rel().sql_statement_to_plan_with_context(stmt, &mut pctx)?)
+    let plan = ctx.sql_to_rel().sql_statement_to_plan_with_context(stmt, &mut pctx)?;
+    Ok(crate::rewrite::set_all::fix(plan)?)
 }
 
 /// Plans a query (used for views and subqueries of DDL).
 pub fn plan_query(ctx: &QuiverContext, query: Query) -> datafusion::common::Result<LogicalPlan> {
-    ctx.sql_to_rel().sql_statement_to_plan(Statement::Query(Box::new(query)))
+    let plan = ctx.sql_to_rel().sql_statement_to_plan(Statement::Query(Box::new(query)))?;
+    crate::rewrite::set_all::fix(plan)
 }
 
 /// A planner context carrying the known parameter types.

@@ -11,6 +11,8 @@ use datafusion::arrow::array::{Array, ArrayRef, AsArray, BinaryBuilder, StringBu
 use datafusion::arrow::datatypes::DataType;
 use datafusion::common::{Result, ScalarValue, exec_err};
 use datafusion::logical_expr::{ColumnarValue, ScalarFunctionArgs, ScalarUDF, ScalarUDFImpl, Signature, Volatility};
+use quiverdb_catalog::input::value_error;
+use quiverdb_catalog::pgvalue;
 use quiverdb_catalog::{Error, ErrorCode};
 use std::sync::Arc;
 
@@ -137,43 +139,12 @@ fn invalid(what: &str) -> datafusion::error::DataFusionError {
 fn decode_text(s: &str, f: Format) -> Result<Vec<u8>> {
     use base64::Engine;
     match f {
-        Format::Hex => {
-            let digits: Vec<u8> = s.bytes().filter(|c| !c.is_ascii_whitespace()).collect();
-            if !digits.len().is_multiple_of(2) {
-                return Err(invalid("invalid hexadecimal data: odd number of digits"));
-            }
-            digits
-                .chunks(2)
-                .map(|p| {
-                    let h = std::str::from_utf8(p).unwrap_or("zz");
-                    u8::from_str_radix(h, 16).map_err(|_| invalid(&format!("invalid hexadecimal digit: \"{}\"", h)))
-                })
-                .collect()
-        }
+        Format::Hex => pgvalue::parse_hex(s).map_err(|e| value_error(e).into()),
         Format::Base64 => {
             let clean: String = s.chars().filter(|c| !c.is_ascii_whitespace()).collect();
             base64::engine::general_purpose::STANDARD.decode(clean).map_err(|_| invalid("invalid base64 end sequence"))
         }
-        Format::Escape => {
-            let b = s.as_bytes();
-            let mut out = Vec::with_capacity(b.len());
-            let mut i = 0;
-            while i < b.len() {
-                if b[i] != b'\\' {
-                    out.push(b[i]);
-                    i += 1;
-                } else if b.get(i + 1) == Some(&b'\\') {
-                    out.push(b'\\');
-                    i += 2;
-                } else if i + 3 < b.len() && b[i + 1..i + 4].iter().all(|c| (b'0'..=b'7').contains(c)) {
-                    out.push(((b[i + 1] - b'0') << 6) | ((b[i + 2] - b'0') << 3) | (b[i + 3] - b'0'));
-                    i += 4;
-                } else {
-                    return Err(Error::new(ErrorCode::InvalidTextRepresentation, "invalid input syntax for type bytea").into());
-                }
-            }
-            Ok(out)
-        }
+        Format::Escape => pgvalue::parse_bytea_escape(s).map_err(|e| value_error(e).into()),
     }
 }
 

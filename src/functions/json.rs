@@ -357,19 +357,6 @@ fn jsonb_typed(e: &Expr, schema: &DFSchema) -> bool {
     e.to_field(schema).map(|(_, f)| SqlType::from_field(&f) == SqlType::Jsonb).unwrap_or(false)
 }
 
-fn comparison_operator(op: &BinaryOperator) -> Option<datafusion::logical_expr::Operator> {
-    use datafusion::logical_expr::Operator;
-    Some(match op {
-        BinaryOperator::Eq => Operator::Eq,
-        BinaryOperator::NotEq => Operator::NotEq,
-        BinaryOperator::Lt => Operator::Lt,
-        BinaryOperator::LtEq => Operator::LtEq,
-        BinaryOperator::Gt => Operator::Gt,
-        BinaryOperator::GtEq => Operator::GtEq,
-        _ => return None,
-    })
-}
-
 fn json_typed(e: &Expr, schema: &DFSchema) -> bool {
     e.to_field(schema).map(|(_, f)| matches!(SqlType::from_field(&f), SqlType::Json | SqlType::Jsonb)).unwrap_or(false)
 }
@@ -380,7 +367,7 @@ impl ExprPlanner for JsonPlanner {
         let right_json = json_typed(&expr.right, schema);
         // jsonb comparisons follow jsonb's ordering ('1.0' equals '1', keys unordered).
         let literal = |e: &Expr| matches!(e, Expr::Literal(datafusion::common::ScalarValue::Utf8(Some(_)), _));
-        if let Some(op) = comparison_operator(&expr.op)
+        if let Some(op) = crate::functions::operators::comparison(&expr.op)
             && (jsonb_typed(&expr.left, schema) || jsonb_typed(&expr.right, schema))
             && (jsonb_typed(&expr.left, schema) || literal(&expr.left))
             && (jsonb_typed(&expr.right, schema) || literal(&expr.right))

@@ -208,7 +208,8 @@ fn is_interval(e: &Expr, schema: &DFSchema) -> bool {
     matches!(e.get_type(schema), Ok(DataType::Interval(_)))
 }
 
-fn comparison(op: &BinaryOperator) -> Option<Operator> {
+/// The DataFusion operator of a SQL comparison operator (`=`, `<>`, `<`, `<=`, `>`, `>=`).
+pub(crate) fn comparison(op: &BinaryOperator) -> Option<Operator> {
     Some(match op {
         BinaryOperator::Eq => Operator::Eq,
         BinaryOperator::NotEq => Operator::NotEq,

@@ -41,9 +41,15 @@ pub fn write_bytea<W: Write + ?Sized>(out: &mut W, bytes: &[u8], format: ByteaOu
 /// digits`, 22023) or escape format (`\\`, `\ooo`; other backslashes →
 /// `invalid input syntax for type bytea`, 22P02).
 pub fn parse_bytea(s: &str) -> Result<Vec<u8>, ValueError> {
-    if let Some(hex) = s.strip_prefix("\\x") {
-        return parse_hex(hex);
+    match s.strip_prefix("\\x") {
+        Some(hex) => parse_hex(hex),
+        None => parse_bytea_escape(s),
     }
+}
+
+/// Parses the escape format of `bytea` (`\\` and `\ooo` octal; any other backslash is
+/// `invalid input syntax for type bytea`, 22P02), as `decode(s, 'escape')` does.
+pub fn parse_bytea_escape(s: &str) -> Result<Vec<u8>, ValueError> {
     let b = s.as_bytes();
     let mut out = Vec::with_capacity(b.len());
     let mut i = 0;
@@ -69,7 +75,9 @@ pub fn parse_bytea(s: &str) -> Result<Vec<u8>, ValueError> {
     Ok(out)
 }
 
-fn parse_hex(s: &str) -> Result<Vec<u8>, ValueError> {
+/// Parses hex digits (whitespace allowed between byte pairs), as after `\x` or in
+/// `decode(s, 'hex')`.
+pub fn parse_hex(s: &str) -> Result<Vec<u8>, ValueError> {
     let mut out = Vec::with_capacity(s.len() / 2);
     let mut chars = s.chars();
     let digit = |c: char| {

@@ -61,7 +61,7 @@ pub use array::{parse_array, write_array, write_array_element};
 pub use binary::{
     date_recv, date_send, interval_recv, interval_send, numeric_recv, numeric_send, time_recv, time_send, timestamp_recv, timestamp_send,
 };
-pub use bytea::{parse_bytea, write_bytea};
+pub use bytea::{parse_bytea, parse_bytea_escape, parse_hex, write_bytea};
 pub use datetime_in::{parse_date, parse_timestamp, parse_timestamptz};
 pub use datetime_out::{write_date, write_time, write_timestamp, write_timestamptz};
 pub use error::{ValueError, sqlstate};

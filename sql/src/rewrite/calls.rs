@@ -61,13 +61,9 @@ pub fn rewrite(stmt: &mut Statement) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use datafusion::sql::sqlparser::dialect::PostgreSqlDialect;
-    use datafusion::sql::sqlparser::parser::Parser;
 
     fn rewritten(sql: &str) -> String {
-        let mut stmt = Parser::parse_sql(&PostgreSqlDialect {}, sql).unwrap().remove(0);
-        rewrite(&mut stmt);
-        stmt.to_string()
+        crate::rewrite::rewritten_by(sql, rewrite)
     }
 
     #[test]

@@ -1,6 +1,6 @@
 //! Clause rules PostgreSQL enforces before planning, with its messages.
 
-use datafusion::sql::sqlparser::ast::{Expr, LimitClause, Query, SetExpr, SetOperator, SetQuantifier, Statement, VisitMut, VisitorMut};
+use datafusion::sql::sqlparser::ast::{Expr, LimitClause, Query, SetExpr, Statement, VisitMut, VisitorMut};
 use quiverdb_catalog::{Error, ErrorCode, Result};
 use std::ops::ControlFlow;
 
@@ -32,24 +32,6 @@ pub fn check(stmt: &mut Statement, is_aggregate: &dyn Fn(&str) -> bool, is_windo
     }
 }
 
-/// The first INTERSECT ALL / EXCEPT ALL in a set-operation tree.
-fn all_set_op(body: &SetExpr) -> Option<&'static str> {
-    match body {
-        SetExpr::SetOperation { op, set_quantifier, left, right } => {
-            let name = match op {
-                SetOperator::Intersect => Some("INTERSECT"),
-                SetOperator::Except | SetOperator::Minus => Some("EXCEPT"),
-                _ => None,
-            };
-            match name {
-                Some(n) if matches!(set_quantifier, SetQuantifier::All) => Some(n),
-                _ => all_set_op(left).or_else(|| all_set_op(right)),
-            }
-        }
-        _ => None,
-    }
-}
-
 struct Checker<'a> {
     is_aggregate: &'a dyn Fn(&str) -> bool,
     error: Option<Error>,
@@ -59,12 +41,6 @@ impl VisitorMut for Checker<'_> {
     type Break = ();
 
     fn pre_visit_query(&mut self, query: &mut Query) -> ControlFlow<()> {
-        if let Some(op) = all_set_op(&query.body) {
-            // DataFusion keeps every left row that has any match (INTERSECT ALL) or drops
-            // every left row that has one (EXCEPT ALL), instead of counting copies.
-            self.error = Some(Error::unsupported(format!("{op} ALL is not supported yet; use {op} (without ALL)")));
-            return ControlFlow::Break(());
-        }
         if let SetExpr::Values(v) = query.body.as_ref()
             && let Some(first) = v.rows.first()
             && v.rows.iter().any(|r| r.content.len() != first.content.len())

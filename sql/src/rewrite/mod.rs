@@ -13,6 +13,8 @@
 //! * [`fetch`] — `FETCH FIRST n ROWS ONLY` becomes `LIMIT n`.
 //! * [`calls`] — `generate_series` in a select list returns rows; `array_length` of an
 //!   empty array is NULL.
+//! * [`set_all`] — INTERSECT ALL / EXCEPT ALL count copies (marked here, fixed after
+//!   planning).
 //! * [`slices`] — open-ended array slices (`a[2:]`) get both bounds.
 //! * [`checks`] — clause rules PostgreSQL enforces with its own messages (no window or
 //!   aggregate functions in WHERE, ...).
@@ -23,6 +25,7 @@ pub mod checks;
 pub mod fetch;
 pub mod literals;
 pub mod row_in;
+pub mod set_all;
 pub mod shadowing;
 pub mod slices;
 pub mod subqueries;
@@ -41,12 +44,23 @@ pub fn rewrite(mut stmt: Statement) -> Result<Statement> {
     shadowing::rewrite(&mut stmt);
     fetch::rewrite(&mut stmt)?;
     row_in::rewrite(&mut stmt)?;
+    set_all::mark(&mut stmt);
     slices::rewrite(&mut stmt);
     calls::rewrite(&mut stmt);
     casts::rewrite(&mut stmt)?;
     literals::rewrite(&mut stmt);
     subqueries::rewrite(&mut stmt);
     Ok(stmt)
+}
+
+/// Parses `sql`, applies `rewrite` and prints the statement back (for the rewrites' tests).
+#[cfg(test)]
+pub(crate) fn rewritten_by(sql: &str, rewrite: impl FnOnce(&mut Statement)) -> String {
+    use datafusion::sql::sqlparser::dialect::PostgreSqlDialect;
+    use datafusion::sql::sqlparser::parser::Parser;
+    let mut stmt = Parser::parse_sql(&PostgreSqlDialect {}, sql).expect("test SQL parses").remove(0);
+    rewrite(&mut stmt);
+    stmt.to_string()
 }
 
 /// A call `name(args...)`.

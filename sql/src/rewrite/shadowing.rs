@@ -206,13 +206,9 @@ fn last_name(name: &ObjectName) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use datafusion::sql::sqlparser::dialect::PostgreSqlDialect;
-    use datafusion::sql::sqlparser::parser::Parser;
 
     fn rewritten(sql: &str) -> String {
-        let mut stmt = Parser::parse_sql(&PostgreSqlDialect {}, sql).unwrap().remove(0);
-        rewrite(&mut stmt);
-        stmt.to_string()
+        crate::rewrite::rewritten_by(sql, rewrite)
     }
 
     #[test]
