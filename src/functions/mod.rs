@@ -13,6 +13,9 @@
 //! * [`operators`] — PostgreSQL operator resolution (unknown literals, intervals, json).
 //! * [`single_value`] — the aggregate behind scalar subqueries.
 //! * [`zones`] — timestamp ⇄ timestamptz in the session TimeZone.
+//! * [`construct`] — `make_timestamp`.
+//! * [`interval`] — `interval * number`, `interval / number`.
+//! * [`quantified`] — `x op ANY/ALL (array)` with three-valued logic.
 //! * [`settings`] — the session settings functions read.
 
 pub mod arith;
@@ -27,6 +30,7 @@ pub mod json;
 pub mod jsonvalue;
 pub mod math;
 pub mod operators;
+pub mod quantified;
 pub mod settings;
 pub mod single_value;
 pub mod text;
@@ -53,6 +57,7 @@ pub fn register(state: &mut SessionState) -> datafusion::common::Result<()> {
         .chain(format::udfs())
         .chain(construct::udfs())
         .chain(interval::udfs())
+        .chain(quantified::udfs())
         .chain(std::iter::once(operators::interval_span_udf()))
         .collect();
     for udf in udfs {

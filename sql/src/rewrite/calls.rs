@@ -6,6 +6,9 @@
 //!   output column after the alias, as PostgreSQL does for scalar-returning functions.
 //! * `array_length(a, dim)` is NULL for an empty array (DataFusion says 0; a non-empty
 //!   array never has length 0), so it becomes `nullif(array_length(a, dim), 0)`.
+//! * `x op ANY (array)` / `x op ALL (array)` become `quiver_any(x, array, 'op')` /
+//!   `quiver_all(...)`, which keep SQL's three-valued logic for NULL elements (the
+//!   subquery forms are left to the planner).
 
 use super::call;
 use datafusion::sql::sqlparser::ast::{
@@ -46,13 +49,27 @@ impl VisitorMut for SetReturning {
     }
 }
 
-/// Applies both rewrites to `stmt`.
+/// A string literal.
+fn string(s: String) -> Expr {
+    Expr::Value(Value::SingleQuotedString(s).into())
+}
+
+/// Applies the rewrites to `stmt`.
 pub fn rewrite(stmt: &mut Statement) {
     let _ = stmt.visit(&mut SetReturning);
     let _ = visit_expressions_mut(stmt, |e| {
         if is_call(e, "array_length") {
             let zero = Expr::Value(Value::Number("0".into(), false).into());
             *e = call("nullif", vec![e.clone(), zero]);
+        }
+        match e {
+            Expr::AnyOp { left, compare_op, right, .. } if !matches!(right.as_ref(), Expr::Subquery(_)) => {
+                *e = call("quiver_any", vec![left.as_ref().clone(), right.as_ref().clone(), string(compare_op.to_string())]);
+            }
+            Expr::AllOp { left, compare_op, right } if !matches!(right.as_ref(), Expr::Subquery(_)) => {
+                *e = call("quiver_all", vec![left.as_ref().clone(), right.as_ref().clone(), string(compare_op.to_string())]);
+            }
+            _ => {}
         }
         ControlFlow::<()>::Continue(())
     });
@@ -72,5 +89,7 @@ mod tests {
         assert_eq!(rewritten("SELECT * FROM generate_series(1, 3)"), "SELECT * FROM generate_series(1, 3)");
         assert_eq!(rewritten("SELECT x FROM generate_series(1, 3) x"), "SELECT x FROM generate_series(1, 3) x (x)");
         assert_eq!(rewritten("SELECT array_length(a, 1) FROM t"), "SELECT nullif(array_length(a, 1), 0) FROM t");
+        assert_eq!(rewritten("SELECT 1 = ANY(a), 2 < ALL(a) FROM t"), "SELECT quiver_any(1, a, '='), quiver_all(2, a, '<') FROM t");
+        assert_eq!(rewritten("SELECT 1 = ANY(SELECT x FROM u)"), "SELECT 1 = ANY(SELECT x FROM u)");
     }
 }
