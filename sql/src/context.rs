@@ -134,8 +134,10 @@ impl ContextProvider for QuiverContext<'_> {
         let context = SimplifyContext::builder().with_config_options(self.state.config_options().clone()).build();
         let simplifier = ExprSimplifier::new(context);
         let schema = DFSchema::empty();
-        let args =
-            args.into_iter().map(|a| simplifier.coerce(a, &schema).and_then(|e| simplifier.simplify(e))).collect::<Result<Vec<_>>>()?;
+        // Arguments the simplifier cannot fold (such as casts of literals Arrow cannot
+        // parse) go to the function as they are; it reads them its own way.
+        let args: Vec<Expr> =
+            args.into_iter().map(|a| simplifier.coerce(a.clone(), &schema).and_then(|e| simplifier.simplify(e)).unwrap_or(a)).collect();
         let provider = func.create_table_provider_with_args(TableFunctionArgs::new(&args, self.state))?;
         Ok(provider_as_source(provider))
     }

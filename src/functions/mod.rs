@@ -15,6 +15,7 @@
 //! * [`zones`] — timestamp ⇄ timestamptz in the session TimeZone.
 //! * [`construct`] — `make_timestamp`.
 //! * [`interval`] — `interval * number`, `interval / number`.
+//! * [`series`] — `generate_series` over integers and timestamps (a table function).
 //! * [`quantified`] — `x op ANY/ALL (array)` with three-valued logic.
 //! * [`settings`] — the session settings functions read.
 
@@ -31,6 +32,7 @@ pub mod jsonvalue;
 pub mod math;
 pub mod operators;
 pub mod quantified;
+pub mod series;
 pub mod settings;
 pub mod single_value;
 pub mod text;
@@ -66,5 +68,7 @@ pub fn register(state: &mut SessionState) -> datafusion::common::Result<()> {
     // PostgreSQL's spellings of DataFusion functions.
     state.register_udf(Arc::new(datafusion::functions::math::ceil().as_ref().clone().with_aliases(["ceiling"])))?;
     state.register_udaf(Arc::new(single_value::udaf()))?;
+    let integers = Arc::new(datafusion::functions_table::generate_series::GenerateSeriesFunc {});
+    state.register_udtf("generate_series", Arc::new(series::GenerateSeries::new(integers)));
     Ok(())
 }

@@ -17,7 +17,7 @@
 use crate::functions::settings::PgSettings;
 use datafusion::arrow::array::{Array, ArrayRef, AsArray, Date32Builder, TimestampMicrosecondBuilder};
 use datafusion::arrow::compute::cast;
-use datafusion::arrow::datatypes::{DataType, TimeUnit, TimestampMicrosecondType};
+use datafusion::arrow::datatypes::{DataType, IntervalMonthDayNano, TimeUnit, TimestampMicrosecondType};
 use datafusion::common::{Result, ScalarValue};
 use datafusion::logical_expr::{ColumnarValue, ScalarFunctionArgs, ScalarUDF, ScalarUDFImpl, Signature, Volatility};
 use quiverdb_catalog::pgvalue::TimeZone;
@@ -187,6 +187,20 @@ fn add_calendar(local: i64, months: i32, days: i32) -> Option<i64> {
     Some(dt.and_utc().timestamp_micros())
 }
 
+/// `t + step`: for a timestamptz (`tz` given) months and days move the wall-clock time in
+/// `tz` and the time part is elapsed time; for a timestamp (`tz` None) everything is
+/// wall-clock arithmetic. Day-of-month is clamped (Jan 31 + 1 month is Feb 29). `None`
+/// when the result is out of range.
+pub(crate) fn add_interval(t: i64, step: IntervalMonthDayNano, tz: Option<&TimeZone>) -> Option<i64> {
+    let mut out = t;
+    if step.months != 0 || step.days != 0 {
+        let local = t + tz.map_or(0, |z| z.offset_at_utc(t) as i64 * 1_000_000);
+        let moved = add_calendar(local, step.months, step.days)?;
+        out = moved - tz.map_or(0, |z| z.offset_for_local(moved) as i64 * 1_000_000);
+    }
+    out.checked_add(step.nanoseconds / 1000)
+}
+
 impl ScalarUDFImpl for TstzAdd {
     fn name(&self) -> &str {
         "quiver_tstz_add"
@@ -223,16 +237,11 @@ impl ScalarUDFImpl for TstzAdd {
                 b.append_value(t);
                 continue;
             }
-            let (months, days) = (v.months * sign as i32, v.days * sign as i32);
-            let mut out = t;
-            if months != 0 || days != 0 {
-                let local = t + tz.offset_at_utc(t) as i64 * 1_000_000;
-                let moved = add_calendar(local, months, days).ok_or_else(|| {
-                    quiverdb_catalog::Error::new(quiverdb_catalog::ErrorCode::DatetimeFieldOverflow, "timestamp out of range")
-                })?;
-                out = moved - tz.offset_for_local(moved) as i64 * 1_000_000;
-            }
-            b.append_value(out + sign * (v.nanoseconds / 1000));
+            let step = IntervalMonthDayNano::new(v.months * sign as i32, v.days * sign as i32, v.nanoseconds * sign);
+            let out = add_interval(t, step, Some(&tz)).ok_or_else(|| {
+                quiverdb_catalog::Error::new(quiverdb_catalog::ErrorCode::DatetimeFieldOverflow, "timestamp out of range")
+            })?;
+            b.append_value(out);
         }
         let out: ArrayRef = Arc::new(b.finish().with_timezone(UTC_TZ));
         Ok(if scalar { ColumnarValue::Scalar(ScalarValue::try_from_array(&out, 0)?) } else { ColumnarValue::Array(out) })

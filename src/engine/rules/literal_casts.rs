@@ -63,7 +63,9 @@ fn to_type(v: ScalarValue, dt: &DataType) -> Result<ScalarValue> {
     }
 }
 
-fn fold(e: Expr, settings: &FormatSettings) -> Result<Transformed<Expr>> {
+/// Folds `e` if it is a cast of a literal PostgreSQL's input functions read (see the
+/// module docs); other expressions unchanged.
+pub(crate) fn fold(e: Expr, settings: &FormatSettings) -> Result<Transformed<Expr>> {
     let (inner, field, try_cast) = match &e {
         Expr::Cast(Cast { expr, field }) => (expr, field, false),
         Expr::TryCast(TryCast { expr, field }) => (expr, field, true),
