@@ -13,6 +13,7 @@
 //! * [`fetch`] — `FETCH FIRST n ROWS ONLY` becomes `LIMIT n`.
 //! * [`calls`] — `generate_series` in a select list returns rows; `array_length` of an
 //!   empty array is NULL.
+//! * [`precedence`] — unary minus binds tighter than `^` (`-2 ^ 2` is 4).
 //! * [`set_all`] — INTERSECT ALL / EXCEPT ALL count copies (marked here, fixed after
 //!   planning).
 //! * [`slices`] — open-ended array slices (`a[2:]`) get both bounds.
@@ -24,6 +25,7 @@ pub mod casts;
 pub mod checks;
 pub mod fetch;
 pub mod literals;
+pub mod precedence;
 pub mod row_in;
 pub mod set_all;
 pub mod shadowing;
@@ -45,6 +47,7 @@ pub fn rewrite(mut stmt: Statement) -> Result<Statement> {
     fetch::rewrite(&mut stmt)?;
     row_in::rewrite(&mut stmt)?;
     set_all::mark(&mut stmt);
+    precedence::rewrite(&mut stmt);
     slices::rewrite(&mut stmt);
     calls::rewrite(&mut stmt);
     casts::rewrite(&mut stmt)?;
