@@ -332,6 +332,50 @@ fn match_types(kind: &str, exprs: Vec<&mut Expr>, schema: &DFSchema) -> Result<b
     Ok(changed)
 }
 
+/// The branches of a UNION must produce each column in one type category (`SELECT 1
+/// UNION SELECT 'a'::text` is PostgreSQL's 42804 "UNION types integer and text cannot be
+/// matched"; DataFusion would turn both into text). Untyped literals and NULLs adapt.
+fn check_union(node: &LogicalPlan) -> Result<()> {
+    let LogicalPlan::Union(u) = node else {
+        return Ok(());
+    };
+    let columns = u.schema.fields().len();
+    for i in 0..columns {
+        let mut first: Option<SqlType> = None;
+        for input in &u.inputs {
+            // An untyped literal in a branch's select list adapts to the others.
+            if let LogicalPlan::Projection(p) = input.as_ref()
+                && let Some(e) = p.expr.get(i)
+            {
+                let e = match e {
+                    Expr::Alias(a) => a.expr.as_ref(),
+                    other => other,
+                };
+                if is_string_literal(e) || matches!(e, Expr::Literal(v, _) if v.is_null()) {
+                    continue;
+                }
+            }
+            let Some(field) = input.schema().fields().get(i) else { continue };
+            if field.data_type() == &DataType::Null {
+                continue;
+            }
+            let ty = SqlType::from_field(field);
+            match &first {
+                None => first = Some(ty),
+                Some(prev) if category(prev) != category(&ty) => {
+                    return Err(Error::new(
+                        ErrorCode::DatatypeMismatch,
+                        format!("UNION types {} and {} cannot be matched", pg_name(prev), pg_name(&ty)),
+                    )
+                    .into());
+                }
+                _ => {}
+            }
+        }
+    }
+    Ok(())
+}
+
 /// PostgreSQL requires a recursive query's non-recursive term to have the final column
 /// types (`SELECT 1 UNION ALL SELECT n + 0.5` is an error there; DataFusion would cast
 /// every row back to integer and may never terminate).
@@ -383,7 +427,11 @@ fn check_recursive(node: &LogicalPlan) -> Result<()> {
 
 impl AnalyzerRule for PgCoercion {
     fn analyze(&self, plan: LogicalPlan, _config: &ConfigOptions) -> Result<LogicalPlan> {
-        super::rewrite_expressions(plan, check_recursive, |e, schema| self.rewrite(e, schema))
+        let check = |node: &LogicalPlan| {
+            check_recursive(node)?;
+            check_union(node)
+        };
+        super::rewrite_expressions(plan, check, |e, schema| self.rewrite(e, schema))
     }
 
     fn name(&self) -> &str {
