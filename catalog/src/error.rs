@@ -53,6 +53,8 @@ pub enum ErrorCode {
     CannotCoerce,
     /// LIMIT is negative.
     InvalidLimit,
+    /// `power` of a negative number to a fractional exponent, or of zero to a negative one.
+    InvalidArgumentForPowerFunction,
     /// A NULL where none is allowed (format('%I', NULL)).
     NullValueNotAllowed,
     /// OFFSET is negative.

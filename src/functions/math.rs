@@ -69,5 +69,56 @@ pub fn round_udf() -> ScalarUDF {
 
 /// The functions of this module (replacing DataFusion's of the same name).
 pub fn udfs() -> Vec<ScalarUDF> {
-    vec![round_udf()]
+    vec![round_udf(), ScalarUDF::from(PgPower { inner: datafusion::functions::math::power() })]
+}
+
+/// `power(x, y)` / `x ^ y` for double precision: DataFusion's, except that the cases
+/// PostgreSQL rejects are errors (2201F) instead of NaN or infinity: a negative base with
+/// a non-integer exponent, and zero to a negative power.
+#[derive(Debug, PartialEq, Eq, Hash)]
+struct PgPower {
+    inner: Arc<ScalarUDF>,
+}
+
+/// PostgreSQL's error for `base ^ exponent`, if any.
+fn power_error(base: f64, exponent: f64) -> Option<&'static str> {
+    if base == 0.0 && exponent < 0.0 {
+        Some("zero raised to a negative power is undefined")
+    } else if base < 0.0 && exponent.is_finite() && exponent.fract() != 0.0 {
+        Some("a negative number raised to a non-integer power yields a complex result")
+    } else {
+        None
+    }
+}
+
+impl ScalarUDFImpl for PgPower {
+    fn name(&self) -> &str {
+        "power"
+    }
+
+    fn aliases(&self) -> &[String] {
+        self.inner.aliases()
+    }
+
+    fn signature(&self) -> &Signature {
+        self.inner.signature()
+    }
+
+    fn return_type(&self, arg_types: &[DataType]) -> Result<DataType> {
+        self.inner.return_type(arg_types)
+    }
+
+    fn invoke_with_args(&self, args: ScalarFunctionArgs) -> Result<ColumnarValue> {
+        if let [base, exponent] = args.args.as_slice() {
+            let (base, exponent) = (base.to_array(args.number_rows)?, exponent.to_array(args.number_rows)?);
+            if let (Some(b), Some(e)) = (base.as_primitive_opt::<Float64Type>(), exponent.as_primitive_opt::<Float64Type>()) {
+                for (b, e) in b.iter().zip(e.iter()) {
+                    if let Some(msg) = b.zip(e).and_then(|(b, e)| power_error(b, e)) {
+                        return Err(Error::new(ErrorCode::InvalidArgumentForPowerFunction, msg).into_datafusion());
+                    }
+                }
+            }
+        }
+        self.inner.invoke_with_args(args)
+    }
 }

@@ -26,6 +26,7 @@ pub fn sqlstate(code: ErrorCode) -> &'static str {
         DatatypeMismatch => "42804",
         CannotCoerce => "42846",
         InvalidLimit => "2201W",
+        InvalidArgumentForPowerFunction => "2201F",
         NullValueNotAllowed => "22004",
         InvalidOffset => "2201X",
         CharacterNotInRepertoire => "22021",
@@ -131,6 +132,7 @@ mod tests {
             (ErrorCode::CannotCoerce, "42846"),
             (ErrorCode::UndefinedFunction, "42883"),
             (ErrorCode::CardinalityViolation, "21000"),
+            (ErrorCode::InvalidArgumentForPowerFunction, "2201F"),
         ];
         for (code, state) in cases {
             assert_eq!(sqlstate(code), state, "{code:?}");
