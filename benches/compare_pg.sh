@@ -23,10 +23,15 @@ if ! pg_isready -q; then
     pg_isready -q || { echo "PostgreSQL 15 not reachable at $PGHOST:$PGPORT (apt-get install postgresql-15)" >&2; exit 1; }
 fi
 
-cargo build --release --locked --bin quiverdb
+# QUIVERDB_BIN: an already built release binary (skips the build).
+BIN=${QUIVERDB_BIN:-}
+if [[ -z $BIN ]]; then
+    cargo build --release --locked --bin quiverdb
+    BIN=${CARGO_TARGET_DIR:-target}/release/quiverdb
+fi
 WORK=$(mktemp -d)
 PORT=$((20000 + RANDOM % 20000))
-./target/release/quiverdb --data-dir "$WORK/data" --listen "127.0.0.1:$PORT" >"$WORK/server.log" 2>&1 &
+"$BIN" --data-dir "$WORK/data" --listen "127.0.0.1:$PORT" >"$WORK/server.log" 2>&1 &
 SERVER=$!
 trap 'kill $SERVER 2>/dev/null; wait $SERVER 2>/dev/null; rm -rf "$WORK"' EXIT
 for _ in $(seq 100); do pg_isready -q -h 127.0.0.1 -p "$PORT" && break; sleep 0.1; done
