@@ -9,7 +9,7 @@
 use datafusion::arrow::array::{Array, ArrayRef, AsArray};
 use datafusion::arrow::compute::kernels::numeric;
 use datafusion::arrow::datatypes::{DataType, Float32Type, Float64Type};
-use datafusion::common::{Result, ScalarValue};
+use datafusion::common::Result;
 use datafusion::logical_expr::{ColumnarValue, ScalarFunctionArgs, ScalarUDF, ScalarUDFImpl, Signature, Volatility};
 use quiverdb_catalog::{Error, ErrorCode};
 use std::sync::Arc;
@@ -115,7 +115,7 @@ impl ScalarUDFImpl for Checked {
         if is_float {
             check_float_overflow(l, r, &out)?;
         }
-        Ok(if scalar { ColumnarValue::Scalar(ScalarValue::try_from_array(&out, 0)?) } else { ColumnarValue::Array(out) })
+        crate::functions::columnar(out, scalar)
     }
 }
 

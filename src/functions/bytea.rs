@@ -84,7 +84,7 @@ impl ScalarUDFImpl for Convert {
             }
             Arc::new(b.finish())
         };
-        Ok(if scalar { ColumnarValue::Scalar(ScalarValue::try_from_array(&out, 0)?) } else { ColumnarValue::Array(out) })
+        crate::functions::columnar(out, scalar)
     }
 }
 
@@ -194,7 +194,7 @@ impl ScalarUDFImpl for Codec {
             }
             Arc::new(b.finish())
         };
-        Ok(if scalar { ColumnarValue::Scalar(ScalarValue::try_from_array(&out, 0)?) } else { ColumnarValue::Array(out) })
+        crate::functions::columnar(out, scalar)
     }
 }
 
@@ -298,7 +298,7 @@ impl ScalarUDFImpl for BinaryOr {
             }
             Arc::new(b.finish())
         };
-        Ok(if scalar { ColumnarValue::Scalar(ScalarValue::try_from_array(&out, 0)?) } else { ColumnarValue::Array(out) })
+        crate::functions::columnar(out, scalar)
     }
 }
 
@@ -337,7 +337,7 @@ impl ScalarUDFImpl for ByteaIn {
             }
         }
         let out: ArrayRef = Arc::new(b.finish());
-        Ok(if scalar { ColumnarValue::Scalar(ScalarValue::try_from_array(&out, 0)?) } else { ColumnarValue::Array(out) })
+        crate::functions::columnar(out, scalar)
     }
 }
 

@@ -7,7 +7,7 @@
 use chrono::NaiveDate;
 use datafusion::arrow::array::{Array, ArrayRef, AsArray, TimestampMicrosecondBuilder};
 use datafusion::arrow::datatypes::{DataType, Float64Type, Int64Type, TimeUnit};
-use datafusion::common::{Result, ScalarValue};
+use datafusion::common::Result;
 use datafusion::logical_expr::{ColumnarValue, ScalarFunctionArgs, ScalarUDF, ScalarUDFImpl, Signature, Volatility};
 use quiverdb_catalog::{Error, ErrorCode};
 use std::sync::Arc;
@@ -65,7 +65,7 @@ impl ScalarUDFImpl for MakeTimestamp {
             out.append_value(make_timestamp(p[0], p[1], p[2], p[3], p[4], secs.value(i)).map_err(Error::into_datafusion)?);
         }
         let out: ArrayRef = Arc::new(out.finish());
-        Ok(if scalar { ColumnarValue::Scalar(ScalarValue::try_from_array(&out, 0)?) } else { ColumnarValue::Array(out) })
+        crate::functions::columnar(out, scalar)
     }
 }
 

@@ -282,7 +282,7 @@ impl ScalarUDFImpl for TimePrecision {
             }
             _ => arr,
         };
-        Ok(if scalar { ColumnarValue::Scalar(ScalarValue::try_from_array(&out, 0)?) } else { ColumnarValue::Array(out) })
+        crate::functions::columnar(out, scalar)
     }
 }
 
@@ -334,7 +334,7 @@ impl ScalarUDFImpl for JustifyHours {
             IntervalMonthDayNano::new(v.months, days.clamp(i32::MIN as i64, i32::MAX as i64) as i32, nanos)
         });
         let out: ArrayRef = Arc::new(out);
-        Ok(if scalar { ColumnarValue::Scalar(ScalarValue::try_from_array(&out, 0)?) } else { ColumnarValue::Array(out) })
+        crate::functions::columnar(out, scalar)
     }
 }
 
@@ -449,7 +449,7 @@ impl ScalarUDFImpl for Age {
                     b.append_option(x.and_then(|x| symbolic_age(today, x)));
                 }
                 let out: ArrayRef = Arc::new(b.finish());
-                return Ok(if scalar { ColumnarValue::Scalar(ScalarValue::try_from_array(&out, 0)?) } else { ColumnarValue::Array(out) });
+                return crate::functions::columnar(out, scalar);
             }
         };
         let first = local(&args.args[0])?;
@@ -458,7 +458,7 @@ impl ScalarUDFImpl for Age {
             b.append_option(x.zip(y).and_then(|(x, y)| symbolic_age(x, y)));
         }
         let out: ArrayRef = Arc::new(b.finish());
-        Ok(if scalar { ColumnarValue::Scalar(ScalarValue::try_from_array(&out, 0)?) } else { ColumnarValue::Array(out) })
+        crate::functions::columnar(out, scalar)
     }
 }
 

@@ -312,7 +312,7 @@ impl ScalarUDFImpl for Extract {
             }
             Arc::new(b.finish())
         };
-        Ok(if scalar { ColumnarValue::Scalar(ScalarValue::try_from_array(&out, 0)?) } else { ColumnarValue::Array(out) })
+        crate::functions::columnar(out, scalar)
     }
 }
 

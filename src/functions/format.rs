@@ -8,7 +8,7 @@
 use crate::functions::settings::PgSettings;
 use datafusion::arrow::array::{Array, ArrayRef, StringBuilder};
 use datafusion::arrow::datatypes::DataType;
-use datafusion::common::{Result, ScalarValue};
+use datafusion::common::Result;
 use datafusion::logical_expr::{ColumnarValue, ScalarFunctionArgs, ScalarUDF, ScalarUDFImpl, Signature, Volatility};
 use quiverdb_catalog::format::ValueFormatter;
 use quiverdb_catalog::{Error, ErrorCode, SqlType};
@@ -280,7 +280,7 @@ impl ScalarUDFImpl for Format {
             b.append_value(format_row(values[0].as_deref().unwrap_or(""), &values[1..])?);
         }
         let out: ArrayRef = Arc::new(b.finish());
-        Ok(if all_scalar { ColumnarValue::Scalar(ScalarValue::try_from_array(&out, 0)?) } else { ColumnarValue::Array(out) })
+        crate::functions::columnar(out, all_scalar)
     }
 }
 

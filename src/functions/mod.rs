@@ -38,12 +38,20 @@ pub mod single_value;
 pub mod text;
 pub mod zones;
 
+use datafusion::arrow::array::ArrayRef;
+use datafusion::common::ScalarValue;
 use datafusion::execution::FunctionRegistry;
 use datafusion::execution::SessionState;
-use datafusion::logical_expr::ScalarUDF;
+use datafusion::logical_expr::{ColumnarValue, ScalarUDF};
 use std::sync::Arc;
 
 /// Registers every function of this module in `state` (replacing DataFusion's functions
+/// A function's result: `out` as a scalar when every argument was a scalar (`out` then
+/// holds one row), else the array.
+pub(crate) fn columnar(out: ArrayRef, scalar: bool) -> datafusion::common::Result<ColumnarValue> {
+    Ok(if scalar { ColumnarValue::Scalar(ScalarValue::try_from_array(&out, 0)?) } else { ColumnarValue::Array(out) })
+}
+
 /// of the same name, e.g. `upper`).
 pub fn register(state: &mut SessionState) -> datafusion::common::Result<()> {
     let udfs: Vec<ScalarUDF> = casts::udfs()

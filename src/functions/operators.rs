@@ -65,7 +65,7 @@ impl ScalarUDFImpl for IntervalSpan {
             }
         }
         let out: ArrayRef = Arc::new(b.finish());
-        Ok(if scalar { ColumnarValue::Scalar(ScalarValue::try_from_array(&out, 0)?) } else { ColumnarValue::Array(out) })
+        crate::functions::columnar(out, scalar)
     }
 }
 

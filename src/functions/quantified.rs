@@ -112,7 +112,7 @@ impl ScalarUDFImpl for Quantified {
             out.append_option(combine(&compare(&x, &elems, &op)?, self.all));
         }
         let out: ArrayRef = Arc::new(out.finish());
-        Ok(if scalar { ColumnarValue::Scalar(ScalarValue::try_from_array(&out, 0)?) } else { ColumnarValue::Array(out) })
+        crate::functions::columnar(out, scalar)
     }
 }
 

@@ -163,7 +163,7 @@ fn convert_values(conversion: Conversion, value: &ColumnarValue, rows: usize, tz
             }
         }
     };
-    Ok(if scalar { ColumnarValue::Scalar(ScalarValue::try_from_array(&out, 0)?) } else { ColumnarValue::Array(out) })
+    crate::functions::columnar(out, scalar)
 }
 
 /// `quiver_tstz_add(ts, interval, sign)`: timestamptz ± interval as PostgreSQL computes
@@ -244,7 +244,7 @@ impl ScalarUDFImpl for TstzAdd {
             b.append_value(out);
         }
         let out: ArrayRef = Arc::new(b.finish().with_timezone(UTC_TZ));
-        Ok(if scalar { ColumnarValue::Scalar(ScalarValue::try_from_array(&out, 0)?) } else { ColumnarValue::Array(out) })
+        crate::functions::columnar(out, scalar)
     }
 }
 

@@ -41,6 +41,10 @@ pub fn rewrite_expressions(
             // A VALUES node's schema is fixed: keep only rewrites that keep each type.
             let empty = DFSchema::empty();
             return node.map_expressions(|e| {
+                // Bare literals (most VALUES cells) are never rewritten: skip the copy.
+                if let Expr::Literal(..) = e {
+                    return Ok(Transformed::no(e));
+                }
                 let before = e.get_type(&empty);
                 let out = e.clone().transform_up(|e| f(e, &empty))?;
                 Ok(match (before, out.data.get_type(&empty)) {
