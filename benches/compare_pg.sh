@@ -14,30 +14,8 @@ cd "$(dirname "$0")/.."
 
 LOAD_ROWS=${LOAD_ROWS:-1000000}
 AGG_ROWS=${AGG_ROWS:-10000000}
-export PGHOST=${PGHOST:-127.0.0.1} PGPORT=${PGPORT:-5432} PGUSER=${PGUSER:-postgres} PGPASSWORD=${PGPASSWORD:-postgres}
-
-command -v psql >/dev/null || { echo "psql missing: apt-get install postgresql-client-15" >&2; exit 1; }
-if ! pg_isready -q; then
-    command -v pg_ctlcluster >/dev/null && pg_ctlcluster 15 main start 2>/dev/null || true
-    sleep 2
-    pg_isready -q || { echo "PostgreSQL 15 not reachable at $PGHOST:$PGPORT (apt-get install postgresql-15)" >&2; exit 1; }
-fi
-
-# QUIVERDB_BIN: an already built release binary (skips the build).
-BIN=${QUIVERDB_BIN:-}
-if [[ -z $BIN ]]; then
-    cargo build --release --locked --bin quiverdb
-    BIN=${CARGO_TARGET_DIR:-target}/release/quiverdb
-fi
-WORK=$(mktemp -d)
-PORT=$((20000 + RANDOM % 20000))
-"$BIN" --data-dir "$WORK/data" --listen "127.0.0.1:$PORT" >"$WORK/server.log" 2>&1 &
-SERVER=$!
-trap 'kill $SERVER 2>/dev/null; wait $SERVER 2>/dev/null; rm -rf "$WORK"' EXIT
-for _ in $(seq 100); do pg_isready -q -h 127.0.0.1 -p "$PORT" && break; sleep 0.1; done
-
-q() { psql -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$PORT" -U quiver -d quiver "$@"; }
-p() { psql -X -q -v ON_ERROR_STOP=1 -d postgres "$@"; }
+# shellcheck source=benches/side_by_side.sh
+source benches/side_by_side.sh
 now() { date +%s.%N; }
 
 # The load file: LOAD_ROWS rows in INSERTs of 1,000 rows.

@@ -62,35 +62,40 @@ impl ExtensionPlanner for QuiverExtensionPlanner {
             return Ok(None);
         };
         let input = physical_inputs.first().cloned().ok_or_else(|| DataFusionError::Internal("TableModify without input".into()))?;
-        let checks = m
-            .checks
-            .iter()
-            .map(|(name, e)| Ok((name.clone(), session_state.create_physical_expr(e.clone(), &m.table_schema)?)))
-            .collect::<Result<Vec<_>>>()?;
-        let conflict = match &m.op {
-            ModifyOp::Insert { on_conflict: Some(oc) } => Some(PhysicalConflict {
-                target: oc.target.clone(),
-                update: match &oc.action {
-                    ConflictAction::Nothing => None,
-                    ConflictAction::Update { assignments, predicate, schema } => Some(ConflictUpdate {
-                        assignments: assignments
-                            .iter()
-                            .map(|(pos, e)| Ok((*pos, session_state.create_physical_expr(e.clone(), schema)?)))
-                            .collect::<Result<Vec<_>>>()?,
-                        predicate: predicate.as_ref().map(|p| session_state.create_physical_expr(p.clone(), schema)).transpose()?,
-                        schema: Arc::new(schema.as_arrow().clone()),
-                    }),
-                },
-            }),
-            _ => None,
-        };
-        // Written rows are checked for NOT NULL by the operator (with PostgreSQL's message),
-        // so the batches it builds must accept NULLs everywhere.
-        let row_schema: Arc<Schema> = Arc::new(Schema::new(
-            m.table_schema.as_arrow().fields().iter().map(|f| f.as_ref().clone().with_nullable(true)).collect::<Vec<_>>(),
-        ));
-        let out_schema =
-            Arc::new(Schema::new(m.schema.as_arrow().fields().iter().map(|f| f.as_ref().clone().with_nullable(true)).collect::<Vec<_>>()));
-        Ok(Some(Arc::new(ModifyExec::new(m.table.clone(), m.op.clone(), input, checks, conflict, m.returning, out_schema, row_schema))))
+        Ok(Some(plan_modify(m, input, session_state)?))
     }
+}
+
+/// The `ModifyExec` of `m` over the physical `input` (also used by the direct planner).
+pub fn plan_modify(m: &TableModify, input: Arc<dyn ExecutionPlan>, session_state: &dyn Session) -> Result<Arc<dyn ExecutionPlan>> {
+    let checks = m
+        .checks
+        .iter()
+        .map(|(name, e)| Ok((name.clone(), session_state.create_physical_expr(e.clone(), &m.table_schema)?)))
+        .collect::<Result<Vec<_>>>()?;
+    let conflict = match &m.op {
+        ModifyOp::Insert { on_conflict: Some(oc) } => Some(PhysicalConflict {
+            target: oc.target.clone(),
+            update: match &oc.action {
+                ConflictAction::Nothing => None,
+                ConflictAction::Update { assignments, predicate, schema } => Some(ConflictUpdate {
+                    assignments: assignments
+                        .iter()
+                        .map(|(pos, e)| Ok((*pos, session_state.create_physical_expr(e.clone(), schema)?)))
+                        .collect::<Result<Vec<_>>>()?,
+                    predicate: predicate.as_ref().map(|p| session_state.create_physical_expr(p.clone(), schema)).transpose()?,
+                    schema: Arc::new(schema.as_arrow().clone()),
+                }),
+            },
+        }),
+        _ => None,
+    };
+    // Written rows are checked for NOT NULL by the operator (with PostgreSQL's message),
+    // so the batches it builds must accept NULLs everywhere.
+    let row_schema: Arc<Schema> = Arc::new(Schema::new(
+        m.table_schema.as_arrow().fields().iter().map(|f| f.as_ref().clone().with_nullable(true)).collect::<Vec<_>>(),
+    ));
+    let out_schema =
+        Arc::new(Schema::new(m.schema.as_arrow().fields().iter().map(|f| f.as_ref().clone().with_nullable(true)).collect::<Vec<_>>()));
+    Ok(Arc::new(ModifyExec::new(m.table.clone(), m.op.clone(), input, checks, conflict, m.returning, out_schema, row_schema)))
 }

@@ -183,9 +183,12 @@ impl Session {
         Ok((plan, snapshot))
     }
 
-    /// Makes the current settings visible to DataFusion (functions, optimizer rules).
+    /// Makes the current settings visible to DataFusion (functions, optimizer rules), and
+    /// the transaction's start time the value of `now()` (a new one outside a block).
     fn sync_settings(&mut self) {
         Engine::apply_settings(&mut self.state, &self.settings.format);
+        let started = self.block.as_ref().map(|b| b.started).unwrap_or_else(chrono::Utc::now);
+        self.state.execution_props_mut().query_execution_start_time = Some(started);
     }
 
     /// Prepares `sql` (extended protocol Parse): parses and plans it, infers parameter
@@ -357,8 +360,12 @@ fn bind(plan: Plan, params: Vec<ScalarValue>) -> Result<Plan> {
     })
 }
 
-/// Commits `txn` on a blocking thread (the WAL sync waits).
+/// Commits `txn` on a blocking thread (the WAL sync waits); a transaction without writes
+/// only releases its snapshot, in place.
 pub(crate) async fn commit_txn(txn: Arc<crate::storage::Txn>, durable: bool) -> Result<()> {
+    if !txn.has_writes() {
+        return txn.commit(durable).map_err(Error::from);
+    }
     tokio::task::spawn_blocking(move || txn.commit(durable))
         .await
         .map_err(|e| Error::internal(format!("commit task failed: {e}")))?

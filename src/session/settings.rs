@@ -9,6 +9,7 @@
 use quiverdb_catalog::pgvalue::{FormatSettings, ValueError};
 use quiverdb_catalog::{Error, ErrorCode, Result};
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 /// The version we report; clients parse it (`16.0` is accepted everywhere).
 pub const SERVER_VERSION: &str = "16.0";
@@ -273,7 +274,8 @@ const FORMAT_NAMES: [(&str, &str, &str); 5] = [
 pub struct Settings {
     /// Formatting settings (DateStyle, TimeZone, ...).
     pub format: FormatSettings,
-    values: BTreeMap<String, String>,
+    /// Shared until changed: sessions copy their settings at every transaction start.
+    values: Arc<BTreeMap<String, String>>,
 }
 
 fn value_error(e: ValueError) -> Error {
@@ -332,11 +334,11 @@ impl Settings {
                 }
                 e
             })?;
-            self.values.insert(lower, v);
+            Arc::make_mut(&mut self.values).insert(lower, v);
             return Ok(REPORTED.contains(&d.name).then_some(d.name));
         }
         if lower.contains('.') && !lower.starts_with('.') && !lower.ends_with('.') {
-            self.values.insert(lower, value.to_string());
+            Arc::make_mut(&mut self.values).insert(lower, value.to_string());
             return Ok(None);
         }
         Err(Error::new(ErrorCode::UndefinedObject, format!("unrecognized configuration parameter \"{name}\"")))
@@ -355,10 +357,10 @@ impl Settings {
             if d.kind == Kind::ReadOnly {
                 return Err(Error::new(ErrorCode::CantChangeRuntimeParam, format!("parameter \"{lower}\" cannot be changed")));
             }
-            self.values.remove(&lower);
+            Arc::make_mut(&mut self.values).remove(&lower);
             return Ok(REPORTED.contains(&d.name).then_some(d.name));
         }
-        if self.values.remove(&lower).is_some() {
+        if self.values.contains_key(&lower) && Arc::make_mut(&mut self.values).remove(&lower).is_some() {
             return Ok(None);
         }
         Err(Error::new(ErrorCode::UndefinedObject, format!("unrecognized configuration parameter \"{name}\"")))

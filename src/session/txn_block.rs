@@ -45,6 +45,8 @@ pub(super) struct Block {
     pub(super) pipeline: bool,
     /// Statements run in the block so far (SET TRANSACTION must come first).
     pub(super) statements: u32,
+    /// When the transaction started: `now()` and `current_timestamp` for its statements.
+    pub(super) started: chrono::DateTime<chrono::Utc>,
 }
 
 impl Block {
@@ -98,6 +100,7 @@ impl Session {
             implicit,
             pipeline: false,
             statements: 0,
+            started: chrono::Utc::now(),
         })
     }
 

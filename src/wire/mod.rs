@@ -13,6 +13,7 @@
 //!
 //! Errors become ErrorResponses through the one SQLSTATE table in [`errors`].
 
+mod batching;
 mod cancel;
 pub mod encode;
 pub mod errors;

@@ -1,6 +1,7 @@
 //! Simple and extended query handling.
 
 use super::Connection;
+use super::batching::Deferred;
 use super::cancel::CancelSlot;
 use super::encode::{Format, encode_batch};
 use super::errors::{error_info, to_pgwire};
@@ -9,16 +10,19 @@ use crate::session::{ColumnInfo, Notice, Prepared, Response as SessionResponse, 
 use async_trait::async_trait;
 use futures::sink::{Sink, SinkExt};
 use futures::{StreamExt, stream};
+use pgwire::api::DEFAULT_NAME;
 use pgwire::api::portal::{Format as PortalFormat, Portal};
 use pgwire::api::query::{ExtendedQueryHandler, SimpleQueryHandler};
 use pgwire::api::results::{FieldFormat, FieldInfo, QueryResponse, Response, Tag};
 use pgwire::api::stmt::QueryParser;
+use pgwire::api::stmt::StoredStatement;
+use pgwire::api::store::Entry;
 use pgwire::api::store::PortalStore;
 use pgwire::api::{ClientInfo, ClientPortalStore, PgWireConnectionState, Type};
 use pgwire::error::{PgWireError, PgWireResult};
 use pgwire::messages::PgWireBackendMessage;
 use pgwire::messages::data::{DataRow, RowDescription};
-use pgwire::messages::extendedquery::{Execute, Sync as PgSync};
+use pgwire::messages::extendedquery::{Bind, BindComplete, Execute, Parse, ParseComplete, Sync as PgSync};
 use pgwire::messages::response::{CommandComplete, EmptyQueryResponse, NoticeResponse, ReadyForQuery, TransactionStatus};
 use pgwire::messages::simplequery::Query;
 use pgwire::messages::startup::ParameterStatus;
@@ -137,10 +141,11 @@ impl Connection {
                     match encoded {
                         Ok(data) => {
                             rows += data.len();
+                            // The codec writes its buffer out when it fills up; the rest
+                            // leaves with ReadyForQuery.
                             for row in data {
                                 client.feed(PgWireBackendMessage::DataRow(row)).await?;
                             }
-                            client.flush().await?;
                         }
                         Err(e) => {
                             session.mark_failed();
@@ -305,6 +310,54 @@ impl ExtendedQueryHandler for Connection {
         self.parser.clone()
     }
 
+    /// Parse: as pgwire's default, but ParseComplete waits for Sync (the batching module).
+    async fn on_parse<C>(&self, client: &mut C, message: Parse) -> PgWireResult<()>
+    where
+        C: ClientInfo + ClientPortalStore + Sink<PgWireBackendMessage> + Unpin + Send + Sync,
+        C::PortalStore: PortalStore<Statement = Self::Statement>,
+        C::Error: Debug,
+        PgWireError: From<<C as Sink<PgWireBackendMessage>>::Error>,
+    {
+        let name = message.name.clone().unwrap_or_else(|| DEFAULT_NAME.to_owned());
+        match StoredStatement::parse(client, &message, self.query_parser()).await? {
+            Some(stmt) => client.portal_store().put_statement(Arc::new(stmt)),
+            None => client.portal_store().put_empty_statement(&name),
+        }
+        client.feed(PgWireBackendMessage::ParseComplete(ParseComplete::new())).await?;
+        Ok(())
+    }
+
+    /// Bind: as pgwire's default, but BindComplete waits for Sync (the batching module).
+    async fn on_bind<C>(&self, client: &mut C, message: Bind) -> PgWireResult<()>
+    where
+        C: ClientInfo + ClientPortalStore + Sink<PgWireBackendMessage> + Unpin + Send + Sync,
+        C::PortalStore: PortalStore<Statement = Self::Statement>,
+        C::Error: Debug,
+        PgWireError: From<<C as Sink<PgWireBackendMessage>>::Error>,
+    {
+        let statement_name = message.statement_name.as_deref().unwrap_or(DEFAULT_NAME);
+        let portal_name = message.portal_name.as_deref().unwrap_or(DEFAULT_NAME);
+        match client.portal_store().get_statement(statement_name) {
+            Some(Entry::Value(statement)) => {
+                let portal = Portal::try_new(&message, statement)?;
+                client.portal_store().put_portal(Arc::new(portal));
+            }
+            Some(Entry::Empty) => {
+                if !message.parameters.is_empty() {
+                    let msg = format!(
+                        "bind message supplies {} parameters, but prepared statement \"{statement_name}\" requires 0",
+                        message.parameters.len()
+                    );
+                    return Err(to_pgwire(Error::new(ErrorCode::ProtocolViolation, msg)));
+                }
+                client.portal_store().put_empty_portal(portal_name);
+            }
+            None => return Err(PgWireError::StatementNotFound(statement_name.to_owned())),
+        }
+        client.feed(PgWireBackendMessage::BindComplete(BindComplete::new())).await?;
+        Ok(())
+    }
+
     async fn on_execute<C>(&self, client: &mut C, message: Execute) -> PgWireResult<()>
     where
         C: ClientInfo + ClientPortalStore + Sink<PgWireBackendMessage> + Unpin + Send + Sync,
@@ -312,7 +365,8 @@ impl ExtendedQueryHandler for Connection {
         C::Error: Debug,
         PgWireError: From<<C as Sink<PgWireBackendMessage>>::Error>,
     {
-        let result = self._on_execute(client, message).await;
+        // Responses (rows, CommandComplete) are written at Sync.
+        let result = self._on_execute(&mut Deferred(&mut *client), message).await;
         let status = to_txn_status(self.session().await?.status());
         client.set_transaction_status(status);
         result

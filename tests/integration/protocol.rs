@@ -220,3 +220,49 @@ fn statement_timeout_cancels_with_57014() {
         assert_eq!(client.query_one("SELECT 3", &[]).await.unwrap().get::<_, i32>(0), 3);
     });
 }
+
+#[test]
+fn extended_responses_arrive_at_flush_and_sync() {
+    block_on(async {
+        fresh_db("proto_flush").await;
+        let mut c = RawClient::connect(server().addr, "quiver", "proto_flush").await;
+        c.simple("CREATE TABLE kv (id int PRIMARY KEY, v text); INSERT INTO kv VALUES (1, 'one')").await;
+        // Responses are batched until Sync; a Flush (asyncpg's pattern) must deliver them.
+        c.parse("SELECT v FROM kv WHERE id = $1").await;
+        c.bind(&["1"]).await;
+        c.execute().await;
+        c.send(b'H', &[]).await;
+        let got: Vec<char> = c.read_until(b'C', 5).await.iter().map(|m| m.tag as char).collect();
+        assert_eq!(got, vec!['1', '2', 'D', 'C']);
+        c.send(b'S', &[]).await;
+        let ready = c.read_until(b'Z', 5).await;
+        assert_eq!(ready.len(), 1, "only ReadyForQuery after Sync");
+        // Without Flush, everything arrives at Sync; an error skips to Sync as usual.
+        c.parse("SELECT 10 / id FROM kv WHERE id = $1 - 1").await;
+        c.bind(&["1"]).await;
+        c.execute().await;
+        c.send(b'S', &[]).await;
+        let msgs = c.read_until(b'Z', 5).await;
+        let tags: Vec<char> = msgs.iter().map(|m| m.tag as char).collect();
+        assert_eq!(tags, vec!['1', '2', 'C', 'Z'], "no row has id 0");
+        c.bind(&["2"]).await;
+        c.execute().await;
+        c.send(b'S', &[]).await;
+        let tags: Vec<char> = c.read_until(b'Z', 5).await.iter().map(|m| m.tag as char).collect();
+        assert_eq!(tags, vec!['2', 'D', 'C', 'Z']);
+        c.simple("INSERT INTO kv VALUES (0, 'zero')").await;
+        c.bind(&["1"]).await;
+        c.execute().await;
+        c.send(b'S', &[]).await;
+        let msgs = c.read_until(b'Z', 5).await;
+        let tags: Vec<char> = msgs.iter().map(|m| m.tag as char).collect();
+        assert_eq!(tags, vec!['2', 'E', 'Z']);
+        assert_eq!(msgs[1].field(b'C').as_deref(), Some("22012"));
+        c.parse("SELECT v FROM kv WHERE id = $1").await;
+        c.bind(&["1"]).await;
+        c.execute().await;
+        c.send(b'S', &[]).await;
+        let tags: Vec<char> = c.read_until(b'Z', 5).await.iter().map(|m| m.tag as char).collect();
+        assert_eq!(tags, vec!['1', '2', 'D', 'C', 'Z']);
+    });
+}

@@ -116,6 +116,67 @@ impl RawClient {
         }
     }
 
+    /// Sends one frontend message of type `tag` with `body`.
+    pub async fn send(&mut self, tag: u8, body: &[u8]) {
+        let mut msg = vec![tag];
+        msg.extend_from_slice(&((body.len() + 4) as u32).to_be_bytes());
+        msg.extend_from_slice(body);
+        self.stream.write_all(&msg).await.expect("send");
+    }
+
+    /// Parse (unnamed statement, no parameter types) of `sql`.
+    pub async fn parse(&mut self, sql: &str) {
+        let mut body = Vec::new();
+        cstr(&mut body, "");
+        cstr(&mut body, sql);
+        body.extend_from_slice(&0u16.to_be_bytes());
+        self.send(b'P', &body).await;
+    }
+
+    /// Bind of the unnamed statement to the unnamed portal with text parameters.
+    pub async fn bind(&mut self, params: &[&str]) {
+        let mut body = Vec::new();
+        cstr(&mut body, "");
+        cstr(&mut body, "");
+        body.extend_from_slice(&0u16.to_be_bytes());
+        body.extend_from_slice(&(params.len() as u16).to_be_bytes());
+        for p in params {
+            body.extend_from_slice(&(p.len() as i32).to_be_bytes());
+            body.extend_from_slice(p.as_bytes());
+        }
+        body.extend_from_slice(&0u16.to_be_bytes());
+        self.send(b'B', &body).await;
+    }
+
+    /// Execute of the unnamed portal without a row limit.
+    pub async fn execute(&mut self) {
+        let mut body = Vec::new();
+        cstr(&mut body, "");
+        body.extend_from_slice(&0u32.to_be_bytes());
+        self.send(b'E', &body).await;
+    }
+
+    /// Reads messages until one of type `tag` (included), failing after `secs` seconds.
+    pub async fn read_until(&mut self, tag: u8, secs: u64) -> Vec<Message> {
+        let mut out = Vec::new();
+        let deadline = std::time::Duration::from_secs(secs);
+        tokio::time::timeout(deadline, async {
+            loop {
+                let m = self.read().await;
+                let done = m.tag == tag;
+                out.push(m);
+                if done {
+                    break;
+                }
+            }
+        })
+        .await
+        .unwrap_or_else(|_| {
+            panic!("no message {:?} within {secs}s; got {:?}", tag as char, out.iter().map(|m| m.tag as char).collect::<Vec<_>>())
+        });
+        out
+    }
+
     /// The CommandComplete tags of a simple query, in order.
     pub async fn tags(&mut self, sql: &str) -> Vec<String> {
         self.simple(sql).await.iter().filter(|m| m.tag == b'C').map(|m| m.text()).collect()

@@ -1,0 +1,292 @@
+//! Direct physical planning: the OLTP fast path for statements whose plan is trivial.
+//!
+//! DataFusion's optimizer and physical planner cost a few hundred microseconds even for
+//! `SELECT v FROM kv WHERE id = $1` — more than the key lookup itself by two orders of
+//! magnitude. For plans made only of these nodes the physical plan is obvious, so it is
+//! built here directly, with the same operators the general path would choose:
+//!
+//! ```text
+//! logical                                   physical
+//! Projection (exprs)                    ──► ProjectionExec
+//! SubqueryAlias                         ──► (nothing: only renames the qualifier)
+//! Filter (conjuncts) ─ TableScan        ──► QuiverScanExec, when the provider answers every
+//!                                           conjunct exactly with key lookups or key ranges
+//! Values                                ──► the values exec (MemorySourceConfig)
+//! TableModify (INSERT/UPDATE/DELETE)    ──► ModifyExec
+//! ```
+//!
+//! Anything else — joins, aggregates, sorts, subqueries, a filter the scan cannot answer
+//! exactly — returns `None` and the statement takes the general path. The plan is first put
+//! through the analyzer (type coercion and our PostgreSQL rules), our literal-cast folding
+//! and expression simplification (which also fixes `now()` to the transaction's start),
+//! exactly as in the general path; the optimizer's remaining rules only make plans faster,
+//! and for these shapes there is nothing left for them to do. A plan whose
+//! expressions are all bare columns and literals skips the analyzer as well.
+//!
+//! Filter literals are matched against the primary key *before* analysis (which may
+//! widen the column instead of narrowing the literal): an integer literal that fits the
+//! key column's type exactly is narrowed to it, as DataFusion's unwrap-cast rule would do.
+
+use crate::engine::rules::literal_casts::{PgLiteralCasts, fold};
+use crate::exec::plan_modify;
+use crate::functions::settings::PgSettings;
+use crate::provider::table::QuiverTable;
+use datafusion::arrow::datatypes::DataType;
+use datafusion::catalog::TableProvider;
+use datafusion::common::tree_node::TreeNode;
+use datafusion::common::{Column, Result, ScalarValue};
+use datafusion::datasource::memory::MemorySourceConfig;
+use datafusion::datasource::source_as_provider;
+use datafusion::execution::SessionState;
+use datafusion::logical_expr::expr::InList;
+use datafusion::logical_expr::utils::split_conjunction;
+use datafusion::logical_expr::{Between, BinaryExpr, Cast, Expr, Filter, LogicalPlan, Operator, TableProviderFilterPushDown, TableScan};
+use datafusion::optimizer::OptimizerRule;
+use datafusion::optimizer::simplify_expressions::SimplifyExpressions;
+use datafusion::physical_plan::ExecutionPlan;
+use datafusion::physical_plan::projection::ProjectionExec;
+use quiverdb_catalog::pgvalue::FormatSettings;
+use quiverdb_catalog::plan::TableModify;
+use std::collections::HashMap;
+use std::sync::Arc;
+
+/// The physical plan of `plan` when it has one of the trivial shapes, else `None`.
+pub async fn plan(plan: &LogicalPlan, state: &SessionState) -> Option<Arc<dyn ExecutionPlan>> {
+    if !shape_ok(plan) {
+        return None;
+    }
+    // The key conjuncts, normalized, per scanned table (before analysis can rewrite them).
+    let mut filters = HashMap::new();
+    collect_filters(plan, &PgSettings::of(state.config_options()), &mut filters)?;
+    let analyzed;
+    let plan = if needs_analysis(plan) {
+        let a = state.analyzer().execute_and_check(plan.clone(), state.config_options(), |_, _| {}).ok()?;
+        // Literal casts as in the general path; simplification folds now() and friends.
+        let simplify = SimplifyExpressions::new();
+        analyzed = a.transform_up(|node| PgLiteralCasts.rewrite(node, state)?.transform_data(|n| simplify.rewrite(n, state))).ok()?.data;
+        &analyzed
+    } else {
+        plan
+    };
+    build(plan, state, &filters).await.ok().flatten()
+}
+
+/// True when every node of `plan` is one we plan directly.
+fn shape_ok(plan: &LogicalPlan) -> bool {
+    let node_ok = match plan {
+        LogicalPlan::Projection(_) | LogicalPlan::SubqueryAlias(_) | LogicalPlan::Values(_) => true,
+        LogicalPlan::Filter(f) => scan_below(&f.input).is_some(),
+        LogicalPlan::TableScan(_) => false,
+        LogicalPlan::Extension(e) => e.node.as_any().is::<TableModify>(),
+        _ => false,
+    };
+    node_ok
+        && plan.expressions().iter().all(simple_expr)
+        && match plan {
+            // The scan below a filter is checked by `collect_filters`.
+            LogicalPlan::Filter(_) => true,
+            _ => plan.inputs().into_iter().all(shape_ok),
+        }
+}
+
+/// Expressions without subqueries, aggregates, windows, placeholders or outer references.
+fn simple_expr(e: &Expr) -> bool {
+    !e.exists(|e| {
+        Ok(matches!(
+            e,
+            Expr::ScalarSubquery(_)
+                | Expr::Exists(_)
+                | Expr::InSubquery(_)
+                | Expr::SetComparison(_)
+                | Expr::OuterReferenceColumn(..)
+                | Expr::Placeholder(_)
+                | Expr::AggregateFunction(_)
+                | Expr::WindowFunction(_)
+                | Expr::Unnest(_)
+                | Expr::GroupingSet(_)
+        ))
+    })
+    .unwrap_or(true)
+}
+
+/// The table scan under a filter (through aliases).
+fn scan_below(plan: &LogicalPlan) -> Option<&TableScan> {
+    match plan {
+        LogicalPlan::SubqueryAlias(a) => scan_below(&a.input),
+        LogicalPlan::TableScan(s) if s.filters.is_empty() && s.fetch.is_none() => Some(s),
+        _ => None,
+    }
+}
+
+/// True unless every expression is a bare column, an alias of one, or a literal.
+fn needs_analysis(plan: &LogicalPlan) -> bool {
+    let trivial = |e: &Expr| matches!(e.clone().unalias(), Expr::Column(_) | Expr::Literal(..));
+    let here = match plan {
+        // Filters are answered by the scan and never evaluated.
+        LogicalPlan::Filter(_) => false,
+        LogicalPlan::Extension(_) => true,
+        other => !other.expressions().iter().all(trivial),
+    };
+    here || plan.inputs().into_iter().any(needs_analysis)
+}
+
+/// Key for a scan in the filters map: the table's name as scanned.
+fn scan_id(scan: &TableScan) -> String {
+    scan.table_name.to_string()
+}
+
+/// Collects each filter's conjuncts (literals narrowed to the key column types) by scanned
+/// table; `None` when some filter cannot be answered by the scan exactly.
+fn collect_filters(plan: &LogicalPlan, settings: &FormatSettings, out: &mut HashMap<String, Vec<Expr>>) -> Option<()> {
+    if let LogicalPlan::Filter(Filter { predicate, input, .. }) = plan {
+        let scan = scan_below(input)?;
+        let provider = source_as_provider(&scan.source).ok()?;
+        let table = provider.as_ref().downcast_ref::<QuiverTable>()?;
+        let schema = table.schema();
+        let conjuncts: Vec<Expr> = split_conjunction(predicate).into_iter().map(|c| narrow(c, &schema, settings)).collect();
+        let refs: Vec<&Expr> = conjuncts.iter().collect();
+        let pushdown = table.supports_filters_pushdown(&refs).ok()?;
+        if conjuncts.is_empty() || !pushdown.iter().all(|p| *p == TableProviderFilterPushDown::Exact) {
+            return None;
+        }
+        if out.insert(scan_id(scan), conjuncts).is_some() {
+            return None;
+        }
+        return Some(());
+    }
+    for input in plan.inputs() {
+        collect_filters(input, settings, out)?;
+    }
+    Some(())
+}
+
+/// A conjunct with its constants converted to the compared column's type when that is
+/// exact (`col op c`, `col IN (c, ...)`, `col BETWEEN c AND c`): an integer that fits, or
+/// a `CAST('text' AS t)` read by PostgreSQL's input function. Other conjuncts, and those
+/// whose constants do not convert exactly, are returned unchanged (the scan then leaves
+/// them to a filter, and the statement takes the general path).
+fn narrow(e: &Expr, schema: &datafusion::arrow::datatypes::Schema, settings: &FormatSettings) -> Expr {
+    let target = |c: &Expr| match c {
+        Expr::Column(c) => schema.field_with_name(&c.name).ok().map(|f| (Column::new_unqualified(&c.name), f.data_type().clone())),
+        _ => None,
+    };
+    let lit = |v: &Expr, ty: &DataType| key_literal(v, ty, settings).map(|v| Expr::Literal(v, None));
+    let narrowed = match e {
+        Expr::BinaryExpr(BinaryExpr { left, op, right })
+            if matches!(op, Operator::Eq | Operator::Lt | Operator::LtEq | Operator::Gt | Operator::GtEq) =>
+        {
+            if let Some((c, ty)) = target(left) {
+                lit(right, &ty).map(|l| Expr::BinaryExpr(BinaryExpr::new(Box::new(Expr::Column(c)), *op, Box::new(l))))
+            } else if let Some((c, ty)) = target(right) {
+                lit(left, &ty).map(|l| Expr::BinaryExpr(BinaryExpr::new(Box::new(l), *op, Box::new(Expr::Column(c)))))
+            } else {
+                None
+            }
+        }
+        Expr::InList(InList { expr, list, negated: false }) => target(expr).and_then(|(c, ty)| {
+            let list = list.iter().map(|v| lit(v, &ty)).collect::<Option<Vec<_>>>()?;
+            Some(Expr::InList(InList::new(Box::new(Expr::Column(c)), list, false)))
+        }),
+        Expr::Between(Between { expr, negated: false, low, high }) => target(expr).and_then(|(c, ty)| {
+            Some(Expr::Between(Between::new(Box::new(Expr::Column(c)), false, Box::new(lit(low, &ty)?), Box::new(lit(high, &ty)?))))
+        }),
+        _ => None,
+    };
+    narrowed.unwrap_or_else(|| e.clone())
+}
+
+/// The constant `e` as a value of type `ty`, when the conversion is exact.
+fn key_literal(e: &Expr, ty: &DataType, settings: &FormatSettings) -> Option<ScalarValue> {
+    let value = constant(e, settings)?;
+    if value.data_type() == *ty {
+        return Some(value);
+    }
+    if value.data_type().is_integer() && ty.is_integer() {
+        let cast = value.cast_to(ty).ok()?;
+        return (cast.cast_to(&value.data_type()).ok()? == value).then_some(cast);
+    }
+    None
+}
+
+/// The value of a literal, of an integer literal cast to another integer type (when it
+/// fits), or of a text literal cast through PostgreSQL's input function.
+fn constant(e: &Expr, settings: &FormatSettings) -> Option<ScalarValue> {
+    match e {
+        Expr::Literal(v, _) if !v.is_null() => Some(v.clone()),
+        Expr::Cast(Cast { expr, field }) => {
+            let inner = constant(expr, settings)?;
+            let target = field.data_type();
+            if inner.data_type().is_integer() && target.is_integer() {
+                let cast = inner.cast_to(target).ok()?;
+                return (cast.cast_to(&inner.data_type()).ok()? == inner).then_some(cast);
+            }
+            match fold(Expr::Cast(Cast::new(Box::new(Expr::Literal(inner, None)), target.clone())), settings).ok()?.data {
+                Expr::Literal(v, _) if !v.is_null() && v.data_type() == *target => Some(v),
+                _ => None,
+            }
+        }
+        _ => None,
+    }
+}
+
+/// Builds the physical plan bottom-up; `Ok(None)` when a node turns out not to fit.
+fn build<'a>(
+    plan: &'a LogicalPlan,
+    state: &'a SessionState,
+    filters: &'a HashMap<String, Vec<Expr>>,
+) -> futures::future::BoxFuture<'a, Result<Option<Arc<dyn ExecutionPlan>>>> {
+    Box::pin(async move {
+        Ok(Some(match plan {
+            LogicalPlan::Projection(p) => {
+                let Some(input) = build(&p.input, state, filters).await? else {
+                    return Ok(None);
+                };
+                let mut exprs = Vec::with_capacity(p.expr.len());
+                for (e, field) in p.expr.iter().zip(p.schema.fields()) {
+                    exprs.push((state.create_physical_expr(e.clone(), p.input.schema())?, field.name().clone()));
+                }
+                Arc::new(ProjectionExec::try_new(exprs, input)?)
+            }
+            LogicalPlan::SubqueryAlias(a) => return build(&a.input, state, filters).await,
+            LogicalPlan::Filter(f) => {
+                let Some(scan) = scan_below(&f.input) else {
+                    return Ok(None);
+                };
+                let Some(conjuncts) = filters.get(&scan_id(scan)) else {
+                    return Ok(None);
+                };
+                let provider = source_as_provider(&scan.source)?;
+                let exec = provider.scan(state, scan.projection.as_ref(), conjuncts, None).await?;
+                let keyed = exec
+                    .as_ref()
+                    .downcast_ref::<crate::provider::scan::QuiverScanExec>()
+                    .is_some_and(|s| !matches!(s.access(), crate::provider::keyrange::KeyAccess::Full));
+                if !keyed {
+                    return Ok(None);
+                }
+                exec
+            }
+            LogicalPlan::Values(v) => {
+                let mut rows = Vec::with_capacity(v.values.len());
+                for row in &v.values {
+                    let mut exprs = Vec::with_capacity(row.len());
+                    for e in row {
+                        exprs.push(state.create_physical_expr(e.clone(), &v.schema)?);
+                    }
+                    rows.push(exprs);
+                }
+                MemorySourceConfig::try_new_as_values(Arc::clone(v.schema.inner()), rows)?
+            }
+            LogicalPlan::Extension(e) => {
+                let Some(m) = e.node.as_any().downcast_ref::<TableModify>() else {
+                    return Ok(None);
+                };
+                let Some(input) = build(&m.input, state, filters).await? else {
+                    return Ok(None);
+                };
+                plan_modify(m, input, state)?
+            }
+            _ => return Ok(None),
+        }))
+    })
+}
