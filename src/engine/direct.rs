@@ -17,32 +17,35 @@
 //!
 //! Anything else — joins, aggregates, sorts, subqueries, a filter the scan cannot answer
 //! exactly — returns `None` and the statement takes the general path. The plan is first put
-//! through the analyzer (type coercion and our PostgreSQL rules), our literal-cast folding
-//! and expression simplification (which also fixes `now()` to the transaction's start),
-//! exactly as in the general path; the optimizer's remaining rules only make plans faster,
-//! and for these shapes there is nothing left for them to do. A plan whose
+//! through the analyzer (type coercion and our PostgreSQL rules), exactly as in the general
+//! path; each expression then gets what the optimizer would give it — our literal-cast
+//! folding and expression simplification (which also fixes `now()` to the transaction's
+//! start) — one expression at a time rather than by rewriting the plan tree, which would
+//! copy a large VALUES list once per rule. The optimizer's remaining rules only make plans
+//! faster, and for these shapes there is nothing left for them to do. A plan whose
 //! expressions are all bare columns and literals skips the analyzer as well.
 //!
 //! Filter literals are matched against the primary key *before* analysis (which may
 //! widen the column instead of narrowing the literal): an integer literal that fits the
 //! key column's type exactly is narrowed to it, as DataFusion's unwrap-cast rule would do.
 
-use crate::engine::rules::literal_casts::{PgLiteralCasts, fold};
+use crate::engine::rules::literal_casts::fold;
 use crate::exec::plan_modify;
 use crate::functions::settings::PgSettings;
 use crate::provider::table::QuiverTable;
 use datafusion::arrow::datatypes::DataType;
 use datafusion::catalog::TableProvider;
 use datafusion::common::tree_node::TreeNode;
-use datafusion::common::{Column, Result, ScalarValue};
+use datafusion::common::{Column, DFSchemaRef, Result, ScalarValue};
 use datafusion::datasource::memory::MemorySourceConfig;
 use datafusion::datasource::source_as_provider;
 use datafusion::execution::SessionState;
 use datafusion::logical_expr::expr::InList;
+use datafusion::logical_expr::simplify::SimplifyContext;
 use datafusion::logical_expr::utils::split_conjunction;
 use datafusion::logical_expr::{Between, BinaryExpr, Cast, Expr, Filter, LogicalPlan, Operator, TableProviderFilterPushDown, TableScan};
-use datafusion::optimizer::OptimizerRule;
-use datafusion::optimizer::simplify_expressions::SimplifyExpressions;
+use datafusion::optimizer::simplify_expressions::ExprSimplifier;
+use datafusion::physical_expr::PhysicalExpr;
 use datafusion::physical_plan::ExecutionPlan;
 use datafusion::physical_plan::projection::ProjectionExec;
 use quiverdb_catalog::pgvalue::FormatSettings;
@@ -60,10 +63,7 @@ pub async fn plan(plan: &LogicalPlan, state: &SessionState) -> Option<Arc<dyn Ex
     collect_filters(plan, &PgSettings::of(state.config_options()), &mut filters)?;
     let analyzed;
     let plan = if needs_analysis(plan) {
-        let a = state.analyzer().execute_and_check(plan.clone(), state.config_options(), |_, _| {}).ok()?;
-        // Literal casts as in the general path; simplification folds now() and friends.
-        let simplify = SimplifyExpressions::new();
-        analyzed = a.transform_up(|node| PgLiteralCasts.rewrite(node, state)?.transform_data(|n| simplify.rewrite(n, state))).ok()?.data;
+        analyzed = state.analyzer().execute_and_check(plan.clone(), state.config_options(), |_, _| {}).ok()?;
         &analyzed
     } else {
         plan
@@ -241,9 +241,10 @@ fn build<'a>(
                 let Some(input) = build(&p.input, state, filters).await? else {
                     return Ok(None);
                 };
+                let mut compile = Compiler::new(state, p.input.schema());
                 let mut exprs = Vec::with_capacity(p.expr.len());
                 for (e, field) in p.expr.iter().zip(p.schema.fields()) {
-                    exprs.push((state.create_physical_expr(e.clone(), p.input.schema())?, field.name().clone()));
+                    exprs.push((compile.expr(e)?, field.name().clone()));
                 }
                 Arc::new(ProjectionExec::try_new(exprs, input)?)
             }
@@ -267,11 +268,12 @@ fn build<'a>(
                 exec
             }
             LogicalPlan::Values(v) => {
+                let mut compile = Compiler::new(state, &v.schema);
                 let mut rows = Vec::with_capacity(v.values.len());
                 for row in &v.values {
                     let mut exprs = Vec::with_capacity(row.len());
                     for e in row {
-                        exprs.push(state.create_physical_expr(e.clone(), &v.schema)?);
+                        exprs.push(compile.expr(e)?);
                     }
                     rows.push(exprs);
                 }
@@ -289,4 +291,38 @@ fn build<'a>(
             _ => return Ok(None),
         }))
     })
+}
+
+/// Compiles expressions of one node into physical expressions, applying what the general
+/// path's optimizer would: our literal-cast folding and expression simplification (which
+/// also fixes `now()` to the transaction's start). Bare literals skip both.
+struct Compiler<'a> {
+    state: &'a SessionState,
+    schema: &'a DFSchemaRef,
+    settings: FormatSettings,
+    simplifier: Option<ExprSimplifier>,
+}
+
+impl<'a> Compiler<'a> {
+    fn new(state: &'a SessionState, schema: &'a DFSchemaRef) -> Self {
+        Compiler { state, schema, settings: PgSettings::of(state.config_options()), simplifier: None }
+    }
+
+    fn expr(&mut self, e: &Expr) -> Result<Arc<dyn PhysicalExpr>> {
+        if let Expr::Literal(v, meta) = e {
+            return Ok(Arc::new(datafusion::physical_expr::expressions::Literal::new_with_metadata(v.clone(), meta.clone())));
+        }
+        let folded = e.clone().transform_up(|e| fold(e, &self.settings))?.data;
+        let simplifier = self.simplifier.get_or_insert_with(|| {
+            ExprSimplifier::new(
+                SimplifyContext::builder()
+                    .with_schema(Arc::clone(self.schema))
+                    .with_config_options(Arc::clone(self.state.config_options()))
+                    .with_query_execution_start_time(self.state.execution_props().query_execution_start_time)
+                    .build(),
+            )
+        });
+        let simplified = simplifier.simplify(folded)?;
+        self.state.create_physical_expr(simplified, self.schema)
+    }
 }
