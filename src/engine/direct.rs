@@ -35,7 +35,7 @@ use crate::functions::settings::PgSettings;
 use crate::provider::table::QuiverTable;
 use datafusion::arrow::datatypes::DataType;
 use datafusion::catalog::TableProvider;
-use datafusion::common::tree_node::TreeNode;
+use datafusion::common::tree_node::{TreeNode, TreeNodeRecursion};
 use datafusion::common::{Column, DFSchemaRef, Result, ScalarValue};
 use datafusion::datasource::memory::MemorySourceConfig;
 use datafusion::datasource::source_as_provider;
@@ -81,12 +81,22 @@ fn shape_ok(plan: &LogicalPlan) -> bool {
         _ => false,
     };
     node_ok
-        && plan.expressions().iter().all(simple_expr)
+        && all_expressions(plan, simple_expr)
         && match plan {
             // The scan below a filter is checked by `collect_filters`.
             LogicalPlan::Filter(_) => true,
             _ => plan.inputs().into_iter().all(shape_ok),
         }
+}
+
+/// True when `f` holds for every expression of `plan`'s own node (without copying them).
+fn all_expressions(plan: &LogicalPlan, f: impl Fn(&Expr) -> bool) -> bool {
+    let mut ok = true;
+    let _ = plan.apply_expressions(|e| {
+        ok = f(e);
+        Ok(if ok { TreeNodeRecursion::Continue } else { TreeNodeRecursion::Stop })
+    });
+    ok
 }
 
 /// Expressions without subqueries, aggregates, windows, placeholders or outer references.
@@ -120,14 +130,22 @@ fn scan_below(plan: &LogicalPlan) -> Option<&TableScan> {
 
 /// True unless every expression is a bare column, an alias of one, or a literal.
 fn needs_analysis(plan: &LogicalPlan) -> bool {
-    let trivial = |e: &Expr| matches!(e.clone().unalias(), Expr::Column(_) | Expr::Literal(..));
     let here = match plan {
         // Filters are answered by the scan and never evaluated.
         LogicalPlan::Filter(_) => false,
         LogicalPlan::Extension(_) => true,
-        other => !other.expressions().iter().all(trivial),
+        other => !all_expressions(other, trivial),
     };
     here || plan.inputs().into_iter().any(needs_analysis)
+}
+
+/// A bare column or literal, possibly aliased.
+fn trivial(e: &Expr) -> bool {
+    match e {
+        Expr::Alias(a) => trivial(&a.expr),
+        Expr::Column(_) | Expr::Literal(..) => true,
+        _ => false,
+    }
 }
 
 /// Key for a scan in the filters map: the table's name as scanned.
@@ -201,11 +219,16 @@ fn key_literal(e: &Expr, ty: &DataType, settings: &FormatSettings) -> Option<Sca
     if value.data_type() == *ty {
         return Some(value);
     }
-    if value.data_type().is_integer() && ty.is_integer() {
-        let cast = value.cast_to(ty).ok()?;
-        return (cast.cast_to(&value.data_type()).ok()? == value).then_some(cast);
+    exact_integer(&value, ty)
+}
+
+/// `value` as integer type `ty` when both are integer types and the value fits.
+fn exact_integer(value: &ScalarValue, ty: &DataType) -> Option<ScalarValue> {
+    if !(value.data_type().is_integer() && ty.is_integer()) {
+        return None;
     }
-    None
+    let cast = value.cast_to(ty).ok()?;
+    (cast.cast_to(&value.data_type()).ok()? == *value).then_some(cast)
 }
 
 /// The value of a literal, of an integer literal cast to another integer type (when it
@@ -217,8 +240,7 @@ fn constant(e: &Expr, settings: &FormatSettings) -> Option<ScalarValue> {
             let inner = constant(expr, settings)?;
             let target = field.data_type();
             if inner.data_type().is_integer() && target.is_integer() {
-                let cast = inner.cast_to(target).ok()?;
-                return (cast.cast_to(&inner.data_type()).ok()? == inner).then_some(cast);
+                return exact_integer(&inner, target);
             }
             match fold(Expr::Cast(Cast::new(Box::new(Expr::Literal(inner, None)), target.clone())), settings).ok()?.data {
                 Expr::Literal(v, _) if !v.is_null() && v.data_type() == *target => Some(v),

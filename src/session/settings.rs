@@ -344,6 +344,12 @@ impl Settings {
         Err(Error::new(ErrorCode::UndefinedObject, format!("unrecognized configuration parameter \"{name}\"")))
     }
 
+    /// Removes an explicit value; false when there was none (the shared map is then not
+    /// copied).
+    fn unset(&mut self, lower: &str) -> bool {
+        self.values.contains_key(lower) && Arc::make_mut(&mut self.values).remove(lower).is_some()
+    }
+
     /// Restores `name` to its default (RESET); returns the canonical name when reported.
     pub fn reset(&mut self, name: &str) -> Result<Option<&'static str>> {
         let lower = name.to_ascii_lowercase();
@@ -357,10 +363,10 @@ impl Settings {
             if d.kind == Kind::ReadOnly {
                 return Err(Error::new(ErrorCode::CantChangeRuntimeParam, format!("parameter \"{lower}\" cannot be changed")));
             }
-            Arc::make_mut(&mut self.values).remove(&lower);
+            self.unset(&lower);
             return Ok(REPORTED.contains(&d.name).then_some(d.name));
         }
-        if self.values.contains_key(&lower) && Arc::make_mut(&mut self.values).remove(&lower).is_some() {
+        if self.unset(&lower) {
             return Ok(None);
         }
         Err(Error::new(ErrorCode::UndefinedObject, format!("unrecognized configuration parameter \"{name}\"")))
