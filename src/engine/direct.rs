@@ -32,20 +32,25 @@
 use crate::engine::rules::literal_casts::fold;
 use crate::exec::plan_modify;
 use crate::functions::settings::PgSettings;
+use crate::provider::keyrange::KeyAccess;
+use crate::provider::scan::QuiverScanExec;
 use crate::provider::table::QuiverTable;
 use datafusion::arrow::datatypes::DataType;
 use datafusion::catalog::TableProvider;
 use datafusion::common::tree_node::{TreeNode, TreeNodeRecursion};
-use datafusion::common::{Column, DFSchemaRef, Result, ScalarValue};
+use datafusion::common::{Column, DFSchema, DFSchemaRef, Result, ScalarValue};
 use datafusion::datasource::memory::MemorySourceConfig;
 use datafusion::datasource::source_as_provider;
 use datafusion::execution::SessionState;
 use datafusion::logical_expr::expr::InList;
 use datafusion::logical_expr::simplify::SimplifyContext;
 use datafusion::logical_expr::utils::split_conjunction;
-use datafusion::logical_expr::{Between, BinaryExpr, Cast, Expr, Filter, LogicalPlan, Operator, TableProviderFilterPushDown, TableScan};
+use datafusion::logical_expr::{
+    Between, BinaryExpr, Cast, Expr, Filter, LogicalPlan, Operator, Projection, TableProviderFilterPushDown, TableScan,
+};
 use datafusion::optimizer::simplify_expressions::ExprSimplifier;
 use datafusion::physical_expr::PhysicalExpr;
+use datafusion::physical_expr::expressions::Column as ColumnExpr;
 use datafusion::physical_plan::ExecutionPlan;
 use datafusion::physical_plan::projection::ProjectionExec;
 use quiverdb_catalog::pgvalue::FormatSettings;
@@ -260,35 +265,27 @@ fn build<'a>(
     Box::pin(async move {
         Ok(Some(match plan {
             LogicalPlan::Projection(p) => {
-                let Some(input) = build(&p.input, state, filters).await? else {
+                // Over a keyed scan, only the columns the expressions use are read.
+                let (input, schema) = match scanned_columns(p) {
+                    Some((filter, columns, schema)) => (build_scan(filter, Some(&columns), state, filters).await?, Arc::new(schema)),
+                    None => (build(&p.input, state, filters).await?, Arc::clone(p.input.schema())),
+                };
+                let Some(input) = input else {
                     return Ok(None);
                 };
-                let mut compile = Compiler::new(state, p.input.schema());
+                let mut compile = Compiler::new(state, &schema);
                 let mut exprs = Vec::with_capacity(p.expr.len());
                 for (e, field) in p.expr.iter().zip(p.schema.fields()) {
                     exprs.push((compile.expr(e)?, field.name().clone()));
                 }
-                Arc::new(ProjectionExec::try_new(exprs, input)?)
+                let identity = exprs.len() == schema.fields().len()
+                    && exprs.iter().enumerate().all(|(i, (e, name))| {
+                        e.downcast_ref::<ColumnExpr>().is_some_and(|c| c.index() == i) && schema.field(i).name() == name
+                    });
+                if identity { input } else { Arc::new(ProjectionExec::try_new(exprs, input)?) }
             }
             LogicalPlan::SubqueryAlias(a) => return build(&a.input, state, filters).await,
-            LogicalPlan::Filter(f) => {
-                let Some(scan) = scan_below(&f.input) else {
-                    return Ok(None);
-                };
-                let Some(conjuncts) = filters.get(&scan_id(scan)) else {
-                    return Ok(None);
-                };
-                let provider = source_as_provider(&scan.source)?;
-                let exec = provider.scan(state, scan.projection.as_ref(), conjuncts, None).await?;
-                let keyed = exec
-                    .as_ref()
-                    .downcast_ref::<crate::provider::scan::QuiverScanExec>()
-                    .is_some_and(|s| !matches!(s.access(), crate::provider::keyrange::KeyAccess::Full));
-                if !keyed {
-                    return Ok(None);
-                }
-                exec
-            }
+            LogicalPlan::Filter(f) => return build_scan(f, None, state, filters).await,
             LogicalPlan::Values(v) => {
                 let mut compile = Compiler::new(state, &v.schema);
                 let mut rows = Vec::with_capacity(v.values.len());
@@ -313,6 +310,58 @@ fn build<'a>(
             _ => return Ok(None),
         }))
     })
+}
+
+/// The keyed scan answering filter `f`, reading the table columns at `columns` (all when
+/// `None`); `Ok(None)` when the scan is not keyed after all.
+async fn build_scan(
+    f: &Filter,
+    columns: Option<&Vec<usize>>,
+    state: &SessionState,
+    filters: &HashMap<String, Vec<Expr>>,
+) -> Result<Option<Arc<dyn ExecutionPlan>>> {
+    let Some(scan) = scan_below(&f.input) else {
+        return Ok(None);
+    };
+    let Some(conjuncts) = filters.get(&scan_id(scan)) else {
+        return Ok(None);
+    };
+    let provider = source_as_provider(&scan.source)?;
+    let exec = provider.scan(state, columns.or(scan.projection.as_ref()), conjuncts, None).await?;
+    let keyed = exec.downcast_ref::<QuiverScanExec>().is_some_and(|s| !matches!(s.access(), KeyAccess::Full));
+    Ok(keyed.then_some(exec))
+}
+
+/// For a projection straight over a keyed filter (through aliases): the filter, the
+/// table columns the expressions use (in order of first use, so that a projection of
+/// plain columns becomes the scan itself), and the schema of those columns.
+fn scanned_columns(p: &Projection) -> Option<(&Filter, Vec<usize>, DFSchema)> {
+    let mut input = p.input.as_ref();
+    while let LogicalPlan::SubqueryAlias(a) = input {
+        input = a.input.as_ref();
+    }
+    let LogicalPlan::Filter(f) = input else {
+        return None;
+    };
+    if scan_below(&f.input)?.projection.is_some() {
+        return None;
+    }
+    let schema = p.input.schema();
+    let mut columns: Vec<usize> = Vec::new();
+    for e in &p.expr {
+        for c in e.column_refs() {
+            let i = schema.index_of_column(c).ok()?;
+            if !columns.contains(&i) {
+                columns.push(i);
+            }
+        }
+    }
+    let fields = columns.iter().map(|&i| {
+        let (q, field) = schema.qualified_field(i);
+        (q.cloned(), Arc::clone(field))
+    });
+    let projected = DFSchema::new_with_metadata(fields.collect(), schema.metadata().clone()).ok()?;
+    Some((f, columns, projected))
 }
 
 /// Compiles expressions of one node into physical expressions, applying what the general

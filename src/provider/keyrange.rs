@@ -126,11 +126,15 @@ pub fn plan(prefix: &[u8], key: &[(String, SqlType)], filters: &[&Expr]) -> KeyP
     let ty = key.get(pinned).map(|(_, t)| t.clone());
     let mut ranges = Vec::with_capacity(points.len());
     for p in points {
-        // Keys of values (tag 0x01) only; primary-key columns are never NULL.
+        // A pinned prefix alone selects every key under it (index entries may continue
+        // with NULLs); a range on the next column selects values only (tag 0x01: a
+        // comparison is never true for NULL).
         let mut lo = p.clone();
-        lo.push(TAG_VALUE);
+        if ranged {
+            lo.push(TAG_VALUE);
+        }
         let Some(mut hi) = prefix_end(&lo) else {
-            continue;
+            return KeyPlan { access: KeyAccess::Full, exact: vec![false; filters.len()] };
         };
         if let (Some(ty), true) = (&ty, ranged) {
             if let Some((v, inc)) = &lower {

@@ -5,6 +5,7 @@
 //! and streams. Each partition covers a disjoint part of the key space, so full scans run
 //! in parallel.
 
+use crate::provider::access::{self, Path};
 use crate::provider::context::TxnContext;
 use crate::provider::keyrange::KeyAccess;
 use crate::storage::rowcodec::{RowDecoder, RowLayout};
@@ -14,7 +15,9 @@ use datafusion::arrow::datatypes::SchemaRef;
 use datafusion::common::tree_node::TreeNodeRecursion;
 use datafusion::common::{DataFusionError, Result};
 use datafusion::execution::{SendableRecordBatchStream, TaskContext};
-use datafusion::physical_expr::{EquivalenceProperties, PhysicalExpr};
+use datafusion::physical_expr::expressions::Column;
+use datafusion::physical_expr::{EquivalenceProperties, LexOrdering, PhysicalExpr, PhysicalSortExpr};
+use datafusion::physical_plan::SortOrderPushdownResult;
 use datafusion::physical_plan::coop::make_cooperative;
 use datafusion::physical_plan::execution_plan::SchedulingType;
 use datafusion::physical_plan::execution_plan::{Boundedness, EmissionType};
@@ -35,60 +38,132 @@ pub enum PartitionWork {
 }
 
 /// Reads rows of one table.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct QuiverScanExec {
     table: Arc<TableDef>,
     layout: Arc<RowLayout>,
     /// Output columns: slot of each, or `None` for the row key column.
     slots: Vec<Option<usize>>,
     schema: SchemaRef,
+    path: Path,
     work: Vec<PartitionWork>,
     access: KeyAccess,
     limit: Option<usize>,
+    /// Whether the output is declared sorted by the path's key columns (one partition).
+    ordered: bool,
     properties: Arc<PlanProperties>,
     metrics: ExecutionPlanMetricsSet,
 }
 
 impl QuiverScanExec {
-    /// A scan of `table` producing `schema` (columns at `slots`) over `work` partitions.
+    /// A scan of `table` producing `schema` (columns at `slots`) over `work` partitions of
+    /// `path`'s key space.
+    #[allow(clippy::too_many_arguments)]
     pub fn new(
         table: Arc<TableDef>,
         layout: Arc<RowLayout>,
         slots: Vec<Option<usize>>,
         schema: SchemaRef,
+        path: Path,
         access: KeyAccess,
         work: Vec<PartitionWork>,
         limit: Option<usize>,
     ) -> Self {
-        let properties = Arc::new(
-            PlanProperties::new(
-                EquivalenceProperties::new(schema.clone()),
-                Partitioning::UnknownPartitioning(work.len().max(1)),
-                EmissionType::Incremental,
-                Boundedness::Bounded,
-            )
-            // The stream yields to the runtime itself (see `execute`), so DataFusion need not
-            // wrap the scan in a CooperativeExec.
-            .with_scheduling_type(SchedulingType::Cooperative),
-        );
-        QuiverScanExec { table, layout, slots, schema, work, access, limit, properties, metrics: ExecutionPlanMetricsSet::new() }
+        let properties = Self::properties_for(&schema, work.len(), None);
+        QuiverScanExec {
+            table,
+            layout,
+            slots,
+            schema,
+            path,
+            work,
+            access,
+            limit,
+            ordered: false,
+            properties,
+            metrics: ExecutionPlanMetricsSet::new(),
+        }
+    }
+
+    fn properties_for(schema: &SchemaRef, partitions: usize, ordering: Option<LexOrdering>) -> Arc<PlanProperties> {
+        let mut eq = EquivalenceProperties::new(schema.clone());
+        if let Some(o) = ordering {
+            eq = EquivalenceProperties::new_with_orderings(schema.clone(), [o]);
+        }
+        Arc::new(
+            PlanProperties::new(eq, Partitioning::UnknownPartitioning(partitions.max(1)), EmissionType::Incremental, Boundedness::Bounded)
+                // The stream yields to the runtime itself (see `execute`), so DataFusion
+                // need not wrap the scan in a CooperativeExec.
+                .with_scheduling_type(SchedulingType::Cooperative),
+        )
     }
 
     /// How this scan reaches its rows.
     pub fn access(&self) -> &KeyAccess {
         &self.access
     }
+
+    /// The attnum of output column `i`, unless it is the row key (slots are attnum - 1).
+    fn attnum_of(&self, i: usize) -> Option<i16> {
+        let slot = (*self.slots.get(i)?)?;
+        i16::try_from(slot + 1).ok()
+    }
+
+    /// `order` as attnums when every key is a plain output column sorted ascending with
+    /// NULLs last — the order our keys are stored in.
+    fn sort_attnums(&self, order: &[PhysicalSortExpr]) -> Option<Vec<i16>> {
+        order
+            .iter()
+            .map(|e| {
+                let col = e.expr.downcast_ref::<Column>()?;
+                (!e.options.descending && !e.options.nulls_first).then_some(())?;
+                self.attnum_of(col.index())
+            })
+            .collect()
+    }
+
+    /// This scan reading `path` in key order as one partition, declaring `order`.
+    fn ordered_on(&self, path: Path, order: &[PhysicalSortExpr]) -> Option<Self> {
+        let ordering = LexOrdering::new(order.iter().cloned())?;
+        let (access, work) = match (&self.access, path == self.path) {
+            // Points and ranges are sorted by key and disjoint: concatenated, they are in
+            // key order.
+            (KeyAccess::Points(p), true) => (self.access.clone(), vec![PartitionWork::Points(p.clone())]),
+            (KeyAccess::Ranges(r), true) => (self.access.clone(), vec![PartitionWork::Ranges(r.clone())]),
+            (KeyAccess::Full, _) => {
+                let range = access::whole_range(&self.table, &path);
+                (KeyAccess::Full, vec![PartitionWork::Ranges(vec![range])])
+            }
+            _ => return None,
+        };
+        let mut scan = self.clone();
+        scan.properties = Self::properties_for(&self.schema, 1, Some(ordering));
+        scan.path = path;
+        scan.access = access;
+        scan.work = work;
+        scan.ordered = true;
+        scan.metrics = ExecutionPlanMetricsSet::new();
+        Some(scan)
+    }
 }
 
 impl DisplayAs for QuiverScanExec {
     fn fmt_as(&self, _t: DisplayFormatType, f: &mut fmt::Formatter) -> fmt::Result {
         write!(f, "QuiverScanExec: table={}, ", self.table.name)?;
-        match &self.access {
-            KeyAccess::Full => write!(f, "access=full scan")?,
-            KeyAccess::Points(keys) if keys.len() == 1 => write!(f, "access=key lookup")?,
-            KeyAccess::Points(keys) => write!(f, "access=key lookup ({} keys)", keys.len())?,
-            KeyAccess::Ranges(r) if r.len() == 1 => write!(f, "access=key range scan")?,
-            KeyAccess::Ranges(r) => write!(f, "access=key range scan ({} ranges)", r.len())?,
+        let (lookup, range) = match &self.path {
+            Path::Primary => ("key lookup".to_string(), "key range scan".to_string()),
+            Path::Index(i) => (format!("index lookup using {}", i.name), format!("index range scan using {}", i.name)),
+        };
+        match (&self.access, &self.path) {
+            (KeyAccess::Full, Path::Primary) => write!(f, "access=full scan")?,
+            (KeyAccess::Full, Path::Index(i)) => write!(f, "access=full index scan using {}", i.name)?,
+            (KeyAccess::Points(keys), _) if keys.len() == 1 => write!(f, "access={lookup}")?,
+            (KeyAccess::Points(keys), _) => write!(f, "access={lookup} ({} keys)", keys.len())?,
+            (KeyAccess::Ranges(r), _) if r.len() == 1 => write!(f, "access={range}")?,
+            (KeyAccess::Ranges(r), _) => write!(f, "access={range} ({} ranges)", r.len())?,
+        }
+        if self.ordered {
+            write!(f, " in order")?;
         }
         let names: Vec<&str> = self.schema.fields().iter().map(|f| f.name().as_str()).collect();
         write!(f, ", projection=[{}]", names.join(", "))?;
@@ -136,6 +211,7 @@ impl ExecutionPlan for QuiverScanExec {
             slots: self.slots.clone(),
             schema: self.schema.clone(),
             work,
+            row_prefix: matches!(self.path, Path::Index(_)).then(|| access::row_prefix(&self.table)),
             cursor: None,
             next_range: 0,
             next_point: 0,
@@ -158,6 +234,42 @@ impl ExecutionPlan for QuiverScanExec {
         Ok(make_cooperative(Box::pin(RecordBatchStreamAdapter::new(schema, stream))))
     }
 
+    /// `ORDER BY` on a prefix of this scan's key columns (ascending, NULLs last) is
+    /// answered by reading the key space in order; a full scan may switch to the primary
+    /// key or an index whose columns start with the sort keys.
+    fn try_pushdown_sort(&self, order: &[PhysicalSortExpr]) -> Result<SortOrderPushdownResult<Arc<dyn ExecutionPlan>>> {
+        let Some(wanted) = self.sort_attnums(order) else {
+            return Ok(SortOrderPushdownResult::Unsupported);
+        };
+        let serves = |cols: &[i16]| !wanted.is_empty() && cols.starts_with(&wanted);
+        let path = if serves(&access::order_columns(&self.table, &self.path)) {
+            Some(self.path.clone())
+        } else if self.access == KeyAccess::Full {
+            let candidates = std::iter::once(Path::Primary).chain(access::indexes(&self.table).into_iter().map(Path::Index));
+            candidates.into_iter().find(|p| serves(&access::order_columns(&self.table, p)))
+        } else {
+            None
+        };
+        match path.and_then(|p| self.ordered_on(p, order)) {
+            Some(scan) => Ok(SortOrderPushdownResult::Exact { inner: Arc::new(scan) }),
+            None => Ok(SortOrderPushdownResult::Unsupported),
+        }
+    }
+
+    fn with_fetch(&self, limit: Option<usize>) -> Option<Arc<dyn ExecutionPlan>> {
+        let mut scan = self.clone();
+        scan.limit = match (self.limit, limit) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
+        scan.metrics = ExecutionPlanMetricsSet::new();
+        Some(Arc::new(scan))
+    }
+
+    fn fetch(&self) -> Option<usize> {
+        self.limit
+    }
+
     fn metrics(&self) -> Option<MetricsSet> {
         Some(self.metrics.clone_inner())
     }
@@ -169,6 +281,8 @@ struct ScanState {
     slots: Vec<Option<usize>>,
     schema: SchemaRef,
     work: PartitionWork,
+    /// When reading an index: the table's row-key prefix (entries hold suffixes).
+    row_prefix: Option<Vec<u8>>,
     cursor: Option<TxnCursor>,
     next_range: usize,
     next_point: usize,
@@ -180,6 +294,37 @@ struct ScanState {
 }
 
 impl ScanState {
+    /// Decodes one entry read at `key`: a row, or — when reading an index (`row_prefix`
+    /// set) — an entry whose value is the row-key suffix, whose row is then read (it is
+    /// always in the same snapshot; a missing one is an error, never skipped).
+    fn emit(
+        txn: &Txn,
+        row_prefix: &Option<Vec<u8>>,
+        decoder: &mut RowDecoder,
+        keys: &mut Option<BinaryBuilder>,
+        key: &[u8],
+        value: &[u8],
+    ) -> Result<()> {
+        let Some(prefix) = row_prefix else {
+            decoder.push(value)?;
+            if let Some(k) = keys.as_mut() {
+                k.append_value(key);
+            }
+            return Ok(());
+        };
+        let mut row_key = Vec::with_capacity(prefix.len() + value.len());
+        row_key.extend_from_slice(prefix);
+        row_key.extend_from_slice(value);
+        let row = txn
+            .get(Cf::Rows, &row_key)?
+            .ok_or_else(|| DataFusionError::Internal("index entry points at a missing row: drop and recreate the index".into()))?;
+        decoder.push(&row)?;
+        if let Some(k) = keys.as_mut() {
+            k.append_value(&row_key);
+        }
+        Ok(())
+    }
+
     /// A state that yields nothing more (after an error).
     fn finished(mut self) -> Self {
         self.work = PartitionWork::Points(vec![]);
@@ -197,6 +342,7 @@ impl ScanState {
             Some(r) => r.min(self.batch_size),
             None => self.batch_size,
         };
+        let cf = if self.row_prefix.is_some() { Cf::Index } else { Cf::Rows };
         let mut n = 0;
         match &self.work {
             PartitionWork::Points(points) => {
@@ -204,11 +350,8 @@ impl ScanState {
                     let key = &points[self.next_point];
                     self.next_point += 1;
                     self.probes.add(1);
-                    if let Some(row) = self.txn.get(Cf::Rows, key)? {
-                        self.decoder.push(&row)?;
-                        if let Some(k) = keys.as_mut() {
-                            k.append_value(key);
-                        }
+                    if let Some(value) = self.txn.get(cf, key)? {
+                        Self::emit(&self.txn, &self.row_prefix, &mut self.decoder, &mut keys, key, &value)?;
                         n += 1;
                     }
                 }
@@ -221,17 +364,14 @@ impl ScanState {
                         };
                         self.next_range += 1;
                         self.probes.add(1);
-                        self.cursor = Some(self.txn.scan(Cf::Rows, lo, Some(hi)));
+                        self.cursor = Some(self.txn.scan(cf, lo, Some(hi)));
                     }
                     let Some(cursor) = self.cursor.as_mut() else {
                         break;
                     };
                     match cursor.item() {
                         Some((k, v)) => {
-                            self.decoder.push(v)?;
-                            if let Some(kb) = keys.as_mut() {
-                                kb.append_value(k);
-                            }
+                            Self::emit(&self.txn, &self.row_prefix, &mut self.decoder, &mut keys, k, v)?;
                             n += 1;
                             cursor.next();
                         }

@@ -1,23 +1,26 @@
 //! `QuiverTable`: the DataFusion table provider of a stored table.
 //!
-//! Projection, primary-key filters (see [`crate::provider::keyrange`]) and LIMIT are pushed
-//! into [`QuiverScanExec`]. A variant with an extra `__quiver_rowkey` column feeds UPDATE
+//! Projection, filters answered by the primary key or a secondary index (see
+//! [`crate::provider::access`]) and LIMIT are pushed into [`QuiverScanExec`]. A variant with an extra `__quiver_rowkey` column feeds UPDATE
 //! and DELETE, which need to know which stored row each input row came from.
 
-use crate::provider::keyrange::{self, KeyAccess};
+use crate::provider::access::{self, Path};
+use crate::provider::keyrange::KeyAccess;
 use crate::provider::scan::{PartitionWork, QuiverScanExec};
-use crate::storage::keycode::prefix_end;
 use crate::storage::rowcodec::RowLayout;
 use crate::storage::{Cf, Storage};
 use async_trait::async_trait;
 use datafusion::arrow::datatypes::{DataType, Field, Schema, SchemaRef};
 use datafusion::catalog::Session;
-use datafusion::common::Result;
+use datafusion::common::tree_node::{Transformed, TreeNode};
+use datafusion::common::{Column, DFSchema, Result};
 use datafusion::datasource::{TableProvider, TableType};
+use datafusion::logical_expr::utils::conjunction;
 use datafusion::logical_expr::{Expr, TableProviderFilterPushDown};
 use datafusion::physical_plan::ExecutionPlan;
+use datafusion::physical_plan::filter::FilterExecBuilder;
+use quiverdb_catalog::TableDef;
 use quiverdb_catalog::plan::ROWKEY_COLUMN;
-use quiverdb_catalog::{SqlType, TableDef};
 use std::sync::Arc;
 
 /// A stored table as DataFusion sees it.
@@ -44,18 +47,6 @@ impl QuiverTable {
     pub fn def(&self) -> &Arc<TableDef> {
         &self.def
     }
-
-    /// The key columns (name, type) in key order; empty for row-id tables.
-    fn key_columns(&self) -> Vec<(String, SqlType)> {
-        match &self.def.primary_key {
-            Some(pk) => pk.columns.iter().filter_map(|a| self.def.column_by_attnum(*a)).map(|c| (c.name.clone(), c.ty.clone())).collect(),
-            None => vec![],
-        }
-    }
-
-    fn prefix(&self) -> Vec<u8> {
-        self.def.storage_id.to_be_bytes().to_vec()
-    }
 }
 
 #[async_trait]
@@ -69,7 +60,7 @@ impl TableProvider for QuiverTable {
     }
 
     fn supports_filters_pushdown(&self, filters: &[&Expr]) -> Result<Vec<TableProviderFilterPushDown>> {
-        let plan = keyrange::plan(&self.prefix(), &self.key_columns(), filters);
+        let plan = access::choose(&self.def, filters);
         Ok(plan
             .exact
             .into_iter()
@@ -84,28 +75,70 @@ impl TableProvider for QuiverTable {
         filters: &[Expr],
         limit: Option<usize>,
     ) -> Result<Arc<dyn ExecutionPlan>> {
-        let live: Vec<usize> = self.def.live_columns().map(|c| c.attnum as usize - 1).collect();
         let all: Vec<usize> = (0..self.schema.fields().len()).collect();
         let projection = projection.cloned().unwrap_or(all);
-        let slots: Vec<Option<usize>> = projection.iter().map(|&i| live.get(i).copied()).collect();
-        let schema = Arc::new(self.schema.project(&projection)?);
-
         let refs: Vec<&Expr> = filters.iter().collect();
-        let plan = keyrange::plan(&self.prefix(), &self.key_columns(), &refs);
-        let prefix = self.prefix();
+        let plan = access::choose(&self.def, &refs);
+        // Filters the chosen access does not answer. DataFusion asks about filters in
+        // several rounds and may have been told "exact" for a filter that another path
+        // answered; such filters are applied here, so a filter is never lost.
+        let residual: Vec<Expr> = filters.iter().zip(&plan.exact).filter(|(_, exact)| !**exact).map(|(f, _)| unqualified(f)).collect();
+        let mut columns = projection.clone();
+        for f in &residual {
+            for c in f.column_refs() {
+                let i = self.schema.index_of(&c.name)?;
+                if !columns.contains(&i) {
+                    columns.push(i);
+                }
+            }
+        }
+        let live: Vec<usize> = self.def.live_columns().map(|c| c.attnum as usize - 1).collect();
+        let slots: Vec<Option<usize>> = columns.iter().map(|&i| live.get(i).copied()).collect();
+        let schema = Arc::new(self.schema.project(&columns)?);
+
         let work = match &plan.access {
             KeyAccess::Points(keys) => vec![PartitionWork::Points(keys.clone())],
             KeyAccess::Ranges(r) => vec![PartitionWork::Ranges(r.clone())],
             KeyAccess::Full => {
-                let end = prefix_end(&prefix).unwrap_or_else(|| vec![0xFF; 9]);
+                let (start, end) = access::whole_range(&self.def, &Path::Primary);
                 let parts = if limit.is_some() { 1 } else { state.config().target_partitions() };
-                let splits = self.storage.split_points(Cf::Rows, &prefix, &end, parts);
-                let mut bounds = vec![prefix.clone()];
+                let splits = self.storage.split_points(Cf::Rows, &start, &end, parts);
+                let mut bounds = vec![start];
                 bounds.extend(splits);
                 bounds.push(end);
                 bounds.windows(2).map(|w| PartitionWork::Ranges(vec![(w[0].clone(), w[1].clone())])).collect()
             }
         };
-        Ok(Arc::new(QuiverScanExec::new(self.def.clone(), self.layout.clone(), slots, schema, plan.access, work, limit)))
+        let scan_limit = if residual.is_empty() { limit } else { None };
+        let scan: Arc<dyn ExecutionPlan> = Arc::new(QuiverScanExec::new(
+            self.def.clone(),
+            self.layout.clone(),
+            slots,
+            schema.clone(),
+            plan.path,
+            plan.access,
+            work,
+            scan_limit,
+        ));
+        let Some(predicate) = conjunction(residual) else {
+            return Ok(scan);
+        };
+        let predicate = state.create_physical_expr(predicate, &DFSchema::try_from(schema.as_ref().clone())?)?;
+        let filter =
+            FilterExecBuilder::new(predicate, scan).apply_projection(Some((0..projection.len()).collect()))?.with_fetch(limit).build()?;
+        Ok(Arc::new(filter))
     }
+}
+
+/// `e` with its column references stripped of qualifiers (the scan's schema has none).
+fn unqualified(e: &Expr) -> Expr {
+    e.clone()
+        .transform(|e| {
+            Ok(match e {
+                Expr::Column(c) if c.relation.is_some() => Transformed::yes(Expr::Column(Column::new_unqualified(c.name))),
+                other => Transformed::no(other),
+            })
+        })
+        .map(|t| t.data)
+        .unwrap_or_else(|_| e.clone())
 }

@@ -10,6 +10,7 @@ mod common;
 
 mod durability;
 mod errors;
+mod index_model;
 mod isolation;
 mod protocol;
 mod raw;
