@@ -103,6 +103,11 @@ impl QuiverScanExec {
         &self.access
     }
 
+    /// True when an index scan needs no row: no column (not even the row key) is output.
+    fn index_only(&self) -> bool {
+        matches!(self.path, Path::Index(_)) && self.slots.is_empty()
+    }
+
     /// The attnum of output column `i`, unless it is the row key (slots are attnum - 1).
     fn attnum_of(&self, i: usize) -> Option<i16> {
         let slot = (*self.slots.get(i)?)?;
@@ -165,6 +170,9 @@ impl DisplayAs for QuiverScanExec {
         if self.ordered {
             write!(f, " in order")?;
         }
+        if self.index_only() {
+            write!(f, ", index only")?;
+        }
         let names: Vec<&str> = self.schema.fields().iter().map(|f| f.name().as_str()).collect();
         write!(f, ", projection=[{}]", names.join(", "))?;
         if let Some(l) = self.limit {
@@ -211,7 +219,11 @@ impl ExecutionPlan for QuiverScanExec {
             slots: self.slots.clone(),
             schema: self.schema.clone(),
             work,
-            row_prefix: matches!(self.path, Path::Index(_)).then(|| access::row_prefix(&self.table)),
+            source: match &self.path {
+                Path::Primary => Source::Rows,
+                Path::Index(_) if self.index_only() => Source::IndexOnly,
+                Path::Index(_) => Source::Index(access::row_prefix(&self.table)),
+            },
             cursor: None,
             next_range: 0,
             next_point: 0,
@@ -275,14 +287,23 @@ impl ExecutionPlan for QuiverScanExec {
     }
 }
 
+/// Where a scan's entries come from.
+enum Source {
+    /// The rows themselves.
+    Rows,
+    /// Index entries, whose values are row-key suffixes under this table prefix.
+    Index(Vec<u8>),
+    /// Index entries only: no column is wanted (`count(*)`), so rows are never read.
+    IndexOnly,
+}
+
 struct ScanState {
     txn: Arc<Txn>,
     decoder: RowDecoder,
     slots: Vec<Option<usize>>,
     schema: SchemaRef,
     work: PartitionWork,
-    /// When reading an index: the table's row-key prefix (entries hold suffixes).
-    row_prefix: Option<Vec<u8>>,
+    source: Source,
     cursor: Option<TxnCursor>,
     next_range: usize,
     next_point: usize,
@@ -294,23 +315,27 @@ struct ScanState {
 }
 
 impl ScanState {
-    /// Decodes one entry read at `key`: a row, or — when reading an index (`row_prefix`
-    /// set) — an entry whose value is the row-key suffix, whose row is then read (it is
-    /// always in the same snapshot; a missing one is an error, never skipped).
+    /// Decodes one entry read at `key`: a row, or an index entry whose value is the row-key
+    /// suffix; its row is then read (it is always in the same snapshot: a missing one is
+    /// an error, never skipped), unless no column is wanted.
     fn emit(
         txn: &Txn,
-        row_prefix: &Option<Vec<u8>>,
+        source: &Source,
         decoder: &mut RowDecoder,
         keys: &mut Option<BinaryBuilder>,
         key: &[u8],
         value: &[u8],
     ) -> Result<()> {
-        let Some(prefix) = row_prefix else {
-            decoder.push(value)?;
-            if let Some(k) = keys.as_mut() {
-                k.append_value(key);
+        let prefix = match source {
+            Source::IndexOnly => return Ok(()),
+            Source::Rows => {
+                decoder.push(value)?;
+                if let Some(k) = keys.as_mut() {
+                    k.append_value(key);
+                }
+                return Ok(());
             }
-            return Ok(());
+            Source::Index(prefix) => prefix,
         };
         let mut row_key = Vec::with_capacity(prefix.len() + value.len());
         row_key.extend_from_slice(prefix);
@@ -342,7 +367,7 @@ impl ScanState {
             Some(r) => r.min(self.batch_size),
             None => self.batch_size,
         };
-        let cf = if self.row_prefix.is_some() { Cf::Index } else { Cf::Rows };
+        let cf = if matches!(self.source, Source::Rows) { Cf::Rows } else { Cf::Index };
         let mut n = 0;
         match &self.work {
             PartitionWork::Points(points) => {
@@ -351,7 +376,7 @@ impl ScanState {
                     self.next_point += 1;
                     self.probes.add(1);
                     if let Some(value) = self.txn.get(cf, key)? {
-                        Self::emit(&self.txn, &self.row_prefix, &mut self.decoder, &mut keys, key, &value)?;
+                        Self::emit(&self.txn, &self.source, &mut self.decoder, &mut keys, key, &value)?;
                         n += 1;
                     }
                 }
@@ -371,7 +396,7 @@ impl ScanState {
                     };
                     match cursor.item() {
                         Some((k, v)) => {
-                            Self::emit(&self.txn, &self.row_prefix, &mut self.decoder, &mut keys, k, v)?;
+                            Self::emit(&self.txn, &self.source, &mut self.decoder, &mut keys, k, v)?;
                             n += 1;
                             cursor.next();
                         }

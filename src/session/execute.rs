@@ -8,6 +8,7 @@ use datafusion::arrow::array::{Array, RecordBatch, UInt64Array};
 use datafusion::arrow::datatypes::SchemaRef;
 use datafusion::execution::SendableRecordBatchStream;
 use datafusion::logical_expr::LogicalPlan;
+use datafusion::physical_plan::display::DisplayableExecutionPlan;
 use datafusion::physical_plan::displayable;
 use datafusion::physical_plan::stream::RecordBatchStreamAdapter;
 use futures::StreamExt;
@@ -143,7 +144,10 @@ impl Session {
             text.push_str(&optimized.display_indent_schema().to_string());
             text.push_str("\nPhysical plan:\n");
         }
-        text.push_str(&displayable(physical.as_ref()).indent(verbose).to_string());
+        // EXPLAIN ANALYZE: each operator with the metrics of the run (output rows, time;
+        // scans add rows read and key probes).
+        let shown = if analyze { DisplayableExecutionPlan::with_metrics(physical.as_ref()) } else { displayable(physical.as_ref()) };
+        text.push_str(&shown.indent(verbose).to_string());
         let lines: Vec<String> = text.lines().map(|l| l.trim_end().to_string()).collect();
         Ok(StatementResult::new(text_rows("QUERY PLAN", lines, "EXPLAIN")?))
     }
