@@ -114,6 +114,40 @@ pub struct TableDef {
     /// Indexes made by CREATE INDEX.
     #[serde(default)]
     pub indexes: Vec<IndexDef>,
+    /// Planner statistics from the last `ANALYZE` (none before the first); persisted by
+    /// their own catalog entry (`CatalogChange::PutStats`), not with the definition.
+    #[serde(default, skip_serializing)]
+    pub stats: Option<TableStats>,
+}
+
+/// What `ANALYZE` records about a table for the planner's cost choice.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct TableStats {
+    /// Rows at the time of ANALYZE.
+    pub rows: u64,
+    /// Per key column (of the primary key or any index).
+    pub columns: Vec<ColumnStats>,
+    /// Per secondary index.
+    pub indexes: Vec<IndexStats>,
+}
+
+/// Statistics of one column.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ColumnStats {
+    pub attnum: i16,
+    /// Rows where the column is NULL.
+    pub nulls: u64,
+    /// Equi-depth histogram of the non-NULL values: sorted bounds in the order-preserving
+    /// key encoding, each bucket holding about the same number of rows.
+    pub bounds: Vec<Vec<u8>>,
+}
+
+/// Statistics of one secondary index.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct IndexStats {
+    pub index_id: u64,
+    /// Distinct values of each key prefix: `distinct[i]` counts the first `i + 1` columns.
+    pub distinct: Vec<u64>,
 }
 
 impl TableDef {

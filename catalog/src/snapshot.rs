@@ -5,7 +5,7 @@
 //! applies the same changes to the newest published snapshot and publishes the result.
 //! Cloning a snapshot copies maps of `Arc`s, not the objects.
 
-use crate::objects::{DatabaseDef, SchemaDef, TableDef};
+use crate::objects::{DatabaseDef, SchemaDef, TableDef, TableStats};
 use crate::types::Oid;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
@@ -27,6 +27,9 @@ pub enum CatalogChange {
     PutRelation(TableDef),
     /// Removes a table or view.
     DropRelation(Oid),
+    /// Replaces a table's planner statistics (ANALYZE). Stored apart from the table's
+    /// definition so that ANALYZE never conflicts with concurrent writers of the table.
+    PutStats(Oid, TableStats),
 }
 
 /// An immutable view of every catalog object.
@@ -71,6 +74,11 @@ impl CatalogSnapshot {
             CatalogChange::DropSchema(oid) => {
                 if let Some(old) = self.schemas.remove(oid) {
                     self.schema_names.remove(&(old.database, old.name.clone()));
+                }
+            }
+            CatalogChange::PutStats(oid, stats) => {
+                if let Some(rel) = self.relations.get_mut(oid) {
+                    Arc::make_mut(rel).stats = Some(stats.clone());
                 }
             }
             CatalogChange::PutRelation(rel) => {
@@ -186,6 +194,7 @@ mod tests {
             view_sql: None,
             depends_on: vec![],
             indexes: vec![],
+            stats: None,
         }
     }
 

@@ -160,6 +160,7 @@ fn scratch_table(name: &str, columns: &[NewColumn]) -> TableDef {
         view_sql: None,
         depends_on: vec![],
         indexes: vec![],
+        stats: None,
     }
 }
 
@@ -405,6 +406,30 @@ fn ddl_target(ctx: &QuiverContext, name: &ObjectName, if_exists: bool) -> Result
         Err(e) if if_exists && matches!(e.code, ErrorCode::UndefinedTable | ErrorCode::UndefinedSchema) => Ok(None),
         Err(e) => Err(e),
     }
+}
+
+/// Plans `ANALYZE [table]`: one table, or every table of the current database.
+pub fn plan_analyze(ctx: &QuiverContext, a: ast::Analyze) -> Result<Plan> {
+    if a.for_columns || !a.columns.is_empty() || a.partitions.is_some() || a.noscan || a.cache_metadata || a.compute_statistics {
+        return Err(Error::unsupported("ANALYZE accepts only an optional table name"));
+    }
+    let tables = match &a.table_name {
+        Some(name) => {
+            let table = ddl_target(ctx, name, false)?.ok_or_else(|| Error::internal("table vanished"))?;
+            if table.is_view() {
+                return Ok(Plan::NoOp {
+                    tag: "ANALYZE".into(),
+                    notices: vec![format!("skipping \"{}\" --- cannot analyze non-tables or special system tables", table.name)],
+                });
+            }
+            vec![table]
+        }
+        None => {
+            let snap = ctx.catalog.snapshot();
+            snap.relations_in_database(ctx.catalog.database()).filter(|t| !t.is_view()).cloned().collect()
+        }
+    };
+    Ok(Plan::Analyze(tables))
 }
 
 /// Plans ALTER TABLE.

@@ -95,6 +95,7 @@ impl<'a> SqlPlanner<'a> {
             Statement::CreateView(cv) => ddl::plan_create_view(&self.ctx, cv),
             Statement::CreateIndex(ci) => ddl::plan_create_index(&self.ctx, ci),
             Statement::Truncate(t) => ddl::plan_truncate(&self.ctx, t),
+            Statement::Analyze(a) => ddl::plan_analyze(&self.ctx, a),
             other => session::plan_other(&self.ctx, other),
         }
     }

@@ -40,6 +40,8 @@ pub enum Plan {
     CreateView(CreateViewPlan),
     /// TRUNCATE.
     Truncate(Vec<Arc<TableDef>>),
+    /// ANALYZE: the tables whose planner statistics are recomputed.
+    Analyze(Vec<Arc<TableDef>>),
     /// SET name = value (`local`: SET LOCAL).
     Set { name: String, value: SetValue, local: bool },
     /// SHOW name (`all` for SHOW ALL).

@@ -49,7 +49,6 @@ pub fn plan_other(_ctx: &QuiverContext, stmt: Statement) -> Result<Plan> {
             Ok(Plan::Deallocate(if n == "all" && name.quote_style.is_none() { None } else { Some(n) }))
         }
         Statement::Discard { .. } => Ok(Plan::Discard),
-        Statement::Analyze(_) => Ok(Plan::NoOp { tag: "ANALYZE".into(), notices: vec![] }),
         Statement::CreateIndex(_) => Err(Error::unsupported("CREATE INDEX is not supported yet")),
         Statement::Copy { .. } => Err(Error::unsupported("COPY is not supported yet")),
         Statement::Declare { .. } | Statement::Fetch { .. } | Statement::Close { .. } => {

@@ -44,13 +44,13 @@ fn delete_index(txn: &Txn, index_id: u64) {
 }
 
 /// A one-batch reader of all rows of a table (as the transaction sees them).
-struct RowScan {
+pub(super) struct RowScan {
     decoder: RowDecoder,
     schema: Arc<Schema>,
 }
 
 impl RowScan {
-    fn new(table: &TableDef) -> Self {
+    pub(super) fn new(table: &TableDef) -> Self {
         let layout = Arc::new(RowLayout::new(table));
         let slots: Vec<usize> = table.live_columns().map(|c| c.attnum as usize - 1).collect();
         let fields: Vec<Field> = table.live_columns().map(|c| c.ty.to_field(&c.name, true)).collect();
@@ -58,7 +58,7 @@ impl RowScan {
     }
 
     /// Calls `f` with batches of (row keys, rows) until the table is exhausted.
-    fn for_each(mut self, txn: &Txn, table: &TableDef, mut f: impl FnMut(&[Vec<u8>], &RecordBatch) -> Result<()>) -> Result<()> {
+    pub(super) fn for_each(mut self, txn: &Txn, table: &TableDef, mut f: impl FnMut(&[Vec<u8>], &RecordBatch) -> Result<()>) -> Result<()> {
         let (s, e) = rows_range(table.storage_id);
         let mut cursor = txn.scan(Cf::Rows, &s, Some(&e));
         let mut keys = Vec::new();
@@ -113,6 +113,7 @@ impl Engine {
             view_sql: None,
             depends_on: vec![],
             indexes: vec![],
+            stats: None,
         };
         txn.record_catalog(CatalogChange::PutRelation(def.clone()))?;
         Ok(Arc::new(def))
@@ -140,6 +141,7 @@ impl Engine {
             view_sql: Some(plan.sql.clone()),
             depends_on: plan.depends_on.clone(),
             indexes: vec![],
+            stats: None,
         };
         txn.record_catalog(CatalogChange::PutRelation(def))?;
         Ok(())

@@ -8,6 +8,7 @@
 //! DDL changes are applied here too ([`ddl`]), because several of them move data
 //! (CREATE TABLE AS, ADD COLUMN with a default, ADD UNIQUE backfill, TRUNCATE).
 
+pub mod analyze;
 pub mod ddl;
 pub mod direct;
 pub mod rules;

@@ -3,29 +3,50 @@
 //! Every path is an ordered key space planned by [`keyrange::plan`]: the primary key's
 //! rows (keyed by the table's storage id), or a secondary index's entries (keyed by the
 //! index id, see [`quiverdb_catalog::objects::IndexDef`] for the entry layout). For each
-//! path the planner reports which WHERE conjuncts it answers exactly; the path with the
-//! best access wins:
+//! path the planner reports which WHERE conjuncts it answers exactly and how many rows it
+//! will touch; the cheapest path wins, a full scan included.
 //!
-//! 1. key lookups on the primary key — one read per key;
-//! 2. lookups on a unique index — one index read plus one row read per key;
-//! 3. equality on every column of a non-unique index — one short prefix scan per key;
-//! 4. a range (or a prefix of the columns) on any path;
-//! 5. a full scan.
+//! ## Cost
 //!
-//! Ties go to the path answering more conjuncts, then to the primary key (no second read),
-//! then to the index defined first. The choice depends only on the conjuncts, so
-//! DataFusion's pushdown question and the later `scan()` (which only receives the
-//! conjuncts reported exact) reach the same path.
+//! Reading a row in key order costs 1; an index entry costs [`ENTRY_COST`] plus a random
+//! read of its row, [`FETCH_COST`]. The rows a path touches are estimated from `ANALYZE`'s
+//! statistics ([`quiverdb_catalog::objects::TableStats`]):
+//!
+//! * equality on the first `k` columns of an index selects `points / distinct(k)` of the
+//!   rows (`distinct(k)`: distinct values of the `k`-column prefix); on all primary-key
+//!   columns, or all columns of a unique index, exactly one row per point;
+//! * a range on the next column selects the share of the column's equi-depth histogram
+//!   between its bounds.
+//!
+//! Without statistics, PostgreSQL's default selectivities stand in (equality 0.005, a
+//! bounded range 0.005) except for a one-sided range, which is assumed selective enough
+//! for an index (0.2). Ties go to the path answering more conjuncts, then to the primary
+//! key, then to the index defined first.
 //!
 //! A non-unique index is keyed `values ++ row-key suffix`, so equality on all its columns
 //! is a prefix scan rather than a lookup; a unique index entry holds the row-key suffix
 //! only when a key value is NULL, and equality never matches NULL, so its full-key
 //! equality is a lookup.
 
-use crate::provider::keyrange::{self, KeyAccess};
+use crate::provider::keyrange::{self, ColumnBounds, KeyAccess, KeyPlan};
 use crate::storage::keycode::prefix_end;
 use datafusion::logical_expr::Expr;
+use quiverdb_catalog::objects::TableStats;
 use quiverdb_catalog::{SqlType, TableDef};
+use std::cmp::Ordering;
+
+/// Cost of reading one index entry (relative to reading one row in key order).
+const ENTRY_COST: f64 = 0.3;
+/// Cost of fetching an index entry's row by its key.
+const FETCH_COST: f64 = 3.0;
+/// Selectivity of equality on a key prefix without statistics (PostgreSQL's).
+const DEFAULT_EQ_SEL: f64 = 0.005;
+/// Selectivity of a range bounded on both sides without statistics (PostgreSQL's).
+const DEFAULT_RANGE_SEL: f64 = 0.005;
+/// Selectivity of a one-sided range without statistics.
+const DEFAULT_INEQ_SEL: f64 = 0.2;
+/// Rows assumed in a table never analyzed (only ratios matter then).
+const DEFAULT_ROWS: f64 = 1000.0;
 
 /// Which ordered key space a scan reads.
 #[derive(Debug, Clone, PartialEq)]
@@ -53,8 +74,8 @@ pub struct AccessPlan {
     pub access: KeyAccess,
     /// One flag per conjunct: true when the access applies it exactly.
     pub exact: Vec<bool>,
-    /// The access class of the module docs, 5 (best) to 0 (full scan).
-    class: u8,
+    /// Estimated cost (see the module docs).
+    cost: f64,
 }
 
 /// The secondary indexes of `def`: unique constraints first, then CREATE INDEX ones.
@@ -86,18 +107,17 @@ pub fn row_prefix(def: &TableDef) -> Vec<u8> {
     def.storage_id.to_be_bytes().to_vec()
 }
 
-/// The best access to `def`'s rows for `filters`.
+/// The cheapest access to `def`'s rows for `filters`.
 pub fn choose(def: &TableDef, filters: &[&Expr]) -> AccessPlan {
-    let mut best = plan_path(def, Path::Primary, filters);
-    for index in indexes(def) {
-        let candidate = plan_path(def, Path::Index(index), filters);
-        if rank(&candidate) > rank(&best) {
+    let rows = def.stats.as_ref().map_or(DEFAULT_ROWS, |s| s.rows as f64);
+    let mut best = AccessPlan { path: Path::Primary, access: KeyAccess::Full, exact: vec![false; filters.len()], cost: rows };
+    let candidates = std::iter::once(Path::Primary).chain(indexes(def).into_iter().map(Path::Index));
+    for path in candidates {
+        if let Some(candidate) = plan_path(def, path, filters, rows)
+            && better(&candidate, &best)
+        {
             best = candidate;
         }
-    }
-    if best.access == KeyAccess::Full {
-        // No path helps: a full scan of the rows.
-        return AccessPlan { path: Path::Primary, access: KeyAccess::Full, exact: vec![false; filters.len()], class: 0 };
     }
     best
 }
@@ -112,8 +132,23 @@ pub fn whole_range(def: &TableDef, path: &Path) -> (Vec<u8>, Vec<u8>) {
     (prefix, end)
 }
 
-/// Plans `filters` against one path.
-fn plan_path(def: &TableDef, path: Path, filters: &[&Expr]) -> AccessPlan {
+/// True when `a` beats `b`: cheaper, or as cheap and answering more conjuncts, or as good
+/// and on the primary key.
+fn better(a: &AccessPlan, b: &AccessPlan) -> bool {
+    let answered = |p: &AccessPlan| p.exact.iter().filter(|e| **e).count();
+    match a.cost.partial_cmp(&b.cost) {
+        Some(Ordering::Less) => true,
+        Some(Ordering::Equal) => match answered(a).cmp(&answered(b)) {
+            Ordering::Greater => true,
+            Ordering::Equal => matches!(a.path, Path::Primary) && !matches!(b.path, Path::Primary),
+            Ordering::Less => false,
+        },
+        _ => false,
+    }
+}
+
+/// Plans `filters` against one path; `None` when the path does not help.
+fn plan_path(def: &TableDef, path: Path, filters: &[&Expr], rows: f64) -> Option<AccessPlan> {
     let (prefix, attnums) = match &path {
         Path::Primary => (row_prefix(def), primary_columns(def)),
         Path::Index(i) => (i.index_id.to_be_bytes().to_vec(), i.columns.clone()),
@@ -121,38 +156,78 @@ fn plan_path(def: &TableDef, path: Path, filters: &[&Expr]) -> AccessPlan {
     let key: Vec<(String, SqlType)> =
         attnums.iter().filter_map(|a| def.column_by_attnum(*a)).filter(|c| !c.dropped).map(|c| (c.name.clone(), c.ty.clone())).collect();
     if key.len() != attnums.len() {
-        return AccessPlan { path, access: KeyAccess::Full, exact: vec![false; filters.len()], class: 0 };
+        return None;
     }
     let plan = keyrange::plan(&prefix, &key, filters);
-    let mut class = match (&path, &plan.access) {
-        (Path::Primary, KeyAccess::Points(_)) => 5,
-        (Path::Index(i), KeyAccess::Points(_)) => {
-            if i.unique {
-                4
-            } else {
-                3
-            }
-        }
-        (_, KeyAccess::Ranges(_)) => 2,
-        (_, KeyAccess::Full) => 0,
+    let touched = estimate_rows(def, &path, &attnums, &plan, rows);
+    let cost = match &path {
+        Path::Primary => touched,
+        Path::Index(_) => touched * (ENTRY_COST + FETCH_COST),
     };
     let access = match (&path, plan.access) {
+        (_, KeyAccess::Full) => return None,
         // Full-key equality on a non-unique index: every entry with that key prefix.
         (Path::Index(i), KeyAccess::Points(points)) if !i.unique => {
-            let ranges: Option<Vec<_>> = points.into_iter().map(|p| prefix_end(&p).map(|end| (p, end))).collect();
-            ranges.map(KeyAccess::Ranges).unwrap_or_else(|| {
-                class = 0;
-                KeyAccess::Full
-            })
+            KeyAccess::Ranges(points.into_iter().map(|p| prefix_end(&p).map(|end| (p, end))).collect::<Option<Vec<_>>>()?)
         }
         (_, access) => access,
     };
-    let exact = if class == 0 { vec![false; filters.len()] } else { plan.exact };
-    AccessPlan { path, access, exact, class }
+    Some(AccessPlan { path, access, exact: plan.exact, cost })
 }
 
-/// Orders candidate plans: better access class first, then more conjuncts answered, then
-/// the primary key (whose rows need no second read).
-fn rank(p: &AccessPlan) -> (u8, usize, bool) {
-    (p.class, p.exact.iter().filter(|e| **e).count(), matches!(p.path, Path::Primary))
+/// Rows `plan` touches on `path` (key columns `attnums`) of a table of `rows` rows.
+fn estimate_rows(def: &TableDef, path: &Path, attnums: &[i16], plan: &KeyPlan, rows: f64) -> f64 {
+    let stats = def.stats.as_ref();
+    let unique = match path {
+        Path::Primary => true,
+        Path::Index(i) => i.unique,
+    };
+    if let KeyAccess::Points(points) = &plan.access
+        && unique
+    {
+        return points.len() as f64;
+    }
+    let points = match &plan.access {
+        KeyAccess::Points(p) => p.len().max(1),
+        KeyAccess::Ranges(r) => r.len().max(1),
+        KeyAccess::Full => 1,
+    } as f64;
+    let mut selectivity = 1.0;
+    if plan.pinned > 0 {
+        let distinct = match (path, stats) {
+            (Path::Index(i), Some(s)) => {
+                s.indexes.iter().find(|x| x.index_id == i.index_id).and_then(|x| x.distinct.get(plan.pinned - 1)).copied()
+            }
+            _ => None,
+        };
+        selectivity = match distinct {
+            Some(d) => (points / d.max(1) as f64).min(1.0),
+            None => (points * DEFAULT_EQ_SEL).min(1.0),
+        };
+    }
+    if let Some(bounds) = &plan.bounds {
+        let column = attnums.get(plan.pinned).copied();
+        selectivity *=
+            stats.and_then(|s| column.and_then(|c| histogram_share(s, c, bounds))).unwrap_or(match (&bounds.lower, &bounds.upper) {
+                (Some(_), Some(_)) => DEFAULT_RANGE_SEL,
+                _ => DEFAULT_INEQ_SEL,
+            });
+    }
+    (rows * selectivity).max(1.0)
+}
+
+/// The share of `attnum`'s rows between `bounds`, from its histogram.
+fn histogram_share(stats: &TableStats, attnum: i16, bounds: &ColumnBounds) -> Option<f64> {
+    let column = stats.columns.iter().find(|c| c.attnum == attnum)?;
+    let b = &column.bounds;
+    if b.len() < 2 || stats.rows == 0 {
+        return None;
+    }
+    let buckets = (b.len() - 1) as f64;
+    let position = |v: &Option<Vec<u8>>, default: usize| v.as_ref().map_or(default, |v| b.partition_point(|x| x < v));
+    let lo = position(&bounds.lower, 0);
+    let hi = position(&bounds.upper, b.len());
+    let share = (hi.saturating_sub(lo) as f64 / buckets).clamp(0.5 / buckets, 1.0);
+    let non_null = (stats.rows.saturating_sub(column.nulls)) as f64 / stats.rows as f64;
+    Some(share * non_null)
 }

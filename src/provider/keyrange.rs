@@ -1,17 +1,21 @@
-//! Which part of a table's key space a set of filters selects.
+//! Which part of one ordered key space — a table's primary key or one of its indexes — a
+//! set of filters selects.
 //!
 //! DataFusion hands a table provider its WHERE conjuncts one by one. Those that constrain a
-//! *prefix* of the primary key become key lookups or range scans and are reported as
+//! *prefix* of the key columns become key lookups or range scans and are reported as
 //! `Exact` (DataFusion then drops them from the plan), the others stay in a `FilterExec`:
 //!
-//! * `pk = c`, `pk IN (c, ...)`, `pk = c1 OR pk = c2` on the leading key columns → point
-//!   values; when every key column is pinned, the scan is a set of key lookups;
+//! * `col = c`, `col IN (c, ...)`, `col = c1 OR col = c2` on the leading key columns →
+//!   point values; when every key column is pinned, the scan is a set of key lookups;
 //! * then `<`, `<=`, `>`, `>=`, `BETWEEN` on the next key column → one range per point
-//!   combination of the prefix.
+//!   combination of the prefix. A pinned prefix alone selects everything under it, NULLs
+//!   of later index columns included; a range never selects NULLs.
 //!
 //! Only comparisons of a bare column with a non-NULL literal of exactly the column's Arrow
 //! type qualify (DataFusion has already coerced literals to the column type where it can),
-//! so the encoded key order is exactly SQL's order for them.
+//! so the encoded key order is exactly SQL's order for them. The plan also reports its
+//! shape (pinned columns, encoded range bounds) for the cost estimate in
+//! [`crate::provider::access`].
 
 use crate::storage::keycode::{TAG_VALUE, prefix_end, put_scalar, scalar_fits};
 use datafusion::logical_expr::{Between, BinaryExpr, Expr, Operator};
@@ -39,6 +43,24 @@ pub struct KeyPlan {
     pub access: KeyAccess,
     /// One flag per input filter: true when the access applies it exactly.
     pub exact: Vec<bool>,
+    /// How many leading key columns are pinned to point sets.
+    pub pinned: usize,
+    /// The bounds on the next column (each value encoded alone), when it is ranged.
+    pub bounds: Option<ColumnBounds>,
+}
+
+/// A range on one key column, in the order-preserving encoding of its values.
+#[derive(Debug, Clone, Default)]
+pub struct ColumnBounds {
+    pub lower: Option<Vec<u8>>,
+    pub upper: Option<Vec<u8>>,
+}
+
+impl KeyPlan {
+    /// A full scan answering none of `n` filters.
+    fn full(n: usize) -> Self {
+        KeyPlan { access: KeyAccess::Full, exact: vec![false; n], pinned: 0, bounds: None }
+    }
 }
 
 /// A constraint on one key column, from one filter.
@@ -81,7 +103,7 @@ pub fn plan(prefix: &[u8], key: &[(String, SqlType)], filters: &[&Expr]) -> KeyP
             for v in &values {
                 let mut k = p.clone();
                 if put_scalar(&mut k, v, &key[col].1).is_err() {
-                    return KeyPlan { access: KeyAccess::Full, exact: vec![false; filters.len()] };
+                    return KeyPlan::full(filters.len());
                 }
                 next.push(k);
             }
@@ -96,7 +118,7 @@ pub fn plan(prefix: &[u8], key: &[(String, SqlType)], filters: &[&Expr]) -> KeyP
     if pinned == key.len() && pinned > 0 {
         points.sort();
         points.dedup();
-        return KeyPlan { access: KeyAccess::Points(points), exact };
+        return KeyPlan { access: KeyAccess::Points(points), exact, pinned, bounds: None };
     }
 
     // A range on the next column, if any.
@@ -120,7 +142,7 @@ pub fn plan(prefix: &[u8], key: &[(String, SqlType)], filters: &[&Expr]) -> KeyP
         }
     }
     if pinned == 0 && !ranged {
-        return KeyPlan { access: KeyAccess::Full, exact: vec![false; filters.len()] };
+        return KeyPlan::full(filters.len());
     }
 
     let ty = key.get(pinned).map(|(_, t)| t.clone());
@@ -134,20 +156,20 @@ pub fn plan(prefix: &[u8], key: &[(String, SqlType)], filters: &[&Expr]) -> KeyP
             lo.push(TAG_VALUE);
         }
         let Some(mut hi) = prefix_end(&lo) else {
-            return KeyPlan { access: KeyAccess::Full, exact: vec![false; filters.len()] };
+            return KeyPlan::full(filters.len());
         };
         if let (Some(ty), true) = (&ty, ranged) {
             if let Some((v, inc)) = &lower {
                 let mut k = p.clone();
                 if put_scalar(&mut k, v, ty).is_err() {
-                    return KeyPlan { access: KeyAccess::Full, exact: vec![false; filters.len()] };
+                    return KeyPlan::full(filters.len());
                 }
                 lo = if *inc { k } else { prefix_end(&k).unwrap_or(k) };
             }
             if let Some((v, inc)) = &upper {
                 let mut k = p.clone();
                 if put_scalar(&mut k, v, ty).is_err() {
-                    return KeyPlan { access: KeyAccess::Full, exact: vec![false; filters.len()] };
+                    return KeyPlan::full(filters.len());
                 }
                 hi = if *inc { prefix_end(&k).unwrap_or(k) } else { k };
             }
@@ -157,7 +179,19 @@ pub fn plan(prefix: &[u8], key: &[(String, SqlType)], filters: &[&Expr]) -> KeyP
         }
     }
     ranges.sort();
-    KeyPlan { access: KeyAccess::Ranges(ranges), exact }
+    let bounds = match (&ty, ranged) {
+        (Some(ty), true) => {
+            let encode = |b: &Option<(ScalarValue, bool)>| {
+                b.as_ref().and_then(|(v, _)| {
+                    let mut k = Vec::new();
+                    put_scalar(&mut k, v, ty).ok().map(|_| k)
+                })
+            };
+            Some(ColumnBounds { lower: encode(&lower), upper: encode(&upper) })
+        }
+        _ => None,
+    };
+    KeyPlan { access: KeyAccess::Ranges(ranges), exact, pinned, bounds }
 }
 
 /// Narrows a bound; `towards` is the direction of a tighter bound. Returns false when the
@@ -365,6 +399,25 @@ mod tests {
         // A range on the second column alone cannot use the key.
         let p = plan(&[9], &key, &[&f2]);
         assert_eq!(p.access, KeyAccess::Full);
+    }
+
+    #[test]
+    fn a_pinned_prefix_covers_nulls_in_later_columns_but_a_range_does_not() {
+        let key = vec![("a".into(), SqlType::Int4), ("b".into(), SqlType::Int4)];
+        let mut with_null_b = vec![7];
+        put_scalar(&mut with_null_b, &ScalarValue::Int32(Some(1)), &SqlType::Int4).unwrap();
+        with_null_b.push(crate::storage::keycode::TAG_NULL);
+        let inside = |p: &KeyPlan| match &p.access {
+            KeyAccess::Ranges(r) => r.iter().any(|(lo, hi)| *lo <= with_null_b && with_null_b < *hi),
+            other => panic!("expected ranges, got {other:?}"),
+        };
+        let pinned = col("a").eq(lit(1i32));
+        assert!(inside(&plan(&[7], &key, &[&pinned])));
+        let ranged = col("b").gt(lit(0i32));
+        let p = plan(&[7], &key, &[&pinned, &ranged]);
+        assert!(!inside(&p));
+        assert_eq!(p.pinned, 1);
+        assert!(p.bounds.as_ref().is_some_and(|b| b.lower.is_some() && b.upper.is_none()));
     }
 
     #[test]

@@ -371,6 +371,10 @@ impl Session {
                 engine.create_index(txn, &table, &name, &columns, unique)?;
                 Ok(command("CREATE INDEX"))
             }
+            Plan::Analyze(tables) => {
+                engine.analyze(txn, &tables)?;
+                Ok(command("ANALYZE"))
+            }
             Plan::DropIndexes { targets, notices } => {
                 engine.drop_indexes(txn, &targets)?;
                 Ok(command("DROP INDEX").with_notices(notices))
@@ -415,6 +419,7 @@ fn ddl_verb(plan: &Plan) -> &'static str {
         Plan::Truncate(_) => "TRUNCATE TABLE",
         Plan::CreateIndex { .. } => "CREATE INDEX",
         Plan::DropIndexes { .. } => "DROP INDEX",
+        Plan::Analyze(_) => "ANALYZE",
         _ => "this command",
     }
 }

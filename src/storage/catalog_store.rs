@@ -6,6 +6,7 @@
 //! b'd' ++ oid: u32 BE   → DatabaseDef
 //! b's' ++ oid: u32 BE   → SchemaDef
 //! b'r' ++ oid: u32 BE   → TableDef (tables and views)
+//! b't' ++ oid: u32 BE   → TableStats of relation oid (ANALYZE; read after the relations)
 //! b'V'                  → on-disk format version (u32 BE)
 //! ```
 //!
@@ -13,6 +14,7 @@
 //! at start-up and written only by DDL.
 
 use crate::storage::error::StorageError;
+use quiverdb_catalog::objects::TableStats;
 use quiverdb_catalog::{CatalogChange, CatalogSnapshot, DatabaseDef, SchemaDef, TableDef};
 
 /// Key of the on-disk format version.
@@ -45,6 +47,7 @@ pub fn encode_change(change: &CatalogChange) -> Result<(Vec<u8>, Option<Vec<u8>>
         CatalogChange::DropSchema(oid) => (key(b's', *oid), None),
         CatalogChange::PutRelation(r) => (relation_key(r.oid), Some(json(r)?)),
         CatalogChange::DropRelation(oid) => (relation_key(*oid), None),
+        CatalogChange::PutStats(oid, stats) => (key(b't', *oid), Some(json(stats)?)),
     })
 }
 
@@ -57,6 +60,14 @@ pub fn decode_all<'a>(entries: impl Iterator<Item = (&'a [u8], &'a [u8])>) -> Re
             Some(b'd') => CatalogChange::PutDatabase(serde_json::from_slice::<DatabaseDef>(v).map_err(bad)?),
             Some(b's') => CatalogChange::PutSchema(serde_json::from_slice::<SchemaDef>(v).map_err(bad)?),
             Some(b'r') => CatalogChange::PutRelation(serde_json::from_slice::<TableDef>(v).map_err(bad)?),
+            Some(b't') => {
+                let oid = k
+                    .get(1..5)
+                    .and_then(|b| b.try_into().ok())
+                    .map(u32::from_be_bytes)
+                    .ok_or_else(|| StorageError::Corrupt(format!("catalog entry {k:?}: bad statistics key")))?;
+                CatalogChange::PutStats(oid, serde_json::from_slice::<TableStats>(v).map_err(bad)?)
+            }
             _ => continue,
         };
         snap.apply(&change);

@@ -541,6 +541,7 @@ mod tests {
             view_sql: None,
             depends_on: vec![],
             indexes: vec![],
+            stats: None,
         }
     }
 
