@@ -8,8 +8,8 @@
 //!
 //! ## Cost
 //!
-//! Reading a row in key order costs 1; an index entry costs [`ENTRY_COST`] plus a random
-//! read of its row, [`FETCH_COST`]. The rows a path touches are estimated from `ANALYZE`'s
+//! Reading a row in key order costs 1; an index entry costs 0.3 (`ENTRY_COST`) plus 3.0
+//! for the random read of its row (`FETCH_COST`). The rows a path touches are estimated from `ANALYZE`'s
 //! statistics ([`quiverdb_catalog::objects::TableStats`]):
 //!
 //! * equality on the first `k` columns of an index selects `points / distinct(k)` of the
@@ -45,8 +45,10 @@ const DEFAULT_EQ_SEL: f64 = 0.005;
 const DEFAULT_RANGE_SEL: f64 = 0.005;
 /// Selectivity of a one-sided range without statistics.
 const DEFAULT_INEQ_SEL: f64 = 0.2;
-/// Rows assumed in a table never analyzed (only ratios matter then).
-const DEFAULT_ROWS: f64 = 1000.0;
+/// Rows a table is assumed to have at least: when never analyzed (only ratios matter
+/// then), or analyzed while nearly empty (it may have grown since; an index must not lose
+/// to a full scan because ANALYZE once saw no rows).
+const MIN_ROWS: f64 = 1000.0;
 
 /// Which ordered key space a scan reads.
 #[derive(Debug, Clone, PartialEq)]
@@ -109,7 +111,7 @@ pub fn row_prefix(def: &TableDef) -> Vec<u8> {
 
 /// The cheapest access to `def`'s rows for `filters`.
 pub fn choose(def: &TableDef, filters: &[&Expr]) -> AccessPlan {
-    let rows = def.stats.as_ref().map_or(DEFAULT_ROWS, |s| s.rows as f64);
+    let rows = def.stats.as_ref().map_or(MIN_ROWS, |s| (s.rows as f64).max(MIN_ROWS));
     let mut best = AccessPlan { path: Path::Primary, access: KeyAccess::Full, exact: vec![false; filters.len()], cost: rows };
     let candidates = std::iter::once(Path::Primary).chain(indexes(def).into_iter().map(Path::Index));
     for path in candidates {
@@ -195,13 +197,17 @@ fn estimate_rows(def: &TableDef, path: &Path, attnums: &[i16], plan: &KeyPlan, r
     let mut selectivity = 1.0;
     if plan.pinned > 0 {
         let distinct = match (path, stats) {
-            (Path::Index(i), Some(s)) => {
-                s.indexes.iter().find(|x| x.index_id == i.index_id).and_then(|x| x.distinct.get(plan.pinned - 1)).copied()
-            }
+            (Path::Index(i), Some(s)) => s
+                .indexes
+                .iter()
+                .find(|x| x.index_id == i.index_id)
+                .and_then(|x| x.distinct.get(plan.pinned - 1))
+                .copied()
+                .filter(|d| *d > 0),
             _ => None,
         };
         selectivity = match distinct {
-            Some(d) => (points / d.max(1) as f64).min(1.0),
+            Some(d) => (points / d as f64).min(1.0),
             None => (points * DEFAULT_EQ_SEL).min(1.0),
         };
     }
