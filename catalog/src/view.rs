@@ -8,7 +8,8 @@ use crate::error::Result;
 use crate::objects::{SchemaDef, TableDef};
 use crate::snapshot::CatalogSnapshot;
 use crate::types::Oid;
-use datafusion::logical_expr::TableSource;
+use datafusion::execution::SessionState;
+use datafusion::logical_expr::{LogicalPlan, TableSource};
 use std::sync::Arc;
 
 /// Name of the implicit system schema searched before the search path.
@@ -59,5 +60,13 @@ pub trait CatalogView: Send + Sync {
     /// search path.
     fn creation_schema(&self) -> Option<Arc<SchemaDef>> {
         self.search_path().iter().find_map(|s| self.schema_by_name(s))
+    }
+
+    /// Plans the AQL query `query` with bind parameters `bind` (a JSON object's text) for
+    /// the SQL table function `aql(...)`: one `jsonb` column `value`. The SQL frontend
+    /// cannot depend on the AQL one, so the session supplies this; by default it is 0A000.
+    fn plan_aql(&self, state: &SessionState, query: &str, bind: Option<&str>) -> Result<LogicalPlan> {
+        let _ = (state, query, bind);
+        Err(crate::error::Error::unsupported("AQL is not available here"))
     }
 }

@@ -38,6 +38,9 @@ pub struct QuiverContext<'a> {
     view_depth: Cell<usize>,
     /// Relations referenced directly by the statement (not through views).
     referenced: RefCell<Vec<Oid>>,
+    /// An `aql()` call had a parameter argument: the plan is a stand-in until the
+    /// parameters are known.
+    deferred: Cell<bool>,
 }
 
 impl<'a> QuiverContext<'a> {
@@ -49,7 +52,14 @@ impl<'a> QuiverContext<'a> {
             type_planner: Arc::new(PgTypePlanner),
             view_depth: Cell::new(0),
             referenced: RefCell::new(Vec::new()),
+            deferred: Cell::new(false),
         }
+    }
+
+    /// Whether the plan is a stand-in that must be made again once the parameters are
+    /// known (see [`crate::params::substitute`]).
+    pub fn deferred(&self) -> bool {
+        self.deferred.get()
     }
 
     /// OIDs of the relations the statement referenced directly.
@@ -98,6 +108,45 @@ impl<'a> QuiverContext<'a> {
         LogicalPlanBuilder::from(plan).project(exprs)?.build()
     }
 
+    /// `aql(query [, bind_vars])`: the AQL query's plan (see [`CatalogView::plan_aql`]).
+    /// Both arguments must be constants (literals or bound parameters); a NULL bind object
+    /// means none.
+    fn plan_aql(&self, args: Vec<Expr>) -> Result<LogicalPlan> {
+        if args.is_empty() || args.len() > 2 {
+            return Err(Error::new(
+                ErrorCode::UndefinedFunction,
+                "function aql() takes a query text and an optional jsonb object of bind parameters",
+            )
+            .into());
+        }
+        let context = SimplifyContext::builder().with_config_options(self.state.config_options().clone()).build();
+        let simplifier = ExprSimplifier::new(context);
+        let schema = DFSchema::empty();
+        let mut texts = Vec::with_capacity(2);
+        for arg in args {
+            let folded = simplifier.coerce(arg.clone(), &schema).and_then(|e| simplifier.simplify(e)).unwrap_or(arg);
+            texts.push(match folded {
+                Expr::Literal(v, _) if v.is_null() => None,
+                Expr::Literal(v, _) => match v.try_as_str() {
+                    Some(Some(s)) => Some(s.to_string()),
+                    _ => return Err(Error::new(ErrorCode::DatatypeMismatch, "aql() takes text and jsonb arguments").into()),
+                },
+                Expr::Placeholder(_) => {
+                    // Planned again with the parameters' values at execution; until then
+                    // the result's shape is known: one jsonb column.
+                    self.deferred.set(true);
+                    let field = quiverdb_catalog::SqlType::Jsonb.to_field("value", true);
+                    let schema = DFSchema::try_from(datafusion::arrow::datatypes::Schema::new(vec![field]))?;
+                    let empty = datafusion::logical_expr::EmptyRelation { produce_one_row: false, schema: Arc::new(schema) };
+                    return Ok(LogicalPlan::EmptyRelation(empty));
+                }
+                _ => return Err(Error::unsupported("aql() arguments must be constants").into()),
+            });
+        }
+        let query = texts[0].clone().ok_or_else(|| Error::new(ErrorCode::NullValueNotAllowed, "aql() query must not be NULL"))?;
+        Ok(self.catalog.plan_aql(self.state, &query, texts.get(1).and_then(|b| b.as_deref()))?)
+    }
+
     /// A SQL-to-plan converter over this context.
     pub fn sql_to_rel(&self) -> SqlToRel<'_, Self> {
         SqlToRel::new_with_options(self, crate::parser_options())
@@ -127,6 +176,10 @@ impl ContextProvider for QuiverContext<'_> {
     }
 
     fn get_table_function_source(&self, name: &str, args: Vec<Expr>) -> Result<Arc<dyn TableSource>> {
+        if name == "aql" {
+            let plan = self.plan_aql(args)?;
+            return Ok(Arc::new(ViewSource { schema: plan.schema().inner().clone(), plan }));
+        }
         let func =
             self.state.table_functions().get(name).cloned().ok_or_else(|| {
                 DataFusionError::from(Error::new(ErrorCode::UndefinedFunction, format!("function {name} does not exist")))

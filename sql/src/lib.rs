@@ -114,6 +114,12 @@ impl<'a> SqlPlanner<'a> {
         dml::constant(&self.ctx, sql, ty)
     }
 
+    /// Whether the last plan is a stand-in to be made again with the parameters' values
+    /// substituted ([`params::substitute`]): an `aql()` call had `$n` arguments.
+    pub fn deferred(&self) -> bool {
+        self.ctx.deferred()
+    }
+
     /// The name-resolution context (for callers that plan expressions).
     pub fn context(&self) -> &QuiverContext<'a> {
         &self.ctx

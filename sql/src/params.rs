@@ -7,7 +7,8 @@
 //! client had declared them.
 
 use crate::types::sql_type;
-use datafusion::sql::sqlparser::ast::{Expr, Statement, Value, visit_expressions};
+use datafusion::common::ScalarValue;
+use datafusion::sql::sqlparser::ast::{Expr, Statement, Value, visit_expressions, visit_expressions_mut};
 use quiverdb_catalog::SqlType;
 use std::ops::ControlFlow;
 
@@ -33,4 +34,52 @@ pub fn declared_by_casts(stmt: &Statement, declared: &[Option<SqlType>]) -> Vec<
         ControlFlow::<()>::Continue(())
     });
     out
+}
+
+/// The highest `n` of the `$n` placeholders in `stmt` (0 when there are none).
+pub fn count(stmt: &Statement) -> usize {
+    let mut max = 0;
+    let _ = visit_expressions(stmt, |e| {
+        if let Expr::Value(v) = e
+            && let Value::Placeholder(name) = &v.value
+            && let Some(n) = name.strip_prefix('$').and_then(|n| n.parse::<usize>().ok())
+        {
+            max = max.max(n);
+        }
+        ControlFlow::<()>::Continue(())
+    });
+    max
+}
+
+/// Replaces every `$n` of `stmt` by the literal of `values[n - 1]`, for statements that
+/// can only be planned once their parameters are known (`aql($1, $2)` plans the AQL
+/// query text it is given). Strings become string literals, numbers and booleans their
+/// literals, NULL `NULL`; other values their text as an untyped literal.
+pub fn substitute(stmt: &mut Statement, values: &[ScalarValue]) {
+    let _ = visit_expressions_mut(stmt, |e| {
+        if let Expr::Value(v) = e
+            && let Value::Placeholder(name) = &v.value
+            && let Some(n) = name.strip_prefix('$').and_then(|n| n.parse::<usize>().ok())
+            && let Some(value) = n.checked_sub(1).and_then(|i| values.get(i))
+        {
+            v.value = literal(value);
+        }
+        ControlFlow::<()>::Continue(())
+    });
+}
+
+fn literal(value: &ScalarValue) -> Value {
+    if value.is_null() {
+        return Value::Null;
+    }
+    match value {
+        ScalarValue::Boolean(Some(b)) => Value::Boolean(*b),
+        ScalarValue::Int8(_) | ScalarValue::Int16(_) | ScalarValue::Int32(_) | ScalarValue::Int64(_) => {
+            Value::Number(value.to_string(), false)
+        }
+        ScalarValue::Utf8(Some(s)) | ScalarValue::LargeUtf8(Some(s)) | ScalarValue::Utf8View(Some(s)) => {
+            Value::SingleQuotedString(s.clone())
+        }
+        other => Value::SingleQuotedString(other.to_string()),
+    }
 }

@@ -62,6 +62,9 @@ impl Engine {
             opts.sql_parser.parse_float_as_decimal = true;
             opts.sql_parser.map_string_types_to_utf8view = false;
             opts.sql_parser.support_varchar_with_length = true;
+            // PostgreSQL keeps the order of a subquery's ORDER BY (clients rely on it), and an
+            // AQL query is a subquery of `aql(...)` whose SORT must hold.
+            opts.sql_parser.enable_subquery_sort_elimination = false;
             opts.optimizer.prefer_hash_join = true;
         }
         config.options_mut().extensions.insert(PgSettings::default());
@@ -83,6 +86,7 @@ impl Engine {
             .with_analyzer_rules(analyzers)
             .with_expr_planners(planners)
             .with_optimizer_rules(rules)
+            .with_physical_optimizer_rule(Arc::new(rules::keep_order::KeepSortedOrder))
             .with_query_planner(Arc::new(QuiverQueryPlanner));
         let mut state = builder.build();
         if let Err(e) = crate::functions::register(&mut state) {

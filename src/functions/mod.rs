@@ -1,6 +1,7 @@
 //! Scalar functions, aggregates and operators PostgreSQL users expect, registered in the
 //! engine's session template.
 //!
+//! * [`aql`] — AQL's operators and value semantics for the AQL frontend.
 //! * [`arith`] — arithmetic with PostgreSQL's overflow and division-by-zero errors.
 //! * [`bytea`] — `convert_to` / `convert_from`.
 //! * [`math`] — `round` of floats rounds half to even.
@@ -19,6 +20,7 @@
 //! * [`quantified`] — `x op ANY/ALL (array)` with three-valued logic.
 //! * [`settings`] — the session settings functions read.
 
+pub mod aql;
 pub mod arith;
 pub mod bytea;
 pub mod casts;
@@ -68,6 +70,7 @@ pub fn register(state: &mut SessionState) -> datafusion::common::Result<()> {
         .chain(construct::udfs())
         .chain(interval::udfs())
         .chain(quantified::udfs())
+        .chain(aql::udfs())
         .chain(std::iter::once(operators::interval_span_udf()))
         .collect();
     for udf in udfs {

@@ -2,7 +2,8 @@
 //! transaction's own DDL), the connected database, the search path, and table sources.
 
 use crate::engine::Engine;
-use datafusion::logical_expr::TableSource;
+use datafusion::execution::SessionState;
+use datafusion::logical_expr::{LogicalPlan, TableSource};
 use quiverdb_catalog::{CatalogSnapshot, CatalogView, Oid, Result, TableDef, view::PG_CATALOG};
 use std::sync::Arc;
 
@@ -38,5 +39,9 @@ impl CatalogView for SessionCatalog {
 
     fn dml_source(&self, table: &Arc<TableDef>) -> Result<Arc<dyn TableSource>> {
         Ok(self.engine.table_source(table, true))
+    }
+
+    fn plan_aql(&self, state: &SessionState, query: &str, bind: Option<&str>) -> Result<LogicalPlan> {
+        quiverdb_aql::plan(query, bind, self, state)
     }
 }

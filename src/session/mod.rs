@@ -51,6 +51,9 @@ pub struct Prepared {
     pub param_types: Vec<SqlType>,
     /// Result columns (empty when the statement returns no rows).
     pub columns: Vec<ColumnInfo>,
+    /// The plan is a stand-in: plan again with the parameter values substituted
+    /// (`aql($1, $2)` needs its query text to plan).
+    pub deferred: bool,
 }
 
 /// One connection's state.
@@ -177,10 +180,17 @@ impl Session {
 
     /// Plans `stmt` against the current catalog.
     fn plan(&self, stmt: Statement, params: &[Option<SqlType>]) -> Result<(Plan, Arc<CatalogSnapshot>)> {
+        self.plan_deferrable(stmt, params).map(|(plan, snapshot, _)| (plan, snapshot))
+    }
+
+    /// [`Self::plan`], also telling whether the plan is a stand-in until the parameters
+    /// are known ([`Prepared::deferred`]).
+    fn plan_deferrable(&self, stmt: Statement, params: &[Option<SqlType>]) -> Result<(Plan, Arc<CatalogSnapshot>, bool)> {
         let snapshot = self.catalog();
         let view = self.catalog_view(snapshot.clone());
-        let plan = SqlPlanner::new(&view, &self.state).plan(stmt, params)?;
-        Ok((plan, snapshot))
+        let planner = SqlPlanner::new(&view, &self.state);
+        let plan = planner.plan(stmt, params)?;
+        Ok((plan, snapshot, planner.deferred()))
     }
 
     /// Makes the current settings visible to DataFusion (functions, optimizer rules), and
@@ -195,12 +205,20 @@ impl Session {
     /// types, and describes the result.
     pub fn prepare(&mut self, sql: &str, param_types: &[Option<SqlType>]) -> Result<Prepared> {
         self.sync_settings();
-        let mut stmts = quiverdb_sql::parse(sql)?;
+        let mut stmts = quiverdb_sql::parse(&self.route(sql))?;
         if stmts.len() > 1 {
             return Err(Error::syntax("cannot insert multiple commands into a prepared statement"));
         }
         let Some(stmt) = stmts.pop() else {
-            return Ok(Prepared { sql: sql.to_string(), stmt: None, plan: None, catalog: None, param_types: vec![], columns: vec![] });
+            return Ok(Prepared {
+                sql: sql.to_string(),
+                stmt: None,
+                plan: None,
+                catalog: None,
+                param_types: vec![],
+                columns: vec![],
+                deferred: false,
+            });
         };
         let declared: Vec<Option<SqlType>> = param_types.to_vec();
         let plannable = matches!(
@@ -215,15 +233,21 @@ impl Session {
                 catalog: None,
                 param_types: param_types.iter().map(|t| t.clone().unwrap_or(SqlType::Text)).collect(),
                 columns: result::utility_columns(sql),
+                deferred: false,
             });
         }
-        let (plan, catalog) = self.plan(stmt.clone(), &declared)?;
-        let (inferred, columns) = result::describe(&plan)?;
+        let (plan, catalog, deferred) = self.plan_deferrable(stmt.clone(), &declared)?;
+        let (mut inferred, columns) = result::describe(&plan)?;
+        if deferred {
+            // The stand-in plan holds no parameters: take their types from casts, else text.
+            inferred = quiverdb_sql::params::declared_by_casts(&stmt, &declared);
+            inferred.resize(quiverdb_sql::params::count(&stmt).max(inferred.len()), None);
+        }
         let n = inferred.len().max(param_types.len());
         let param_types = (0..n)
             .map(|i| param_types.get(i).cloned().flatten().or_else(|| inferred.get(i).cloned().flatten()).unwrap_or(SqlType::Text))
             .collect();
-        Ok(Prepared { sql: sql.to_string(), stmt: Some(stmt), plan: Some(plan), catalog: Some(catalog), param_types, columns })
+        Ok(Prepared { sql: sql.to_string(), stmt: Some(stmt), plan: Some(plan), catalog: Some(catalog), param_types, columns, deferred })
     }
 
     /// Executes a prepared statement with bound parameter values.
@@ -234,6 +258,15 @@ impl Session {
         self.sync_settings();
         if let Some(err) = self.failed_block_error(stmt) {
             return Err(err);
+        }
+        if prepared.deferred {
+            let mut stmt = stmt.clone();
+            quiverdb_sql::params::substitute(&mut stmt, &params);
+            let result = match self.plan(stmt, &[]) {
+                Ok((plan, _)) => self.execute_plan(plan).await,
+                Err(e) => Err(e),
+            };
+            return result.map_err(|e| self.statement_failed(e));
         }
         let current = self.catalog();
         let plan = match (&prepared.plan, &prepared.catalog) {
@@ -257,7 +290,40 @@ impl Session {
 
     /// Parses `sql` into statements (simple protocol).
     pub fn parse(&self, sql: &str) -> Result<Vec<Statement>> {
-        quiverdb_sql::parse(sql)
+        quiverdb_sql::parse(&self.route(sql))
+    }
+
+    /// The SQL to run for `text`: AQL (in AQL mode, or text starting with an AQL-only
+    /// keyword) becomes `SELECT value FROM aql('...')`, so both languages share one path
+    /// through planning, prepared statements and transactions. `EXPLAIN [ANALYZE]` before
+    /// an AQL query explains its plan. In AQL mode, session and transaction commands
+    /// (`SET`, `BEGIN`, ...) stay SQL.
+    fn route<'t>(&self, text: &'t str) -> std::borrow::Cow<'t, str> {
+        let aql_mode = self.settings.get("quiver.language").is_ok_and(|l| l == "aql");
+        let trimmed = text.trim_start();
+        let first_word = |t: &str| t.split(|c: char| !c.is_ascii_alphabetic()).next().unwrap_or("").to_ascii_uppercase();
+        let mut explain = String::new();
+        let mut body = trimmed;
+        if first_word(body) == "EXPLAIN" {
+            explain.push_str("EXPLAIN ");
+            body = body[7..].trim_start();
+            if first_word(body) == "ANALYZE" {
+                explain.push_str("ANALYZE ");
+                body = body[7..].trim_start();
+            }
+        }
+        const SQL_ONLY: [&str; 11] =
+            ["SET", "RESET", "SHOW", "BEGIN", "START", "COMMIT", "END", "ROLLBACK", "SAVEPOINT", "RELEASE", "ABORT"];
+        let aql = if aql_mode {
+            !SQL_ONLY.contains(&first_word(body).as_str()) && !body.is_empty()
+        } else {
+            quiverdb_aql::starts_with_aql_keyword(body)
+        };
+        if !aql {
+            return std::borrow::Cow::Borrowed(text);
+        }
+        let body = body.trim_end().trim_end_matches(';');
+        std::borrow::Cow::Owned(format!("{explain}SELECT value FROM aql('{}')", body.replace('\'', "''")))
     }
 
     /// Runs one statement of a simple-protocol message.

@@ -124,6 +124,17 @@ fn min_messages(v: &str) -> Result<String> {
     }
 }
 
+fn language(v: &str) -> Result<String> {
+    let l = v.to_ascii_lowercase();
+    match l.as_str() {
+        "sql" | "aql" => Ok(l),
+        _ => Err(Error::new(
+            ErrorCode::InvalidParameterValue,
+            format!("invalid value for parameter \"quiver.language\": \"{v}\" (sql or aql)"),
+        )),
+    }
+}
+
 fn application_name(v: &str) -> Result<String> {
     // PostgreSQL replaces non-ASCII bytes with '?'.
     Ok(v.bytes().map(|b| if (32..127).contains(&b) { b as char } else { '?' }).take(63).collect())
@@ -214,6 +225,13 @@ const DEFS: &[Def] = &[
         kind: Kind::ReadOnly,
         validate: any,
         description: "Shows the maximum identifier length.",
+    },
+    Def {
+        name: "quiver.language",
+        default: "sql",
+        kind: Kind::User,
+        validate: language,
+        description: "Sets the query language of statements: sql or aql.",
     },
     Def {
         name: "search_path",

@@ -8,6 +8,7 @@
 #[path = "../common/mod.rs"]
 mod common;
 
+mod aql;
 mod durability;
 mod errors;
 mod index_model;

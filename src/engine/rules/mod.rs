@@ -11,11 +11,14 @@
 //!   input functions.
 //! * [`apply`] (optimizer, last) — subqueries DataFusion could not turn into joins run
 //!   per row through an `Apply` node.
+//! * [`keep_order`] (physical, last) — sorted streams are not spread over partitions
+//!   when nothing merges them back in order.
 
 pub mod apply;
 pub mod casts;
 pub mod checked_arith;
 pub mod coercion;
+pub mod keep_order;
 pub mod literal_casts;
 
 use datafusion::common::tree_node::{Transformed, TreeNode};

@@ -1,0 +1,387 @@
+//! Expression lowering: each AQL expression becomes a DataFusion `Expr` of one of three
+//! kinds (see [`Kind`]); constants are kept as JSON too, for native comparisons and LIMIT.
+
+use super::{Binding, Frame, Lowerer, json_literal};
+use crate::ast::{BinaryOp, Expr as AqlExpr, ExprKind, ObjectKey, Quantifier, UnaryOp};
+use datafusion::common::ScalarValue;
+use datafusion::logical_expr::{Expr, ExprSchemable, case, lit};
+use quiverdb_catalog::{Error, ErrorCode, SqlType};
+use serde_json::Value as Json;
+
+/// The SQL type family of a native column, as far as AQL comparisons care.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Class {
+    /// int2/int4/int8.
+    Integer,
+    /// float4/float8/numeric.
+    Float,
+    /// text/varchar.
+    Text,
+    /// bool.
+    Bool,
+    /// Anything else (compared through AQL values).
+    Other,
+}
+
+impl Class {
+    fn of(ty: &SqlType) -> Class {
+        match ty {
+            SqlType::Int2 | SqlType::Int4 | SqlType::Int8 => Class::Integer,
+            SqlType::Float4 | SqlType::Float8 | SqlType::Numeric { .. } => Class::Float,
+            SqlType::Text | SqlType::Varchar(_) => Class::Text,
+            SqlType::Bool => Class::Bool,
+            _ => Class::Other,
+        }
+    }
+}
+
+/// What a lowered expression's DataFusion value is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// An AQL value as `jsonb` text.
+    Value,
+    /// A boolean; SQL NULL counts as false.
+    Bool,
+    /// A typed SQL value (a table column); SQL NULL is AQL `null`.
+    Native(Class),
+}
+
+/// A lowered expression.
+#[derive(Debug, Clone)]
+pub struct Lowered {
+    /// The DataFusion expression.
+    pub expr: Expr,
+    /// What it computes.
+    pub kind: Kind,
+    /// Its value when known at planning time.
+    pub constant: Option<Json>,
+}
+
+impl Lowered {
+    /// An AQL value.
+    pub fn value(expr: Expr) -> Self {
+        Lowered { expr, kind: Kind::Value, constant: None }
+    }
+
+    fn boolean(expr: Expr) -> Self {
+        Lowered { expr, kind: Kind::Bool, constant: None }
+    }
+
+    /// As an AQL value (jsonb text).
+    pub fn into_value(self, lw: &Lowerer) -> Result<Expr, Error> {
+        match self.kind {
+            Kind::Value => Ok(self.expr),
+            Kind::Bool => lw.call("aql_value", vec![self.expr.is_true()]),
+            Kind::Native(_) => lw.call("aql_value", vec![self.expr]),
+        }
+    }
+
+    /// As a boolean by AQL's truthiness (never NULL where it matters: NULL counts false).
+    pub fn into_bool(self, lw: &Lowerer) -> Result<Expr, Error> {
+        match self.kind {
+            Kind::Bool => Ok(self.expr),
+            Kind::Value => lw.call("aql_bool", vec![self.expr]),
+            Kind::Native(_) => {
+                let v = lw.call("aql_value", vec![self.expr])?;
+                lw.call("aql_bool", vec![v])
+            }
+        }
+    }
+}
+
+/// A number's canonical JSON text: integral values without a fraction.
+fn number_text(f: f64) -> String {
+    if f.fract() == 0.0 && f.abs() < 1e15 { format!("{}", f as i64) } else { format!("{f}") }
+}
+
+/// JSON for a number, `null` when not finite (as AQL computes).
+fn json_number(f: f64) -> Json {
+    serde_json::from_str(&number_text(f)).ok().filter(|_| f.is_finite()).unwrap_or(Json::Null)
+}
+
+impl Lowerer<'_> {
+    /// A constant value.
+    fn constant(&self, v: Json) -> Result<Lowered, Error> {
+        let text = match &v {
+            Json::Number(n) => number_text(n.as_f64().unwrap_or(0.0)),
+            other => other.to_string(),
+        };
+        let expr = self.call("aql_json", vec![json_literal(text)])?;
+        Ok(Lowered { expr, kind: Kind::Value, constant: Some(v) })
+    }
+
+    /// Lowers `e` in the scope of `frame`.
+    pub(crate) fn expr(&self, frame: &Frame, e: &AqlExpr) -> Result<Lowered, Error> {
+        match &e.kind {
+            ExprKind::Null => self.constant(Json::Null),
+            ExprKind::Bool(b) => self.constant(Json::Bool(*b)),
+            ExprKind::Number(n) => self.constant(json_number(*n)),
+            ExprKind::String(s) => self.constant(Json::String(s.clone())),
+            ExprKind::Bind(name) => {
+                let v = self.bind.value(name, self.pos(e.span))?.clone();
+                self.constant(v)
+            }
+            ExprKind::BindCollection(name) => {
+                Err(self.err(ErrorCode::FeatureNotSupported, e.span, format!("collection parameter @@{name} used as a value")))
+            }
+            ExprKind::Array(items) => {
+                let lowered = items.iter().map(|i| self.expr(frame, i)).collect::<Result<Vec<_>, _>>()?;
+                if let Some(values) = lowered.iter().map(|l| l.constant.clone()).collect::<Option<Vec<_>>>() {
+                    return self.constant(Json::Array(values));
+                }
+                let args = lowered.into_iter().map(|l| l.into_value(self)).collect::<Result<Vec<_>, _>>()?;
+                Ok(Lowered::value(self.call("aql_array", args)?))
+            }
+            ExprKind::Object(members) => self.object(frame, members),
+            ExprKind::Name(name) => self.variable(frame, name, e),
+            ExprKind::Attribute(base, name) => self.attribute(frame, base, name),
+            ExprKind::Index(base, index) => {
+                if let ExprKind::String(s) = &index.kind {
+                    return self.attribute(frame, base, s);
+                }
+                let b = self.expr(frame, base)?.into_value(self)?;
+                let i = self.expr(frame, index)?.into_value(self)?;
+                Ok(Lowered::value(self.call("aql_index", vec![b, i])?))
+            }
+            ExprKind::Expansion(_) => Err(self.err(ErrorCode::FeatureNotSupported, e.span, "array expansion [*] is not supported yet")),
+            ExprKind::Unary(op, operand) => self.unary(frame, *op, operand),
+            ExprKind::Binary(op, l, r) => self.binary(frame, *op, l, r),
+            ExprKind::Quantified { quantifier, op, lhs, rhs } => {
+                let q = match quantifier {
+                    Quantifier::All => "all",
+                    Quantifier::Any => "any",
+                    Quantifier::None => "none",
+                };
+                let name = format!("aql_{q}_{}", comparison_suffix(*op).ok_or_else(|| Error::internal("quantified operator"))?);
+                let l = self.expr(frame, lhs)?.into_value(self)?;
+                let r = self.expr(frame, rhs)?.into_value(self)?;
+                Ok(Lowered::boolean(self.call(&name, vec![l, r])?))
+            }
+            ExprKind::Ternary { cond, then, otherwise } => {
+                let c = self.expr(frame, cond)?;
+                let test = c.clone().into_bool(self)?;
+                let then = match then {
+                    Some(t) => self.expr(frame, t)?.into_value(self)?,
+                    None => c.into_value(self)?,
+                };
+                let otherwise = self.expr(frame, otherwise)?.into_value(self)?;
+                Ok(Lowered::value(case(lit(true)).when(test, then).otherwise(otherwise)?))
+            }
+            ExprKind::Call { name, args } => self.function(frame, name, args, e),
+            ExprKind::Subquery(_) => Err(self.err(ErrorCode::FeatureNotSupported, e.span, "subqueries are not supported yet")),
+        }
+    }
+
+    fn object(&self, frame: &Frame, members: &[(ObjectKey, AqlExpr)]) -> Result<Lowered, Error> {
+        let mut args = Vec::with_capacity(members.len() * 2);
+        let mut constant = Some(serde_json::Map::new());
+        for (key, value) in members {
+            let v = self.expr(frame, value)?;
+            let k = match key {
+                ObjectKey::Name(n) => self.constant(Json::String(n.clone()))?,
+                ObjectKey::Computed(k) => self.expr(frame, k)?,
+            };
+            match (&mut constant, &k.constant, &v.constant) {
+                (Some(map), Some(Json::String(ks)), Some(vs)) => {
+                    map.insert(ks.clone(), vs.clone());
+                }
+                _ => constant = None,
+            }
+            args.push(k.into_value(self)?);
+            args.push(v.into_value(self)?);
+        }
+        if let Some(map) = constant
+            && map.len() == members.len()
+        {
+            return self.constant(Json::Object(map));
+        }
+        Ok(Lowered::value(self.call("aql_object", args)?))
+    }
+
+    fn variable(&self, frame: &Frame, name: &str, e: &AqlExpr) -> Result<Lowered, Error> {
+        match self.lookup(frame, name) {
+            Some(Binding::Column { column, kind }) => Ok(Lowered { expr: Expr::Column(column.clone()), kind: *kind, constant: None }),
+            Some(Binding::Row { qualifier, table }) => {
+                // A typed row as a document: {column: value, ...}.
+                let mut args = Vec::new();
+                for c in table.live_columns() {
+                    args.push(json_literal(Json::String(c.name.clone()).to_string()));
+                    let col = Expr::Column(datafusion::common::Column::new(Some(qualifier.as_str()), c.name.as_str()));
+                    args.push(self.call("aql_value", vec![col])?);
+                }
+                Ok(Lowered::value(self.call("aql_object", args)?))
+            }
+            None => Err(self.err(ErrorCode::UndefinedColumn, e.span, format!("variable '{name}' is not known"))),
+        }
+    }
+
+    fn attribute(&self, frame: &Frame, base: &AqlExpr, name: &str) -> Result<Lowered, Error> {
+        if let ExprKind::Name(var) = &base.kind
+            && let Some(Binding::Row { qualifier, table }) = self.lookup(frame, var)
+        {
+            let Some(c) = table.column(name) else { return self.constant(Json::Null) };
+            let column = datafusion::common::Column::new(Some(qualifier.as_str()), c.name.as_str());
+            let class = Class::of(&self.column_type(frame, &column)?);
+            return Ok(Lowered { expr: Expr::Column(column), kind: Kind::Native(class), constant: None });
+        }
+        let b = self.expr(frame, base)?;
+        if let Some(c) = &b.constant {
+            return self.constant(c.get(name).cloned().unwrap_or(Json::Null));
+        }
+        let b = b.into_value(self)?;
+        Ok(Lowered::value(self.call("aql_get", vec![b, lit(name)])?))
+    }
+
+    fn unary(&self, frame: &Frame, op: UnaryOp, operand: &AqlExpr) -> Result<Lowered, Error> {
+        let x = self.expr(frame, operand)?;
+        match op {
+            UnaryOp::Not => match x.kind {
+                Kind::Bool => Ok(Lowered::boolean(Expr::Not(Box::new(x.expr.is_true())))),
+                _ => Ok(Lowered::boolean(self.call("aql_not", vec![x.into_value(self)?])?)),
+            },
+            UnaryOp::Neg | UnaryOp::Plus => {
+                let neg = op == UnaryOp::Neg;
+                if let Some(Json::Number(n)) = &x.constant {
+                    let f = n.as_f64().unwrap_or(0.0);
+                    return self.constant(json_number(if neg { -f } else { f }));
+                }
+                Ok(Lowered::value(self.call(if neg { "aql_neg" } else { "aql_plus" }, vec![x.into_value(self)?])?))
+            }
+        }
+    }
+
+    fn binary(&self, frame: &Frame, op: BinaryOp, l: &AqlExpr, r: &AqlExpr) -> Result<Lowered, Error> {
+        let a = self.expr(frame, l)?;
+        let b = self.expr(frame, r)?;
+        if matches!(op, BinaryOp::And | BinaryOp::Or) {
+            if a.kind == Kind::Bool && b.kind == Kind::Bool {
+                return Ok(Lowered::boolean(if op == BinaryOp::And { a.expr.and(b.expr) } else { a.expr.or(b.expr) }));
+            }
+            let name = if op == BinaryOp::And { "aql_and" } else { "aql_or" };
+            return Ok(Lowered::value(self.call(name, vec![a.into_value(self)?, b.into_value(self)?])?));
+        }
+        if let Some(native) = native_comparison(op, &a, &b) {
+            return Ok(Lowered::boolean(native));
+        }
+        let (name, boolean) = match op {
+            BinaryOp::Like => ("aql_like", true),
+            BinaryOp::NotLike => ("aql_not_like", true),
+            BinaryOp::RegexMatch => ("aql_regex", true),
+            BinaryOp::RegexNotMatch => ("aql_not_regex", true),
+            BinaryOp::Add => ("aql_add", false),
+            BinaryOp::Sub => ("aql_sub", false),
+            BinaryOp::Mul => ("aql_mul", false),
+            BinaryOp::Div => ("aql_div", false),
+            BinaryOp::Mod => ("aql_mod", false),
+            BinaryOp::Range => ("aql_range", false),
+            other => {
+                let suffix = comparison_suffix(other).ok_or_else(|| Error::internal("binary operator"))?;
+                let f = format!("aql_{suffix}");
+                let e = self.call(&f, vec![a.into_value(self)?, b.into_value(self)?])?;
+                return Ok(Lowered::boolean(e));
+            }
+        };
+        let e = self.call(name, vec![a.into_value(self)?, b.into_value(self)?])?;
+        Ok(if boolean { Lowered::boolean(e) } else { Lowered::value(e) })
+    }
+
+    fn function(&self, frame: &Frame, name: &str, args: &[AqlExpr], e: &AqlExpr) -> Result<Lowered, Error> {
+        let span = e.span;
+        let udf = format!("aql_fn_{}", name.to_ascii_lowercase());
+        if !self.state.scalar_functions().contains_key(&udf) {
+            return Err(self.err(ErrorCode::UndefinedFunction, e.span, format!("unknown function '{}()'", name.to_ascii_uppercase())));
+        }
+        let args = args.iter().map(|a| self.expr(frame, a)?.into_value(self)).collect::<Result<Vec<_>, _>>()?;
+        let call = self.call(&udf, args)?;
+        // The argument count is checked when the call's type is computed: report it here,
+        // with the call's position.
+        if let Err(e) = call.to_field(frame.plan.schema()) {
+            let e = Error::from(e);
+            return Err(self.err(e.code, span, e.message));
+        }
+        Ok(Lowered::value(call))
+    }
+}
+
+/// The `aql_*` suffix of a comparison operator.
+fn comparison_suffix(op: BinaryOp) -> Option<&'static str> {
+    Some(match op {
+        BinaryOp::Eq => "eq",
+        BinaryOp::Ne => "ne",
+        BinaryOp::Lt => "lt",
+        BinaryOp::Le => "le",
+        BinaryOp::Gt => "gt",
+        BinaryOp::Ge => "ge",
+        BinaryOp::In => "in",
+        BinaryOp::NotIn => "not_in",
+        _ => return None,
+    })
+}
+
+/// A SQL literal of `class` for a JSON constant, when AQL's comparison of the two equals
+/// SQL's (same type family; `null` excluded).
+fn typed_literal(class: Class, v: &Json) -> Option<Expr> {
+    Some(lit(match (class, v) {
+        (Class::Integer, Json::Number(n)) => match n.as_f64() {
+            Some(f) if f.fract() == 0.0 && f.abs() < 9.0e15 => ScalarValue::Int64(Some(f as i64)),
+            Some(f) => ScalarValue::Float64(Some(f)),
+            None => return None,
+        },
+        (Class::Float, Json::Number(n)) => ScalarValue::Float64(n.as_f64()),
+        (Class::Text, Json::String(s)) => ScalarValue::Utf8(Some(s.clone())),
+        (Class::Bool, Json::Bool(b)) => ScalarValue::Boolean(Some(*b)),
+        _ => return None,
+    }))
+}
+
+/// `column op constant` as plain SQL with AQL's null rules, when the types allow.
+fn native_comparison(op: BinaryOp, a: &Lowered, b: &Lowered) -> Option<Expr> {
+    let (column, class, constant, op) = match (a.kind, b.kind, &a.constant, &b.constant) {
+        (Kind::Native(class), _, _, Some(c)) if class != Class::Other => (&a.expr, class, c, op),
+        (_, Kind::Native(class), Some(c), _) if class != Class::Other => (&b.expr, class, c, flip(op)?),
+        _ => return None,
+    };
+    let col = column.clone();
+    if constant.is_null() {
+        // null is the smallest value and equals only a NULL column.
+        return Some(match op {
+            BinaryOp::Eq | BinaryOp::Le => col.is_null(),
+            BinaryOp::Ne | BinaryOp::Gt => col.is_not_null(),
+            BinaryOp::Ge => lit(true),
+            BinaryOp::Lt => lit(false),
+            _ => return None,
+        });
+    }
+    if matches!(op, BinaryOp::In | BinaryOp::NotIn) {
+        let Json::Array(items) = constant else { return None };
+        let list = items.iter().map(|i| typed_literal(class, i)).collect::<Option<Vec<_>>>()?;
+        if list.is_empty() {
+            return Some(lit(op == BinaryOp::NotIn));
+        }
+        return Some(if op == BinaryOp::In { col.in_list(list, false) } else { col.clone().in_list(list, true).or(col.is_null()) });
+    }
+    let value = typed_literal(class, constant)?;
+    Some(match op {
+        BinaryOp::Eq => col.eq(value),
+        BinaryOp::Gt => col.gt(value),
+        BinaryOp::Ge => col.gt_eq(value),
+        // A NULL column is AQL null, which is less than (and unequal to) any other value.
+        BinaryOp::Ne => col.clone().not_eq(value).or(col.is_null()),
+        BinaryOp::Lt => col.clone().lt(value).or(col.is_null()),
+        BinaryOp::Le => col.clone().lt_eq(value).or(col.is_null()),
+        _ => return None,
+    })
+}
+
+/// The operator with swapped operands (`5 < x` is `x > 5`).
+fn flip(op: BinaryOp) -> Option<BinaryOp> {
+    Some(match op {
+        BinaryOp::Eq => BinaryOp::Eq,
+        BinaryOp::Ne => BinaryOp::Ne,
+        BinaryOp::Lt => BinaryOp::Gt,
+        BinaryOp::Le => BinaryOp::Ge,
+        BinaryOp::Gt => BinaryOp::Lt,
+        BinaryOp::Ge => BinaryOp::Le,
+        _ => return None,
+    })
+}

@@ -1,0 +1,231 @@
+//! Lowering: AQL syntax tree → DataFusion `LogicalPlan`, the same plan nodes SQL uses.
+//!
+//! # How a query becomes a plan
+//!
+//! A query is a pipeline of rows; each row binds the variables in scope. Lowering walks
+//! the operations in order, growing one `LogicalPlan` whose columns hold those variables:
+//!
+//! | AQL | plan |
+//! |---|---|
+//! | `FOR u IN table` | `TableScan` under the qualifier `u` (a cross join when rows exist already); `u.col` is the column itself |
+//! | `FOR x IN expr` | `Projection` of `aql_elements(expr)` then `Unnest` into the column `$x` |
+//! | `FILTER c` | `Filter` |
+//! | `LET x = e` | `Projection` adding the column `$x` |
+//! | `SORT k [DESC]` | `Sort` (a `LIMIT` right after makes DataFusion's TopK) |
+//! | `LIMIT o, n` | `Limit` |
+//! | `RETURN e` | `Projection` to the single jsonb column `value`; `DISTINCT` adds an `Aggregate` |
+//!
+//! Each variable is `Binding::Row` (a typed table's row: its columns are the document's
+//! attributes) or `Binding::Column` (one plan column). Expressions lower to
+//! `Lowered` values of three kinds: an AQL value (jsonb text, computed by the `aql_*`
+//! functions), a boolean, or a native SQL value (a typed column). Comparing a native
+//! column with a constant of its own type stays a plain SQL comparison, with AQL's
+//! `null` rules added (`u.age < 30` also holds when `age` is NULL, as null sorts first),
+//! so the table provider pushes it into a key or index range exactly as it would SQL's.
+//! `SORT` on a native column sorts the column (NULLS FIRST ascending); any other value
+//! sorts by `aql_sort_key`, a byte string ordered as AQL orders values.
+
+mod expr;
+
+use crate::ast::{Expr as AqlExpr, ExprKind, Ident, Op, Query, SortKey, Span};
+use crate::bind::BindVars;
+use crate::error::Position;
+use datafusion::common::{Column, ScalarValue};
+use datafusion::execution::SessionState;
+use datafusion::logical_expr::{Expr, LogicalPlan, LogicalPlanBuilder, SortExpr};
+use quiverdb_catalog::{CatalogView, Error, ErrorCode, SqlType, TableDef};
+use std::sync::Arc;
+
+pub(crate) use expr::{Kind, Lowered};
+
+/// Name of the result column of an AQL query.
+pub const VALUE_COLUMN: &str = "value";
+
+/// What a variable is bound to.
+#[derive(Debug, Clone)]
+pub(crate) enum Binding {
+    /// A row of a typed table scanned under `qualifier`.
+    Row { qualifier: String, table: Arc<TableDef> },
+    /// A plan column holding the variable's value, of `kind`.
+    Column { column: Column, kind: Kind },
+}
+
+/// The rows flowing through one query level and the variables they bind.
+pub(crate) struct Frame {
+    pub plan: LogicalPlan,
+    pub vars: Vec<(String, Binding)>,
+    /// Still the initial single empty row (no FOR or LET yet).
+    pub initial: bool,
+}
+
+/// Lowers one AQL query.
+pub struct Lowerer<'a> {
+    pub(crate) catalog: &'a dyn CatalogView,
+    pub(crate) state: &'a SessionState,
+    pub(crate) text: &'a str,
+    pub(crate) bind: &'a BindVars,
+}
+
+impl<'a> Lowerer<'a> {
+    /// A lowerer for `text`, resolving names in `catalog` and functions in `state`.
+    pub fn new(catalog: &'a dyn CatalogView, state: &'a SessionState, text: &'a str, bind: &'a BindVars) -> Self {
+        Lowerer { catalog, state, text, bind }
+    }
+
+    /// Where `span` starts.
+    pub(crate) fn pos(&self, span: Span) -> Position {
+        Position::of(self.text, span.start)
+    }
+
+    /// An error with `code` whose message ends with the position of `span`.
+    pub(crate) fn err(&self, code: ErrorCode, span: Span, message: impl std::fmt::Display) -> Error {
+        Error::new(code, format!("{message} at position {}", self.pos(span)))
+    }
+
+    /// Plans a whole query: its rows, projected to the jsonb column `value`.
+    pub fn plan_query(&self, query: &Query) -> Result<LogicalPlan, Error> {
+        let mut frame = Frame { plan: LogicalPlanBuilder::empty(true).build()?, vars: Vec::new(), initial: true };
+        for op in &query.ops {
+            match op {
+                Op::For { var, source, span, .. } => self.plan_for(&mut frame, var, source, *span)?,
+                Op::Filter { condition, .. } => {
+                    let c = self.expr(&frame, condition)?.into_bool(self)?;
+                    frame.plan = LogicalPlanBuilder::from(frame.plan).filter(c)?.build()?;
+                }
+                Op::Let { var, value, .. } => {
+                    let l = self.expr(&frame, value)?;
+                    self.bind_column(&mut frame, var, l)?;
+                }
+                Op::Sort { keys, .. } => self.plan_sort(&mut frame, keys)?,
+                Op::Limit { offset, count, .. } => {
+                    let offset = match offset {
+                        Some(o) => self.constant_count(&frame, o, "offset")?,
+                        None => 0,
+                    };
+                    let count = self.constant_count(&frame, count, "count")?;
+                    frame.plan = LogicalPlanBuilder::from(frame.plan).limit(offset, Some(count))?.build()?;
+                }
+                Op::Return { distinct, value, .. } => {
+                    let v = self.expr(&frame, value)?.into_value(self)?;
+                    let mut b = LogicalPlanBuilder::from(frame.plan).project(vec![v.alias(VALUE_COLUMN)])?;
+                    if *distinct {
+                        b = b.distinct()?;
+                    }
+                    return Ok(b.build()?);
+                }
+                Op::Collect(c) => return Err(self.err(ErrorCode::FeatureNotSupported, c.span, "COLLECT is not supported yet")),
+                Op::Window(w) => return Err(self.err(ErrorCode::FeatureNotSupported, w.span, "WINDOW is not supported yet")),
+                Op::Insert { span, .. } | Op::Update { span, .. } | Op::Remove { span, .. } | Op::Upsert { span, .. } => {
+                    return Err(self.err(ErrorCode::FeatureNotSupported, *span, "data-modification operations are not supported yet"));
+                }
+            }
+        }
+        Err(self.err(ErrorCode::SyntaxError, query.span, "query must end with RETURN"))
+    }
+
+    /// The binding of variable `name`, innermost first.
+    pub(crate) fn lookup<'f>(&self, frame: &'f Frame, name: &str) -> Option<&'f Binding> {
+        frame.vars.iter().rev().find(|(n, _)| n == name).map(|(_, b)| b)
+    }
+
+    /// Fails when `var` is already bound (AQL forbids re-declaring a variable).
+    fn check_new(&self, frame: &Frame, var: &Ident) -> Result<(), Error> {
+        if self.lookup(frame, &var.name).is_some() {
+            return Err(self.err(ErrorCode::SyntaxError, var.span, format!("variable '{}' is assigned multiple times", var.name)));
+        }
+        Ok(())
+    }
+
+    /// Adds the column `$var` holding `value` and binds `var` to it.
+    fn bind_column(&self, frame: &mut Frame, var: &Ident, value: Lowered) -> Result<(), Error> {
+        self.check_new(frame, var)?;
+        let name = format!("${}", var.name);
+        let mut exprs: Vec<Expr> = frame.plan.schema().columns().into_iter().map(Expr::Column).collect();
+        exprs.push(value.expr.alias(&name));
+        frame.plan = LogicalPlanBuilder::from(std::mem::replace(&mut frame.plan, LogicalPlanBuilder::empty(false).build()?))
+            .project(exprs)?
+            .build()?;
+        frame.vars.push((var.name.clone(), Binding::Column { column: Column::from_name(name), kind: value.kind }));
+        frame.initial = false;
+        Ok(())
+    }
+
+    /// `FOR var IN source`.
+    fn plan_for(&self, frame: &mut Frame, var: &Ident, source: &AqlExpr, span: Span) -> Result<(), Error> {
+        let collection = match &source.kind {
+            ExprKind::Name(n) if self.lookup(frame, n).is_none() => Some(n.clone()),
+            ExprKind::BindCollection(n) => Some(self.bind.collection(n, self.pos(source.span))?),
+            _ => None,
+        };
+        let Some(name): Option<String> = collection else {
+            // FOR over an array value: unnest its elements.
+            let value = self.expr(frame, source)?.into_value(self)?;
+            let elements = self.call("aql_elements", vec![value])?;
+            self.bind_column(frame, var, Lowered::value(elements))?;
+            let column = format!("${}", var.name);
+            let plan = std::mem::replace(&mut frame.plan, LogicalPlanBuilder::empty(false).build()?);
+            frame.plan = LogicalPlanBuilder::from(plan).unnest_column(column.as_str())?.build()?;
+            return Ok(());
+        };
+        self.check_new(frame, var)?;
+        let table = self
+            .catalog
+            .resolve_relation(None, &name)
+            .ok_or_else(|| self.err(ErrorCode::UndefinedTable, source.span, format!("collection or view not found: {name}")))?;
+        if table.is_view() {
+            return Err(self.err(ErrorCode::FeatureNotSupported, span, format!("FOR over the SQL view {name} is not supported yet")));
+        }
+        let source = self.catalog.table_source(&table)?;
+        let scan = LogicalPlanBuilder::scan(var.name.as_str(), source, None)?.build()?;
+        let plan = std::mem::replace(&mut frame.plan, LogicalPlanBuilder::empty(false).build()?);
+        frame.plan = if frame.initial { scan } else { LogicalPlanBuilder::from(plan).cross_join(scan)?.build()? };
+        frame.initial = false;
+        frame.vars.push((var.name.clone(), Binding::Row { qualifier: var.name.clone(), table }));
+        Ok(())
+    }
+
+    /// `SORT k1 [DESC], ...`: native columns sort as they are (NULLS FIRST ascending, as
+    /// null is AQL's smallest value); other values by their AQL sort key.
+    fn plan_sort(&self, frame: &mut Frame, keys: &[SortKey]) -> Result<(), Error> {
+        let mut sort = Vec::with_capacity(keys.len());
+        for k in keys {
+            let l = self.expr(frame, &k.expr)?;
+            let asc = !k.descending;
+            let e = match l.kind {
+                Kind::Native(_) => l.expr,
+                _ => self.call("aql_sort_key", vec![l.into_value(self)?])?,
+            };
+            sort.push(SortExpr::new(e, asc, asc));
+        }
+        let plan = std::mem::replace(&mut frame.plan, LogicalPlanBuilder::empty(false).build()?);
+        frame.plan = LogicalPlanBuilder::from(plan).sort(sort)?.build()?;
+        Ok(())
+    }
+
+    /// A LIMIT operand: a constant non-negative integer (a literal or bind parameter).
+    fn constant_count(&self, frame: &Frame, e: &AqlExpr, what: &str) -> Result<usize, Error> {
+        let l = self.expr(frame, e)?;
+        match l.constant.as_ref().and_then(serde_json::Value::as_f64) {
+            Some(n) if n >= 0.0 && n.fract() == 0.0 && n < 9.0e15 => Ok(n as usize),
+            _ => Err(self.err(ErrorCode::InvalidParameterValue, e.span, format!("LIMIT {what} must be a non-negative integer constant"))),
+        }
+    }
+
+    /// A call of the registered function `name`.
+    pub(crate) fn call(&self, name: &str, args: Vec<Expr>) -> Result<Expr, Error> {
+        let f = self.state.scalar_functions().get(name).ok_or_else(|| Error::internal(format!("function {name} is not registered")))?;
+        Ok(f.call(args))
+    }
+
+    /// The SQL type of a column of the current plan.
+    pub(crate) fn column_type(&self, frame: &Frame, column: &Column) -> Result<SqlType, Error> {
+        let (_, field) = frame.plan.schema().qualified_field_from_column(column)?;
+        Ok(SqlType::from_field(field))
+    }
+}
+
+/// A `jsonb` literal holding `text` (JSON).
+pub(crate) fn json_literal(text: String) -> Expr {
+    let meta = datafusion::common::metadata::FieldMetadata::from(SqlType::Jsonb.field_metadata());
+    Expr::Literal(ScalarValue::Utf8(Some(text)), Some(meta))
+}
