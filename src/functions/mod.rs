@@ -79,6 +79,9 @@ pub fn register(state: &mut SessionState) -> datafusion::common::Result<()> {
     // PostgreSQL's spellings of DataFusion functions.
     state.register_udf(Arc::new(datafusion::functions::math::ceil().as_ref().clone().with_aliases(["ceiling"])))?;
     state.register_udaf(Arc::new(single_value::udaf()))?;
+    for udaf in aql::aggregate::udafs() {
+        state.register_udaf(Arc::new(udaf))?;
+    }
     let integers = Arc::new(datafusion::functions_table::generate_series::GenerateSeriesFunc {});
     state.register_udtf("generate_series", Arc::new(series::GenerateSeries::new(integers)));
     Ok(())

@@ -13,6 +13,7 @@
 //! | `LET x = e` | `Projection` adding the column `$x` |
 //! | `SORT k [DESC]` | `Sort` (a `LIMIT` right after makes DataFusion's TopK) |
 //! | `LIMIT o, n` | `Limit` |
+//! | `COLLECT ...` | `Aggregate`, then `Sort` by the group values (see `collect`) |
 //! | `RETURN e` | `Projection` to the single jsonb column `value`; `DISTINCT` adds an `Aggregate` |
 //!
 //! Each variable is `Binding::Row` (a typed table's row: its columns are the document's
@@ -25,6 +26,7 @@
 //! `SORT` on a native column sorts the column (NULLS FIRST ascending); any other value
 //! sorts by `aql_sort_key`, a byte string ordered as AQL orders values.
 
+mod collect;
 mod expr;
 
 use crate::ast::{Expr as AqlExpr, ExprKind, Ident, Op, Query, SortKey, Span};
@@ -113,7 +115,7 @@ impl<'a> Lowerer<'a> {
                     }
                     return Ok(b.build()?);
                 }
-                Op::Collect(c) => return Err(self.err(ErrorCode::FeatureNotSupported, c.span, "COLLECT is not supported yet")),
+                Op::Collect(c) => self.plan_collect(&mut frame, c)?,
                 Op::Window(w) => return Err(self.err(ErrorCode::FeatureNotSupported, w.span, "WINDOW is not supported yet")),
                 Op::Insert { span, .. } | Op::Update { span, .. } | Op::Remove { span, .. } | Op::Upsert { span, .. } => {
                     return Err(self.err(ErrorCode::FeatureNotSupported, *span, "data-modification operations are not supported yet"));

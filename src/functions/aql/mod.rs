@@ -23,8 +23,14 @@
 //! | `aql_elements(v)` | text[] | an array's elements, for `FOR x IN array` (unnest) |
 //!
 //! Booleans never come out as SQL NULL, and a SQL NULL argument reads as AQL `null`.
+//! The function library ([`library`]) is reached through one UDF per function
+//! ([`call`]: `LENGTH(x)` is `aql_fn_length(x)`), and `COLLECT ... AGGREGATE` through the
+//! aggregates of [`aggregate`] (`aql_agg_sum`, ...).
 
+pub mod aggregate;
+pub mod call;
 pub mod convert;
+pub mod library;
 mod pattern;
 pub mod value;
 
@@ -379,6 +385,7 @@ pub fn udfs() -> Vec<ScalarUDF> {
         f("aql_sort_key", Kind::SortKey, any(1)),
         f("aql_elements", Kind::Elements, any(1)),
     ];
+    out.extend(call::udfs());
     let cmps = [Cmp::Eq, Cmp::Ne, Cmp::Lt, Cmp::Le, Cmp::Gt, Cmp::Ge, Cmp::In, Cmp::NotIn];
     for op in cmps {
         out.push(f(&format!("aql_{}", op.suffix()), Kind::Compare(op), any(2)));
