@@ -78,3 +78,112 @@ fn aql_sees_the_transactions_own_sql_writes() {
         assert!(rows.is_empty());
     });
 }
+
+/// Random AQL text (token soups from AQL's vocabulary, plus mutations of valid queries)
+/// never breaks the connection: every statement either runs or fails with a SQLSTATE.
+#[test]
+fn random_aql_never_breaks_the_session() {
+    block_on(async {
+        let c = fresh_db("aql_fuzz").await;
+        c.batch_execute("CREATE TABLE t (id int PRIMARY KEY, a int, s text); INSERT INTO t VALUES (1, 2, 'x'), (2, NULL, 'y')")
+            .await
+            .unwrap();
+        let vocab = [
+            "FOR",
+            "x",
+            "IN",
+            "t",
+            "FILTER",
+            "x.a",
+            ">",
+            "1",
+            "RETURN",
+            "SORT",
+            "DESC",
+            "LIMIT",
+            "2",
+            "LET",
+            "y",
+            "=",
+            "COLLECT",
+            "g",
+            "INTO",
+            "WITH",
+            "COUNT",
+            "AGGREGATE",
+            "SUM(x.a)",
+            "[",
+            "]",
+            "{",
+            "}",
+            ":",
+            ",",
+            "(",
+            ")",
+            "\"s\"",
+            "null",
+            "..",
+            "1..3",
+            "&&",
+            "||",
+            "!",
+            "?",
+            "LENGTH(",
+            "@p",
+            "@@c",
+            "x.s",
+            "[*]",
+            "NOT",
+            "LIKE",
+            "=~",
+            "'",
+            "/*",
+            "1e308",
+            "-",
+            "DISTINCT",
+            "KEEP",
+            "CURRENT",
+            "0x1F",
+            "%",
+            "/",
+            "0",
+        ];
+        let seeds = [
+            "FOR x IN t FILTER x.a > 1 SORT x.s DESC LIMIT 1 RETURN {a: x.a, s: x.s}",
+            "FOR x IN t COLLECT g = x.s WITH COUNT INTO n RETURN [g, n]",
+            "LET y = [1, 2, 3] FOR z IN y FILTER z % 2 == 1 RETURN z / 0",
+        ];
+        let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
+        let mut next = move |n: usize| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state % n as u64) as usize
+        };
+        for i in 0..400 {
+            let text = if i % 2 == 0 {
+                (0..1 + next(14)).map(|_| vocab[next(vocab.len())]).collect::<Vec<_>>().join(" ")
+            } else {
+                let mut words: Vec<&str> = seeds[next(seeds.len())].split(' ').collect();
+                for _ in 0..1 + next(3) {
+                    let at = next(words.len());
+                    match next(3) {
+                        0 => {
+                            words.remove(at);
+                        }
+                        1 => words.insert(at, vocab[next(vocab.len())]),
+                        _ => words[at] = vocab[next(vocab.len())],
+                    }
+                }
+                words.join(" ")
+            };
+            match c.query("SELECT value FROM aql($1)", &[&text]).await {
+                Ok(_) => {}
+                Err(e) => assert!(e.code().is_some(), "{text}: not a database error: {e}"),
+            }
+        }
+        // Still usable afterwards.
+        let rows = c.query("SELECT value FROM aql('RETURN 42')", &[]).await.unwrap();
+        assert_eq!(rows[0].get::<_, Value>(0), json!(42));
+    });
+}

@@ -1,10 +1,10 @@
 //! Expression lowering: each AQL expression becomes a DataFusion `Expr` of one of three
 //! kinds (see [`Kind`]); constants are kept as JSON too, for native comparisons and LIMIT.
 
-use super::{Binding, Frame, Lowerer, json_literal};
+use super::{Binding, Frame, Lowerer, OuterVar, Resolved, json_literal};
 use crate::ast::{BinaryOp, Expr as AqlExpr, ExprKind, ObjectKey, Quantifier, UnaryOp};
 use datafusion::common::ScalarValue;
-use datafusion::logical_expr::{Expr, ExprSchemable, case, lit};
+use datafusion::logical_expr::{BinaryExpr, Expr, ExprSchemable, Operator, case, lit};
 use quiverdb_catalog::{Error, ErrorCode, SqlType};
 use serde_json::Value as Json;
 
@@ -168,7 +168,7 @@ impl Lowerer<'_> {
                 Ok(Lowered::value(case(lit(true)).when(test, then).otherwise(otherwise)?))
             }
             ExprKind::Call { name, args } => self.function(frame, name, args, e),
-            ExprKind::Subquery(_) => Err(self.err(ErrorCode::FeatureNotSupported, e.span, "subqueries are not supported yet")),
+            ExprKind::Subquery(q) => self.subquery(frame, q),
         }
     }
 
@@ -199,30 +199,32 @@ impl Lowerer<'_> {
     }
 
     fn variable(&self, frame: &Frame, name: &str, e: &AqlExpr) -> Result<Lowered, Error> {
-        match self.lookup(frame, name) {
-            Some(Binding::Column { column, kind }) => Ok(Lowered { expr: Expr::Column(column.clone()), kind: *kind, constant: None }),
-            Some(Binding::Row { qualifier, table }) => {
+        let Some(found) = self.lookup(frame, name) else {
+            return Err(self.err(ErrorCode::UndefinedColumn, e.span, format!("variable '{name}' is not known")));
+        };
+        match found.binding {
+            Binding::Column { column, kind } => Ok(Lowered { expr: self.column_ref(column, &found.outer)?, kind, constant: None }),
+            Binding::Row { qualifier, table } => {
                 // A typed row as a document: {column: value, ...}.
                 let mut args = Vec::new();
                 for c in table.live_columns() {
                     args.push(json_literal(Json::String(c.name.clone()).to_string()));
-                    let col = Expr::Column(datafusion::common::Column::new(Some(qualifier.as_str()), c.name.as_str()));
+                    let col = self.column_ref(datafusion::common::Column::new(Some(qualifier.as_str()), c.name.as_str()), &found.outer)?;
                     args.push(self.call("aql_value", vec![col])?);
                 }
                 Ok(Lowered::value(self.call("aql_object", args)?))
             }
-            None => Err(self.err(ErrorCode::UndefinedColumn, e.span, format!("variable '{name}' is not known"))),
         }
     }
 
     fn attribute(&self, frame: &Frame, base: &AqlExpr, name: &str) -> Result<Lowered, Error> {
         if let ExprKind::Name(var) = &base.kind
-            && let Some(Binding::Row { qualifier, table }) = self.lookup(frame, var)
+            && let Some(Resolved { binding: Binding::Row { qualifier, table }, outer }) = self.lookup(frame, var)
         {
             let Some(c) = table.column(name) else { return self.constant(Json::Null) };
             let column = datafusion::common::Column::new(Some(qualifier.as_str()), c.name.as_str());
-            let class = Class::of(&self.column_type(frame, &column)?);
-            return Ok(Lowered { expr: Expr::Column(column), kind: Kind::Native(class), constant: None });
+            let class = Class::of(&self.column_type(frame, &column, &outer)?);
+            return Ok(Lowered { expr: self.column_ref(column, &outer)?, kind: Kind::Native(class), constant: None });
         }
         let b = self.expr(frame, base)?;
         if let Some(c) = &b.constant {
@@ -230,6 +232,25 @@ impl Lowerer<'_> {
         }
         let b = b.into_value(self)?;
         Ok(Lowered::value(self.call("aql_get", vec![b, lit(name)])?))
+    }
+
+    /// `( query )`: the array of the values the subquery returns, as a scalar subquery over
+    /// `aql_agg_push` (DataFusion turns uncorrelated and equality-correlated ones into
+    /// joins). An empty result is `[]`, also after decorrelation.
+    fn subquery(&self, frame: &Frame, q: &crate::ast::Query) -> Result<Lowered, Error> {
+        let mut outer: Vec<OuterVar> = frame.outer.iter().map(|v| OuterVar { direct: false, ..v.clone() }).collect();
+        for (name, binding) in &frame.vars {
+            outer.push(OuterVar { name: name.clone(), binding: binding.clone(), schema: frame.plan.schema().clone(), direct: true });
+        }
+        let plan = self.plan_level(q, outer)?;
+        let push = self.state.aggregate_functions().get("aql_agg_push").cloned().ok_or_else(|| Error::internal("aql_agg_push"))?;
+        let value = Expr::Column(datafusion::common::Column::from_name(super::VALUE_COLUMN));
+        let plan = datafusion::logical_expr::LogicalPlanBuilder::from(plan)
+            .aggregate(Vec::<Expr>::new(), vec![push.call(vec![value]).alias(super::VALUE_COLUMN)])?
+            .build()?;
+        let sub = datafusion::logical_expr::expr_fn::scalar_subquery(std::sync::Arc::new(plan));
+        let coalesce = self.call("coalesce", vec![sub, json_literal("[]".to_string())])?;
+        Ok(Lowered::value(coalesce))
     }
 
     fn unary(&self, frame: &Frame, op: UnaryOp, operand: &AqlExpr) -> Result<Lowered, Error> {
@@ -336,6 +357,17 @@ fn typed_literal(class: Class, v: &Json) -> Option<Expr> {
 
 /// `column op constant` as plain SQL with AQL's null rules, when the types allow.
 fn native_comparison(op: BinaryOp, a: &Lowered, b: &Lowered) -> Option<Expr> {
+    // Two columns of one family: AQL's == is IS NOT DISTINCT FROM (null equals null), which
+    // DataFusion plans as an equi-join key.
+    if let (Kind::Native(x), Kind::Native(y)) = (a.kind, b.kind) {
+        let numeric = |c: Class| matches!(c, Class::Integer | Class::Float);
+        let same = (x == y && x != Class::Other) || (numeric(x) && numeric(y));
+        return match op {
+            BinaryOp::Eq if same => Some(binary(a.expr.clone(), Operator::IsNotDistinctFrom, b.expr.clone())),
+            BinaryOp::Ne if same => Some(binary(a.expr.clone(), Operator::IsDistinctFrom, b.expr.clone())),
+            _ => None,
+        };
+    }
     let (column, class, constant, op) = match (a.kind, b.kind, &a.constant, &b.constant) {
         (Kind::Native(class), _, _, Some(c)) if class != Class::Other => (&a.expr, class, c, op),
         (_, Kind::Native(class), Some(c), _) if class != Class::Other => (&b.expr, class, c, flip(op)?),
@@ -371,6 +403,10 @@ fn native_comparison(op: BinaryOp, a: &Lowered, b: &Lowered) -> Option<Expr> {
         BinaryOp::Le => col.clone().lt_eq(value).or(col.is_null()),
         _ => return None,
     })
+}
+
+fn binary(l: Expr, op: Operator, r: Expr) -> Expr {
+    Expr::BinaryExpr(BinaryExpr::new(Box::new(l), op, Box::new(r)))
 }
 
 /// The operator with swapped operands (`5 < x` is `x > 5`).

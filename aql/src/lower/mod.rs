@@ -32,7 +32,7 @@ mod expr;
 use crate::ast::{Expr as AqlExpr, ExprKind, Ident, Op, Query, SortKey, Span};
 use crate::bind::BindVars;
 use crate::error::Position;
-use datafusion::common::{Column, ScalarValue};
+use datafusion::common::{Column, DFSchemaRef, ScalarValue};
 use datafusion::execution::SessionState;
 use datafusion::logical_expr::{Expr, LogicalPlan, LogicalPlanBuilder, SortExpr};
 use quiverdb_catalog::{CatalogView, Error, ErrorCode, SqlType, TableDef};
@@ -52,12 +52,33 @@ pub(crate) enum Binding {
     Column { column: Column, kind: Kind },
 }
 
+/// A variable of an enclosing query level, seen from a subquery.
+#[derive(Debug, Clone)]
+pub(crate) struct OuterVar {
+    pub name: String,
+    pub binding: Binding,
+    /// The schema of the enclosing level's rows (for the referenced fields' types).
+    pub schema: DFSchemaRef,
+    /// Bound by the directly enclosing level (DataFusion resolves outer references only
+    /// one level out).
+    pub direct: bool,
+}
+
 /// The rows flowing through one query level and the variables they bind.
 pub(crate) struct Frame {
     pub plan: LogicalPlan,
     pub vars: Vec<(String, Binding)>,
     /// Still the initial single empty row (no FOR or LET yet).
     pub initial: bool,
+    /// Variables of the enclosing query levels (for subqueries), innermost last.
+    pub outer: Vec<OuterVar>,
+}
+
+/// A variable found in scope: its binding, and the enclosing level's schema when it
+/// belongs to an outer query (it is then read as an outer reference).
+pub(crate) struct Resolved {
+    pub binding: Binding,
+    pub outer: Option<(DFSchemaRef, bool)>,
 }
 
 /// Lowers one AQL query.
@@ -86,7 +107,12 @@ impl<'a> Lowerer<'a> {
 
     /// Plans a whole query: its rows, projected to the jsonb column `value`.
     pub fn plan_query(&self, query: &Query) -> Result<LogicalPlan, Error> {
-        let mut frame = Frame { plan: LogicalPlanBuilder::empty(true).build()?, vars: Vec::new(), initial: true };
+        self.plan_level(query, Vec::new())
+    }
+
+    /// Plans one query level (the whole query, or a subquery seeing `outer`).
+    pub(crate) fn plan_level(&self, query: &Query, outer: Vec<OuterVar>) -> Result<LogicalPlan, Error> {
+        let mut frame = Frame { plan: LogicalPlanBuilder::empty(true).build()?, vars: Vec::new(), initial: true, outer };
         for op in &query.ops {
             match op {
                 Op::For { var, source, span, .. } => self.plan_for(&mut frame, var, source, *span)?,
@@ -125,9 +151,32 @@ impl<'a> Lowerer<'a> {
         Err(self.err(ErrorCode::SyntaxError, query.span, "query must end with RETURN"))
     }
 
-    /// The binding of variable `name`, innermost first.
-    pub(crate) fn lookup<'f>(&self, frame: &'f Frame, name: &str) -> Option<&'f Binding> {
-        frame.vars.iter().rev().find(|(n, _)| n == name).map(|(_, b)| b)
+    /// Variable `name` in scope: this level's variables first, then enclosing levels'.
+    pub(crate) fn lookup(&self, frame: &Frame, name: &str) -> Option<Resolved> {
+        if let Some((_, b)) = frame.vars.iter().rev().find(|(n, _)| n == name) {
+            return Some(Resolved { binding: b.clone(), outer: None });
+        }
+        frame
+            .outer
+            .iter()
+            .rev()
+            .find(|v| v.name == name)
+            .map(|v| Resolved { binding: v.binding.clone(), outer: Some((v.schema.clone(), v.direct)) })
+    }
+
+    /// A reference to `column`: a plain column, or an outer reference when it belongs to
+    /// an enclosing query level (`outer` is that level's schema).
+    pub(crate) fn column_ref(&self, column: Column, outer: &Option<(DFSchemaRef, bool)>) -> Result<Expr, Error> {
+        match outer {
+            None => Ok(Expr::Column(column)),
+            Some((_, false)) => Err(Error::unsupported(format!(
+                "variable of column {column} is used two or more subquery levels below its declaration; this is not supported yet"
+            ))),
+            Some((schema, true)) => {
+                let (_, field) = schema.qualified_field_from_column(&column)?;
+                Ok(Expr::OuterReferenceColumn(field.clone(), column))
+            }
+        }
     }
 
     /// Fails when `var` is already bound (AQL forbids re-declaring a variable).
@@ -219,9 +268,10 @@ impl<'a> Lowerer<'a> {
         Ok(f.call(args))
     }
 
-    /// The SQL type of a column of the current plan.
-    pub(crate) fn column_type(&self, frame: &Frame, column: &Column) -> Result<SqlType, Error> {
-        let (_, field) = frame.plan.schema().qualified_field_from_column(column)?;
+    /// The SQL type of a column of the current plan (or of the enclosing level's rows).
+    pub(crate) fn column_type(&self, frame: &Frame, column: &Column, outer: &Option<(DFSchemaRef, bool)>) -> Result<SqlType, Error> {
+        let schema = outer.as_ref().map_or(frame.plan.schema(), |(s, _)| s);
+        let (_, field) = schema.qualified_field_from_column(column)?;
         Ok(SqlType::from_field(field))
     }
 }
