@@ -49,6 +49,9 @@ impl ExtensionPlanner for QuiverExtensionPlanner {
         session_state: &dyn Session,
         _planning_ctx: &PhysicalPlanningContext,
     ) -> Result<Option<Arc<dyn ExecutionPlan>>> {
+        if node.as_any().downcast_ref::<quiverdb_catalog::plan::Pin>().is_some() {
+            return Ok(physical_inputs.first().cloned());
+        }
         if let Some(a) = node.as_any().downcast_ref::<Apply>() {
             let input = physical_inputs.first().cloned().ok_or_else(|| DataFusionError::Internal("Apply without input".into()))?;
             let state = session_state

@@ -25,7 +25,7 @@ impl Lowerer<'_> {
             if introduced.iter().any(|(n, _)| *n == var.name) {
                 return Err(self.err(ErrorCode::SyntaxError, var.span, format!("variable '{}' is assigned multiple times", var.name)));
             }
-            let column = Column::from_name(format!("${}", var.name));
+            let column = super::var_column(&var.name);
             introduced.push((var.name.clone(), Binding::Column { column: column.clone(), kind }));
             Ok(column)
         };
@@ -38,7 +38,7 @@ impl Lowerer<'_> {
                 _ => (l.into_value(self)?, Kind::Value),
             };
             let column = declare(&g.var, kind, &mut introduced)?;
-            groups.push(e.alias(column.name.as_str()));
+            groups.push(e.alias_qualified(column.relation.clone(), column.name.as_str()));
             let key = match kind {
                 Kind::Native(_) => Expr::Column(column),
                 _ => self.call("aql_sort_key", vec![Expr::Column(column)])?,
@@ -67,14 +67,14 @@ impl Lowerer<'_> {
             };
             let arg = self.expr(frame, arg)?.into_value(self)?;
             let column = declare(&a.var, Kind::Value, &mut introduced)?;
-            aggregates.push(udaf.call(vec![arg]).alias(column.name.as_str()));
+            aggregates.push(udaf.call(vec![arg]).alias_qualified(column.relation.clone(), column.name.as_str()));
         }
         match &c.into {
             Some(CollectInto::Count(var)) => {
                 let count =
                     self.state.aggregate_functions().get("count").cloned().ok_or_else(|| Error::internal("count is not registered"))?;
                 let column = declare(var, Kind::Native(super::expr::Class::Integer), &mut introduced)?;
-                aggregates.push(count.call(vec![lit(1)]).alias(column.name.as_str()));
+                aggregates.push(count.call(vec![lit(1)]).alias_qualified(column.relation.clone(), column.name.as_str()));
             }
             Some(CollectInto::Group { var, value }) => {
                 let v = match value {
@@ -83,7 +83,7 @@ impl Lowerer<'_> {
                 };
                 let push = self.state.aggregate_functions().get("aql_agg_push").cloned().ok_or_else(|| Error::internal("aql_agg_push"))?;
                 let column = declare(var, Kind::Value, &mut introduced)?;
-                aggregates.push(push.call(vec![v]).alias(column.name.as_str()));
+                aggregates.push(push.call(vec![v]).alias_qualified(column.relation.clone(), column.name.as_str()));
             }
             None => {
                 if let Some(k) = c.keep.first() {

@@ -8,6 +8,9 @@ use datafusion::logical_expr::{BinaryExpr, Expr, ExprSchemable, Operator, case, 
 use quiverdb_catalog::{Error, ErrorCode, SqlType};
 use serde_json::Value as Json;
 
+/// The variable an array expansion binds each element to.
+pub(crate) const CURRENT: &str = "CURRENT";
+
 /// The SQL type family of a native column, as far as AQL comparisons care.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Class {
@@ -143,7 +146,7 @@ impl Lowerer<'_> {
                 let i = self.expr(frame, index)?.into_value(self)?;
                 Ok(Lowered::value(self.call("aql_index", vec![b, i])?))
             }
-            ExprKind::Expansion(_) => Err(self.err(ErrorCode::FeatureNotSupported, e.span, "array expansion [*] is not supported yet")),
+            ExprKind::Expansion(x) => self.expansion(frame, x, e),
             ExprKind::Unary(op, operand) => self.unary(frame, *op, operand),
             ExprKind::Binary(op, l, r) => self.binary(frame, *op, l, r),
             ExprKind::Quantified { quantifier, op, lhs, rhs } => {
@@ -165,6 +168,9 @@ impl Lowerer<'_> {
                     None => c.into_value(self)?,
                 };
                 let otherwise = self.expr(frame, otherwise)?.into_value(self)?;
+                // Both branches must be typed jsonb for CASE (unnested elements are text).
+                let then = self.as_jsonb(frame, then)?;
+                let otherwise = self.as_jsonb(frame, otherwise)?;
                 Ok(Lowered::value(case(lit(true)).when(test, then).otherwise(otherwise)?))
             }
             ExprKind::Call { name, args } => self.function(frame, name, args, e),
@@ -250,7 +256,61 @@ impl Lowerer<'_> {
             .build()?;
         let sub = datafusion::logical_expr::expr_fn::scalar_subquery(std::sync::Arc::new(plan));
         let coalesce = self.call("coalesce", vec![sub, json_literal("[]".to_string())])?;
-        Ok(Lowered::value(coalesce))
+        Ok(Lowered::value(self.call("aql_json", vec![coalesce])?))
+    }
+
+    /// `e` typed `jsonb` (an AQL value held as plain text, like an unnested element, is
+    /// re-labelled through `aql_json`).
+    fn as_jsonb(&self, frame: &Frame, e: Expr) -> Result<Expr, Error> {
+        let typed = e.to_field(frame.plan.schema()).map(|(_, f)| SqlType::from_field(&f) == SqlType::Jsonb).unwrap_or(false);
+        if typed { Ok(e) } else { self.call("aql_json", vec![e]) }
+    }
+
+    /// `base[* FILTER f LIMIT n RETURN r].path` is the subquery
+    /// `(FOR CURRENT IN base FILTER f LIMIT n RETURN r)` (or `RETURN CURRENT.path`), so it
+    /// runs on the same operators; `[**]` flattens `base` first, and a value that is not
+    /// an array expands to `[]`.
+    fn expansion(&self, frame: &Frame, x: &crate::ast::Expansion, e: &AqlExpr) -> Result<Lowered, Error> {
+        use crate::ast::{Expr as A, Ident, Op, Query};
+        let span = e.span;
+        let node = |kind| A { kind, span };
+        let mut base = (*x.base).clone();
+        if x.flatten > 0 {
+            let depth = node(ExprKind::Number(f64::from(x.flatten)));
+            base = node(ExprKind::Call { name: "FLATTEN".into(), args: vec![base, depth] });
+        }
+        let is_array = node(ExprKind::Call { name: "IS_ARRAY".into(), args: vec![base.clone()] });
+        let source = node(ExprKind::Ternary {
+            cond: Box::new(is_array),
+            then: Some(Box::new(base)),
+            otherwise: Box::new(node(ExprKind::Array(Vec::new()))),
+        });
+        if x.filter.is_none() && x.limit.is_none() && x.ret.is_none() && x.projection.is_none() {
+            // Nothing per element: `a[*]` is `a` and `a[**]` is `FLATTEN(a)` (arrays only).
+            return self.expr(frame, &source);
+        }
+        let current = Ident { name: CURRENT.into(), span };
+        let mut ops = vec![Op::For { var: current, source, options: None, span }];
+        if let Some(f) = &x.filter {
+            ops.push(Op::Filter { condition: (**f).clone(), span });
+        }
+        if let Some((offset, count)) = &x.limit {
+            ops.push(Op::Limit { offset: offset.as_deref().cloned(), count: (**count).clone(), span });
+        }
+        let value = match (&x.ret, &x.projection) {
+            (Some(_), Some(_)) => {
+                return Err(self.err(
+                    ErrorCode::FeatureNotSupported,
+                    span,
+                    "attribute access after an expansion with RETURN is not supported yet",
+                ));
+            }
+            (Some(r), None) => (**r).clone(),
+            (None, Some(p)) => (**p).clone(),
+            (None, None) => node(ExprKind::Name(CURRENT.into())),
+        };
+        ops.push(Op::Return { distinct: false, value, span });
+        self.subquery(frame, &Query { with: Vec::new(), ops, span })
     }
 
     fn unary(&self, frame: &Frame, op: UnaryOp, operand: &AqlExpr) -> Result<Lowered, Error> {

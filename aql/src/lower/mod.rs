@@ -35,6 +35,7 @@ use crate::error::Position;
 use datafusion::common::{Column, DFSchemaRef, ScalarValue};
 use datafusion::execution::SessionState;
 use datafusion::logical_expr::{Expr, LogicalPlan, LogicalPlanBuilder, SortExpr};
+use quiverdb_catalog::plan::Pin;
 use quiverdb_catalog::{CatalogView, Error, ErrorCode, SqlType, TableDef};
 use std::sync::Arc;
 
@@ -135,6 +136,7 @@ impl<'a> Lowerer<'a> {
                 }
                 Op::Return { distinct, value, .. } => {
                     let v = self.expr(&frame, value)?.into_value(self)?;
+                    pin_for(&mut frame, &v);
                     let mut b = LogicalPlanBuilder::from(frame.plan).project(vec![v.alias(VALUE_COLUMN)])?;
                     if *distinct {
                         b = b.distinct()?;
@@ -181,22 +183,26 @@ impl<'a> Lowerer<'a> {
 
     /// Fails when `var` is already bound (AQL forbids re-declaring a variable).
     fn check_new(&self, frame: &Frame, var: &Ident) -> Result<(), Error> {
-        if self.lookup(frame, &var.name).is_some() {
+        // Nested expansions each bind their own CURRENT.
+        if var.name != expr::CURRENT && self.lookup(frame, &var.name).is_some() {
             return Err(self.err(ErrorCode::SyntaxError, var.span, format!("variable '{}' is assigned multiple times", var.name)));
         }
         Ok(())
     }
 
-    /// Adds the column `$var` holding `value` and binds `var` to it.
+    /// Adds the column `var.$var` holding `value` and binds `var` to it. The column is
+    /// qualified so that a subquery's outer reference to it survives DataFusion's
+    /// projection pruning (unqualified outer references get lost there).
     fn bind_column(&self, frame: &mut Frame, var: &Ident, value: Lowered) -> Result<(), Error> {
         self.check_new(frame, var)?;
-        let name = format!("${}", var.name);
+        let column = var_column(&var.name);
+        pin_for(frame, &value.expr);
         let mut exprs: Vec<Expr> = frame.plan.schema().columns().into_iter().map(Expr::Column).collect();
-        exprs.push(value.expr.alias(&name));
+        exprs.push(value.expr.alias_qualified(column.relation.clone(), &column.name));
         frame.plan = LogicalPlanBuilder::from(std::mem::replace(&mut frame.plan, LogicalPlanBuilder::empty(false).build()?))
             .project(exprs)?
             .build()?;
-        frame.vars.push((var.name.clone(), Binding::Column { column: Column::from_name(name), kind: value.kind }));
+        frame.vars.push((var.name.clone(), Binding::Column { column, kind: value.kind }));
         frame.initial = false;
         Ok(())
     }
@@ -213,9 +219,19 @@ impl<'a> Lowerer<'a> {
             let value = self.expr(frame, source)?.into_value(self)?;
             let elements = self.call("aql_elements", vec![value])?;
             self.bind_column(frame, var, Lowered::value(elements))?;
-            let column = format!("${}", var.name);
             let plan = std::mem::replace(&mut frame.plan, LogicalPlanBuilder::empty(false).build()?);
-            frame.plan = LogicalPlanBuilder::from(plan).unnest_column(column.as_str())?.build()?;
+            let column = var_column(&var.name);
+            let unnested = LogicalPlanBuilder::from(plan).unnest_column(column.clone())?.build()?;
+            // Unnest drops the qualifier of the column it expands: put it back.
+            let exprs: Vec<Expr> = unnested
+                .schema()
+                .iter()
+                .map(|(q, f)| {
+                    let c = Expr::Column(Column::new(q.cloned(), f.name()));
+                    if f.name() == &column.name { c.alias_qualified(column.relation.clone(), &column.name) } else { c }
+                })
+                .collect();
+            frame.plan = LogicalPlanBuilder::from(unnested).project(exprs)?.build()?;
             return Ok(());
         };
         self.check_new(frame, var)?;
@@ -274,6 +290,27 @@ impl<'a> Lowerer<'a> {
         let (_, field) = schema.qualified_field_from_column(column)?;
         Ok(SqlType::from_field(field))
     }
+}
+
+/// Puts a [`Pin`] over the frame's rows when `e` holds a subquery, so that its outer
+/// references keep their columns (see [`Pin`]).
+pub(crate) fn pin_for(frame: &mut Frame, e: &Expr) {
+    let has_subquery = datafusion::common::tree_node::TreeNode::exists(e, |x| Ok(matches!(x, Expr::ScalarSubquery(_)))).unwrap_or(false);
+    if has_subquery && !matches!(&frame.plan, LogicalPlan::Extension(x) if x.node.name() == "Pin") {
+        let input = std::mem::replace(
+            &mut frame.plan,
+            LogicalPlan::EmptyRelation(datafusion::logical_expr::EmptyRelation {
+                produce_one_row: false,
+                schema: Arc::new(datafusion::common::DFSchema::empty()),
+            }),
+        );
+        frame.plan = LogicalPlan::Extension(datafusion::logical_expr::Extension { node: Arc::new(Pin { input: Arc::new(input) }) });
+    }
+}
+
+/// The plan column holding variable `name`: `name.$name`.
+pub(crate) fn var_column(name: &str) -> Column {
+    Column::new(Some(name), format!("${name}"))
 }
 
 /// A `jsonb` literal holding `text` (JSON).

@@ -5,6 +5,8 @@
 
 pub mod apply;
 pub mod modify;
+pub mod pin;
 
 pub use apply::{Apply, ApplyKind, ApplySubquery};
 pub use modify::{ConflictAction, ModifyOp, OnConflict, ROWKEY_COLUMN, TableModify};
+pub use pin::Pin;
