@@ -37,6 +37,21 @@ pub fn plan(text: &str, bind_vars: Option<&str>, catalog: &dyn CatalogView, stat
     Ok(plan)
 }
 
+/// The highest `n` among bind parameters named by a number (`@1`, `@2`, ...) in `text`:
+/// over the extended protocol, statement parameter `$n` binds `@n`. 0 when there are
+/// none or the text does not lex (the planner reports that error).
+pub fn positional_parameters(text: &str) -> usize {
+    let (tokens, _) = lexer::tokenize_partial(text);
+    tokens
+        .iter()
+        .filter_map(|t| match &t.kind {
+            lexer::TokenKind::Bind(name) => name.parse::<usize>().ok(),
+            _ => None,
+        })
+        .max()
+        .unwrap_or(0)
+}
+
 /// Keywords that start an AQL query and never a SQL statement.
 const AQL_ONLY: [&str; 5] = ["FOR", "LET", "RETURN", "UPSERT", "REMOVE"];
 
@@ -62,6 +77,13 @@ pub fn starts_with_aql_keyword(text: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::starts_with_aql_keyword as aql;
+
+    #[test]
+    fn positional_parameters_are_counted() {
+        assert_eq!(super::positional_parameters("FOR u IN t FILTER u.a > @2 AND u.b == @1 RETURN u"), 2);
+        assert_eq!(super::positional_parameters("RETURN @x"), 0);
+        assert_eq!(super::positional_parameters("RETURN '@3'"), 0);
+    }
 
     #[test]
     fn routing_keywords() {

@@ -10,7 +10,7 @@ use datafusion::arrow::datatypes::{DataType, SchemaRef};
 use datafusion::catalog::TableFunctionArgs;
 use datafusion::catalog::cte_worktable::CteWorkTable;
 use datafusion::common::config::ConfigOptions;
-use datafusion::common::{DFSchema, DataFusionError, Result, TableReference};
+use datafusion::common::{DFSchema, DataFusionError, Result, ScalarValue, TableReference};
 use datafusion::datasource::provider_as_source;
 use datafusion::execution::SessionState;
 use datafusion::logical_expr::planner::{ContextProvider, ExprPlanner, TypePlanner};
@@ -110,9 +110,10 @@ impl<'a> QuiverContext<'a> {
 
     /// `aql(query [, bind_vars])`: the AQL query's plan (see [`CatalogView::plan_aql`]).
     /// Both arguments must be constants (literals or bound parameters); a NULL bind object
-    /// means none.
-    fn plan_aql(&self, args: Vec<Expr>) -> Result<LogicalPlan> {
-        if args.is_empty() || args.len() > 2 {
+    /// means none. With `positional`, the arguments after the query are the values of
+    /// `@1`, `@2`, ... (AQL statements over the extended protocol).
+    fn plan_aql(&self, args: Vec<Expr>, positional: bool) -> Result<LogicalPlan> {
+        if args.is_empty() || (args.len() > 2 && !positional) {
             return Err(Error::new(
                 ErrorCode::UndefinedFunction,
                 "function aql() takes a query text and an optional jsonb object of bind parameters",
@@ -122,15 +123,11 @@ impl<'a> QuiverContext<'a> {
         let context = SimplifyContext::builder().with_config_options(self.state.config_options().clone()).build();
         let simplifier = ExprSimplifier::new(context);
         let schema = DFSchema::empty();
-        let mut texts = Vec::with_capacity(2);
+        let mut values = Vec::with_capacity(args.len());
         for arg in args {
             let folded = simplifier.coerce(arg.clone(), &schema).and_then(|e| simplifier.simplify(e)).unwrap_or(arg);
-            texts.push(match folded {
-                Expr::Literal(v, _) if v.is_null() => None,
-                Expr::Literal(v, _) => match v.try_as_str() {
-                    Some(Some(s)) => Some(s.to_string()),
-                    _ => return Err(Error::new(ErrorCode::DatatypeMismatch, "aql() takes text and jsonb arguments").into()),
-                },
+            match folded {
+                Expr::Literal(v, _) => values.push(v),
                 Expr::Placeholder(_) => {
                     // Planned again with the parameters' values at execution; until then
                     // the result's shape is known: one jsonb column.
@@ -141,10 +138,35 @@ impl<'a> QuiverContext<'a> {
                     return Ok(LogicalPlan::EmptyRelation(empty));
                 }
                 _ => return Err(Error::unsupported("aql() arguments must be constants").into()),
-            });
+            }
         }
-        let query = texts[0].clone().ok_or_else(|| Error::new(ErrorCode::NullValueNotAllowed, "aql() query must not be NULL"))?;
-        Ok(self.catalog.plan_aql(self.state, &query, texts.get(1).and_then(|b| b.as_deref()))?)
+        let text = |v: &ScalarValue| -> Result<Option<String>> {
+            if v.is_null() {
+                return Ok(None);
+            }
+            match v.try_as_str() {
+                Some(Some(s)) => Ok(Some(s.to_string())),
+                _ => Err(Error::new(ErrorCode::DatatypeMismatch, "aql() takes text and jsonb arguments").into()),
+            }
+        };
+        let query = text(&values[0])?.ok_or_else(|| Error::new(ErrorCode::NullValueNotAllowed, "aql() query must not be NULL"))?;
+        let bind = if positional {
+            // Each value is the JSON text of `@i` (see `params::substitute`).
+            let mut object = serde_json::Map::new();
+            for (i, v) in values.iter().enumerate().skip(1) {
+                let value = match text(v)? {
+                    None => serde_json::Value::Null,
+                    Some(t) => serde_json::from_str(&t).map_err(|e| {
+                        Error::new(ErrorCode::InvalidTextRepresentation, format!("invalid input syntax for type json: parameter ${i}: {e}"))
+                    })?,
+                };
+                object.insert(i.to_string(), value);
+            }
+            Some(serde_json::Value::Object(object).to_string())
+        } else {
+            values.get(1).map(text).transpose()?.flatten()
+        };
+        Ok(self.catalog.plan_aql(self.state, &query, bind.as_deref())?)
     }
 
     /// A SQL-to-plan converter over this context.
@@ -176,8 +198,8 @@ impl ContextProvider for QuiverContext<'_> {
     }
 
     fn get_table_function_source(&self, name: &str, args: Vec<Expr>) -> Result<Arc<dyn TableSource>> {
-        if name == "aql" {
-            let plan = self.plan_aql(args)?;
+        if name == "aql" || name == crate::AQL_POSITIONAL {
+            let plan = self.plan_aql(args, name != "aql")?;
             return Ok(Arc::new(ViewSource { schema: plan.schema().inner().clone(), plan }));
         }
         let func =

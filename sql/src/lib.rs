@@ -40,6 +40,10 @@ use quiverdb_catalog::SqlType;
 use quiverdb_catalog::objects::truncate_identifier;
 use quiverdb_catalog::{CatalogView, Error, Result};
 
+/// The table function AQL statements with `@1..@n` parameters are planned through:
+/// `quiver_aql_args(query, $1, ..., $n)` binds `$i` as `@i`.
+pub const AQL_POSITIONAL: &str = "quiver_aql_args";
+
 /// DataFusion SQL planner options matching PostgreSQL.
 pub fn parser_options() -> ParserOptions {
     ParserOptions {

@@ -54,18 +54,49 @@ pub fn count(stmt: &Statement) -> usize {
 /// Replaces every `$n` of `stmt` by the literal of `values[n - 1]`, for statements that
 /// can only be planned once their parameters are known (`aql($1, $2)` plans the AQL
 /// query text it is given). Strings become string literals, numbers and booleans their
-/// literals, NULL `NULL`; other values their text as an untyped literal.
-pub fn substitute(stmt: &mut Statement, values: &[ScalarValue]) {
+/// literals, NULL `NULL`; other values their text as an untyped literal. With `as_json`
+/// (AQL's positional `@n` parameters) every value becomes a string literal of its JSON
+/// text: a `json`/`jsonb` parameter's text as sent, others converted.
+pub fn substitute(stmt: &mut Statement, values: &[ScalarValue], types: &[SqlType], as_json: bool) {
     let _ = visit_expressions_mut(stmt, |e| {
         if let Expr::Value(v) = e
             && let Value::Placeholder(name) = &v.value
             && let Some(n) = name.strip_prefix('$').and_then(|n| n.parse::<usize>().ok())
             && let Some(value) = n.checked_sub(1).and_then(|i| values.get(i))
         {
-            v.value = literal(value);
+            v.value = if as_json {
+                let json_typed = matches!(types.get(n - 1), Some(SqlType::Json | SqlType::Jsonb));
+                match value.try_as_str() {
+                    Some(Some(text)) if json_typed => Value::SingleQuotedString(text.to_string()),
+                    _ => Value::SingleQuotedString(scalar_json(value).to_string()),
+                }
+            } else {
+                literal(value)
+            };
         }
         ControlFlow::<()>::Continue(())
     });
+}
+
+/// The JSON value of a parameter: numbers and booleans as themselves, NULL as null,
+/// anything else as its text.
+pub fn scalar_json(v: &ScalarValue) -> serde_json::Value {
+    if v.is_null() {
+        return serde_json::Value::Null;
+    }
+    match v {
+        ScalarValue::Boolean(Some(b)) => serde_json::Value::Bool(*b),
+        ScalarValue::Int8(_)
+        | ScalarValue::Int16(_)
+        | ScalarValue::Int32(_)
+        | ScalarValue::Int64(_)
+        | ScalarValue::Float32(_)
+        | ScalarValue::Float64(_) => serde_json::from_str(&v.to_string()).unwrap_or(serde_json::Value::Null),
+        other => match other.try_as_str() {
+            Some(Some(s)) => serde_json::Value::String(s.to_string()),
+            _ => serde_json::Value::String(other.to_string()),
+        },
+    }
 }
 
 fn literal(value: &ScalarValue) -> Value {

@@ -241,7 +241,10 @@ impl Session {
         if deferred {
             // The stand-in plan holds no parameters: take their types from casts, else text.
             inferred = quiverdb_sql::params::declared_by_casts(&stmt, &declared);
-            inferred.resize(quiverdb_sql::params::count(&stmt).max(inferred.len()), None);
+            // AQL's `@n` parameters take JSON values.
+            let positional = stmt.to_string().contains(quiverdb_sql::AQL_POSITIONAL);
+            let default = if positional { Some(SqlType::Jsonb) } else { None };
+            inferred.resize(quiverdb_sql::params::count(&stmt).max(inferred.len()), default);
         }
         let n = inferred.len().max(param_types.len());
         let param_types = (0..n)
@@ -261,7 +264,9 @@ impl Session {
         }
         if prepared.deferred {
             let mut stmt = stmt.clone();
-            quiverdb_sql::params::substitute(&mut stmt, &params);
+            // The statement an AQL text with `@n` parameters was routed to.
+            let positional = stmt.to_string().contains(quiverdb_sql::AQL_POSITIONAL);
+            quiverdb_sql::params::substitute(&mut stmt, &params, &prepared.param_types, positional);
             let result = match self.plan(stmt, &[]) {
                 Ok((plan, _)) => self.execute_plan(plan).await,
                 Err(e) => Err(e),
@@ -323,7 +328,14 @@ impl Session {
             return std::borrow::Cow::Borrowed(text);
         }
         let body = body.trim_end().trim_end_matches(';');
-        std::borrow::Cow::Owned(format!("{explain}SELECT value FROM aql('{}')", body.replace('\'', "''")))
+        let quoted = body.replace('\'', "''");
+        // `$n` statement parameters bind `@n`.
+        let n = quiverdb_aql::positional_parameters(body);
+        if n == 0 {
+            return std::borrow::Cow::Owned(format!("{explain}SELECT value FROM aql('{quoted}')"));
+        }
+        let params: Vec<String> = (1..=n).map(|i| format!("${i}")).collect();
+        std::borrow::Cow::Owned(format!("{explain}SELECT value FROM {}('{quoted}', {})", quiverdb_sql::AQL_POSITIONAL, params.join(", ")))
     }
 
     /// Runs one statement of a simple-protocol message.

@@ -187,3 +187,29 @@ fn random_aql_never_breaks_the_session() {
         assert_eq!(rows[0].get::<_, Value>(0), json!(42));
     });
 }
+
+#[test]
+fn aql_statements_bind_statement_parameters_as_numbered_bind_parameters() {
+    block_on(async {
+        let c = fresh_db("aql_positional").await;
+        c.batch_execute(
+            "CREATE TABLE users (id int PRIMARY KEY, name text, age int); INSERT INTO users VALUES (1, 'ann', 31), (2, 'bob', 25)",
+        )
+        .await
+        .unwrap();
+        // `@1` is the statement's first parameter, typed jsonb.
+        let stmt = c.prepare("FOR u IN users FILTER u.age > @1 AND u.name != @2 RETURN u.name").await.unwrap();
+        assert_eq!(stmt.params(), &[Type::JSONB, Type::JSONB]);
+        let rows = c.query(&stmt, &[&json!(20), &json!("bob")]).await.unwrap();
+        let names: Vec<Value> = rows.iter().map(|r| r.get(0)).collect();
+        assert_eq!(names, vec![json!("ann")]);
+        // A parameter declared with another type by the client arrives as its JSON value.
+        let stmt = c.prepare_typed("RETURN [@1, @2]", &[Type::INT4, Type::TEXT]).await.unwrap();
+        let rows = c.query(&stmt, &[&7i32, &"x"]).await.unwrap();
+        assert_eq!(rows[0].get::<_, Value>(0), json!([7, "x"]));
+        // In AQL mode too.
+        c.batch_execute("SET quiver.language = 'aql'").await.unwrap();
+        let rows = c.query("FOR u IN users FILTER u.id == @1 RETURN u.age", &[&json!(2)]).await.unwrap();
+        assert_eq!(rows[0].get::<_, Value>(0), json!(25));
+    });
+}
