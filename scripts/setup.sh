@@ -4,7 +4,8 @@
 # RocksDB (crate librocksdb-sys) is compiled from source: bindgen needs libclang, and the
 # C++ sources need a C++ compiler. On Debian/Ubuntu the packages are `libclang-dev` and
 # `g++`. When one is missing and we run as root, apt-get installs it; otherwise we stop
-# with a message that names the packages to install.
+# with a message that names the packages to install. The client tests' drivers (psycopg 3,
+# Java with pgjdbc) are installed the same way.
 #
 # usage: scripts/setup.sh            (quiet when everything is present)
 set -euo pipefail
@@ -41,6 +42,29 @@ if [[ ${#missing[@]} -gt 0 ]]; then
     echo "setup: missing system packages: ${missing[*]}" >&2
     echo "setup: RocksDB's build needs them. Install with:" >&2
     echo "         sudo apt-get install -y ${missing[*]}" >&2
+    exit 1
+  fi
+fi
+
+# Drivers the client tests run (tests/integration/clients.rs): psycopg 3 from PyPI, and
+# Java with pgjdbc from Debian.
+if ! python3 -c 'import psycopg' 2>/dev/null; then
+  echo "setup: installing psycopg 3 (pip) for the client tests" >&2
+  python3 -m pip install --quiet --disable-pip-version-check 'psycopg[binary]' >&2 \
+    || python3 -m pip install --quiet --disable-pip-version-check --break-system-packages 'psycopg[binary]' >&2 \
+    || { echo "setup: cannot install psycopg; run: python3 -m pip install 'psycopg[binary]'" >&2; exit 1; }
+fi
+clients=()
+command -v java >/dev/null || clients+=(default-jre-headless)
+[[ -f /usr/share/java/postgresql.jar ]] || clients+=(libpostgresql-jdbc-java)
+if [[ ${#clients[@]} -gt 0 ]]; then
+  if [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null; then
+    echo "setup: installing ${clients[*]} for the client tests" >&2
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq >&2
+    apt-get install -y -qq --no-install-recommends "${clients[@]}" >&2
+  else
+    echo "setup: the client tests need: sudo apt-get install -y ${clients[*]}" >&2
     exit 1
   fi
 fi

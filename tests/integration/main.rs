@@ -9,6 +9,7 @@
 mod common;
 
 mod aql;
+mod clients;
 mod durability;
 mod errors;
 mod index_model;

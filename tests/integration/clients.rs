@@ -1,0 +1,44 @@
+//! The README's AQL examples through real drivers in other languages: psycopg 3
+//! (`tests/clients/aql_psycopg.py`) and pgjdbc (`tests/clients/AqlJdbc.java`), against the
+//! shared server. `scripts/setup.sh` installs the drivers; a missing one fails the test
+//! with the package to install.
+
+use crate::{block_on, fresh_db, server};
+use std::process::Command;
+
+/// Runs `cmd`, failing with its output unless it exits 0 and prints `ok`.
+fn run(mut cmd: Command, missing: &str) {
+    let out = match cmd.output() {
+        Ok(out) => out,
+        Err(e) => panic!("cannot run {cmd:?} ({e}); {missing}"),
+    };
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success() && stdout.trim_end().ends_with("ok"), "{cmd:?} failed; {missing}\n{stdout}\n{stderr}");
+}
+
+#[test]
+fn psycopg_runs_the_readme_aql_example() {
+    block_on(fresh_db("client_psycopg"));
+    let addr = server().addr;
+    let mut cmd = Command::new("python3");
+    cmd.arg(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/clients/aql_psycopg.py"))
+        .arg(addr.ip().to_string())
+        .arg(addr.port().to_string())
+        .arg("client_psycopg");
+    run(cmd, "psycopg 3 is needed: python3 -m pip install 'psycopg[binary]' (scripts/setup.sh does this)");
+}
+
+#[test]
+fn pgjdbc_runs_the_readme_aql_example() {
+    block_on(fresh_db("client_jdbc"));
+    let addr = server().addr;
+    let mut cmd = Command::new("java");
+    cmd.arg("-cp")
+        .arg("/usr/share/java/postgresql.jar")
+        .arg(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/clients/AqlJdbc.java"))
+        .arg(addr.ip().to_string())
+        .arg(addr.port().to_string())
+        .arg("client_jdbc");
+    run(cmd, "Java 17 and pgjdbc are needed: apt-get install default-jre-headless libpostgresql-jdbc-java (scripts/setup.sh does this)");
+}
