@@ -29,10 +29,23 @@ pub use lower::VALUE_COLUMN;
 /// query returns. Errors: 42601 syntax (with `line:column`), 42P01 unknown collection,
 /// 42703 unknown variable, 42P02 missing or unused bind parameter, 42883 unknown
 /// function, 0A000 for parts of AQL not built yet.
-pub fn plan(text: &str, bind_vars: Option<&str>, catalog: &dyn CatalogView, state: &SessionState) -> Result<LogicalPlan, Error> {
+///
+/// With `typed_columns` (AQL session mode), a query whose RETURN value is an object
+/// literal with fixed keys (`RETURN {name: u.name, age: u.age}`) gives one column per key
+/// instead: a table column keeps its SQL type, a comparison is `boolean`, anything else
+/// `jsonb`.
+pub fn plan(
+    text: &str,
+    bind_vars: Option<&str>,
+    catalog: &dyn CatalogView,
+    state: &SessionState,
+    typed_columns: bool,
+) -> Result<LogicalPlan, Error> {
     let query = parser::parse(text).map_err(|e| Error::new(ErrorCode::SyntaxError, e.to_string()))?;
     let bind = bind::BindVars::parse(bind_vars)?;
-    let plan = lower::Lowerer::new(catalog, state, text, &bind).plan_query(&query)?;
+    let mut lowerer = lower::Lowerer::new(catalog, state, text, &bind);
+    lowerer.typed_columns = typed_columns;
+    let plan = lowerer.plan_query(&query)?;
     bind.check_all_used()?;
     Ok(plan)
 }

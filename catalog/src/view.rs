@@ -63,10 +63,12 @@ pub trait CatalogView: Send + Sync {
     }
 
     /// Plans the AQL query `query` with bind parameters `bind` (a JSON object's text) for
-    /// the SQL table function `aql(...)`: one `jsonb` column `value`. The SQL frontend
-    /// cannot depend on the AQL one, so the session supplies this; by default it is 0A000.
-    fn plan_aql(&self, state: &SessionState, query: &str, bind: Option<&str>) -> Result<LogicalPlan> {
-        let _ = (state, query, bind);
+    /// the SQL table function `aql(...)`: one `jsonb` column `value` (with
+    /// `typed_columns`, one typed column per key when the query returns object literals
+    /// with fixed keys). The SQL frontend cannot depend on the AQL one, so the session
+    /// supplies this; by default it is 0A000.
+    fn plan_aql(&self, state: &SessionState, query: &str, bind: Option<&str>, typed_columns: bool) -> Result<LogicalPlan> {
+        let _ = (state, query, bind, typed_columns);
         Err(crate::error::Error::unsupported("AQL is not available here"))
     }
 }

@@ -111,8 +111,9 @@ impl<'a> QuiverContext<'a> {
     /// `aql(query [, bind_vars])`: the AQL query's plan (see [`CatalogView::plan_aql`]).
     /// Both arguments must be constants (literals or bound parameters); a NULL bind object
     /// means none. With `positional`, the arguments after the query are the values of
-    /// `@1`, `@2`, ... (AQL statements over the extended protocol).
-    fn plan_aql(&self, args: Vec<Expr>, positional: bool) -> Result<LogicalPlan> {
+    /// `@1`, `@2`, ... (AQL statements over the extended protocol); `typed_columns` asks
+    /// for one column per returned key (AQL session mode).
+    fn plan_aql(&self, args: Vec<Expr>, positional: bool, typed_columns: bool) -> Result<LogicalPlan> {
         if args.is_empty() || (args.len() > 2 && !positional) {
             return Err(Error::new(
                 ErrorCode::UndefinedFunction,
@@ -166,7 +167,7 @@ impl<'a> QuiverContext<'a> {
         } else {
             values.get(1).map(text).transpose()?.flatten()
         };
-        Ok(self.catalog.plan_aql(self.state, &query, bind.as_deref())?)
+        Ok(self.catalog.plan_aql(self.state, &query, bind.as_deref(), typed_columns)?)
     }
 
     /// A SQL-to-plan converter over this context.
@@ -198,8 +199,8 @@ impl ContextProvider for QuiverContext<'_> {
     }
 
     fn get_table_function_source(&self, name: &str, args: Vec<Expr>) -> Result<Arc<dyn TableSource>> {
-        if name == "aql" || name == crate::AQL_POSITIONAL {
-            let plan = self.plan_aql(args, name != "aql")?;
+        if name == "aql" || name == crate::AQL_POSITIONAL || name == crate::AQL_SESSION {
+            let plan = self.plan_aql(args, name != "aql", name == crate::AQL_SESSION)?;
             return Ok(Arc::new(ViewSource { schema: plan.schema().inner().clone(), plan }));
         }
         let func =

@@ -44,6 +44,11 @@ use quiverdb_catalog::{CatalogView, Error, Result};
 /// `quiver_aql_args(query, $1, ..., $n)` binds `$i` as `@i`.
 pub const AQL_POSITIONAL: &str = "quiver_aql_args";
 
+/// The table function statements of AQL session mode are planned through: like
+/// [`AQL_POSITIONAL`], with one typed column per key when the query returns object
+/// literals with fixed keys.
+pub const AQL_SESSION: &str = "quiver_aql_session";
+
 /// DataFusion SQL planner options matching PostgreSQL.
 pub fn parser_options() -> ParserOptions {
     ParserOptions {

@@ -41,7 +41,7 @@ impl CatalogView for SessionCatalog {
         Ok(self.engine.table_source(table, true))
     }
 
-    fn plan_aql(&self, state: &SessionState, query: &str, bind: Option<&str>) -> Result<LogicalPlan> {
-        quiverdb_aql::plan(query, bind, self, state)
+    fn plan_aql(&self, state: &SessionState, query: &str, bind: Option<&str>, typed_columns: bool) -> Result<LogicalPlan> {
+        quiverdb_aql::plan(query, bind, self, state, typed_columns)
     }
 }

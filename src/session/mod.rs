@@ -242,7 +242,8 @@ impl Session {
             // The stand-in plan holds no parameters: take their types from casts, else text.
             inferred = quiverdb_sql::params::declared_by_casts(&stmt, &declared);
             // AQL's `@n` parameters take JSON values.
-            let positional = stmt.to_string().contains(quiverdb_sql::AQL_POSITIONAL);
+            let text = stmt.to_string();
+            let positional = text.contains(quiverdb_sql::AQL_POSITIONAL) || text.contains(quiverdb_sql::AQL_SESSION);
             let default = if positional { Some(SqlType::Jsonb) } else { None };
             inferred.resize(quiverdb_sql::params::count(&stmt).max(inferred.len()), default);
         }
@@ -265,7 +266,8 @@ impl Session {
         if prepared.deferred {
             let mut stmt = stmt.clone();
             // The statement an AQL text with `@n` parameters was routed to.
-            let positional = stmt.to_string().contains(quiverdb_sql::AQL_POSITIONAL);
+            let text = stmt.to_string();
+            let positional = text.contains(quiverdb_sql::AQL_POSITIONAL) || text.contains(quiverdb_sql::AQL_SESSION);
             quiverdb_sql::params::substitute(&mut stmt, &params, &prepared.param_types, positional);
             let result = match self.plan(stmt, &[]) {
                 Ok((plan, _)) => self.execute_plan(plan).await,
@@ -331,6 +333,11 @@ impl Session {
         let quoted = body.replace('\'', "''");
         // `$n` statement parameters bind `@n`.
         let n = quiverdb_aql::positional_parameters(body);
+        if aql_mode {
+            // Session mode: typed columns for object literals with fixed keys.
+            let params: String = (1..=n).map(|i| format!(", ${i}")).collect();
+            return std::borrow::Cow::Owned(format!("{explain}SELECT * FROM {}('{quoted}'{params})", quiverdb_sql::AQL_SESSION));
+        }
         if n == 0 {
             return std::borrow::Cow::Owned(format!("{explain}SELECT value FROM aql('{quoted}')"));
         }

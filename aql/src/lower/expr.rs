@@ -248,7 +248,7 @@ impl Lowerer<'_> {
         for (name, binding) in &frame.vars {
             outer.push(OuterVar { name: name.clone(), binding: binding.clone(), schema: frame.plan.schema().clone(), direct: true });
         }
-        let plan = self.plan_level(q, outer)?;
+        let plan = self.plan_level(q, outer, false)?;
         let push = self.state.aggregate_functions().get("aql_agg_push").cloned().ok_or_else(|| Error::internal("aql_agg_push"))?;
         let value = Expr::Column(datafusion::common::Column::from_name(super::VALUE_COLUMN));
         let plan = datafusion::logical_expr::LogicalPlanBuilder::from(plan)

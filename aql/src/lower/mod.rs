@@ -88,12 +88,14 @@ pub struct Lowerer<'a> {
     pub(crate) state: &'a SessionState,
     pub(crate) text: &'a str,
     pub(crate) bind: &'a BindVars,
+    /// Return one typed column per key of a returned object literal (session mode).
+    pub typed_columns: bool,
 }
 
 impl<'a> Lowerer<'a> {
     /// A lowerer for `text`, resolving names in `catalog` and functions in `state`.
     pub fn new(catalog: &'a dyn CatalogView, state: &'a SessionState, text: &'a str, bind: &'a BindVars) -> Self {
-        Lowerer { catalog, state, text, bind }
+        Lowerer { catalog, state, text, bind, typed_columns: false }
     }
 
     /// Where `span` starts.
@@ -108,11 +110,11 @@ impl<'a> Lowerer<'a> {
 
     /// Plans a whole query: its rows, projected to the jsonb column `value`.
     pub fn plan_query(&self, query: &Query) -> Result<LogicalPlan, Error> {
-        self.plan_level(query, Vec::new())
+        self.plan_level(query, Vec::new(), self.typed_columns)
     }
 
     /// Plans one query level (the whole query, or a subquery seeing `outer`).
-    pub(crate) fn plan_level(&self, query: &Query, outer: Vec<OuterVar>) -> Result<LogicalPlan, Error> {
+    pub(crate) fn plan_level(&self, query: &Query, outer: Vec<OuterVar>, typed_columns: bool) -> Result<LogicalPlan, Error> {
         let mut frame = Frame { plan: LogicalPlanBuilder::empty(true).build()?, vars: Vec::new(), initial: true, outer };
         for op in &query.ops {
             match op {
@@ -135,9 +137,15 @@ impl<'a> Lowerer<'a> {
                     frame.plan = LogicalPlanBuilder::from(frame.plan).limit(offset, Some(count))?.build()?;
                 }
                 Op::Return { distinct, value, .. } => {
-                    let v = self.expr(&frame, value)?.into_value(self)?;
-                    pin_for(&mut frame, &v);
-                    let mut b = LogicalPlanBuilder::from(frame.plan).project(vec![v.alias(VALUE_COLUMN)])?;
+                    let columns = if typed_columns { self.typed_return(&frame, value)? } else { None };
+                    let columns = match columns {
+                        Some(columns) => columns,
+                        None => vec![self.expr(&frame, value)?.into_value(self)?.alias(VALUE_COLUMN)],
+                    };
+                    for c in &columns {
+                        pin_for(&mut frame, c);
+                    }
+                    let mut b = LogicalPlanBuilder::from(frame.plan).project(columns)?;
                     if *distinct {
                         b = b.distinct()?;
                     }
@@ -151,6 +159,33 @@ impl<'a> Lowerer<'a> {
             }
         }
         Err(self.err(ErrorCode::SyntaxError, query.span, "query must end with RETURN"))
+    }
+
+    /// The columns of `RETURN {k1: e1, ...}` in session mode: `None` unless `value` is an
+    /// object literal whose keys are fixed names, all different.
+    fn typed_return(&self, frame: &Frame, value: &AqlExpr) -> Result<Option<Vec<Expr>>, Error> {
+        let ExprKind::Object(members) = &value.kind else { return Ok(None) };
+        let mut names: Vec<&str> = Vec::with_capacity(members.len());
+        for (key, _) in members {
+            match key {
+                crate::ast::ObjectKey::Name(n) if !names.contains(&n.as_str()) => names.push(n),
+                _ => return Ok(None),
+            }
+        }
+        if names.is_empty() {
+            return Ok(None);
+        }
+        let mut columns = Vec::with_capacity(members.len());
+        for ((_, e), name) in members.iter().zip(names) {
+            let l = self.expr(frame, e)?;
+            let column = match l.kind {
+                Kind::Native(_) => l.expr,
+                Kind::Bool => l.expr.is_true(),
+                Kind::Value => l.into_value(self)?,
+            };
+            columns.push(column.alias(name));
+        }
+        Ok(Some(columns))
     }
 
     /// Variable `name` in scope: this level's variables first, then enclosing levels'.
