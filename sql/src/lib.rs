@@ -80,6 +80,13 @@ impl<'a> SqlPlanner<'a> {
 
     /// Plans one statement. `params` are the known types of `$1..$n` (`None`: infer).
     pub fn plan(&self, stmt: Statement, params: &[Option<SqlType>]) -> Result<Plan> {
+        if let Some(target) = aql_explain_target(&stmt) {
+            // `SELECT * FROM aql_explain(q [, bind])` explains `SELECT * FROM aql(q [, bind])`.
+            return match self.plan(target, params)? {
+                Plan::Query(plan) => Ok(Plan::Explain { plan, analyze: false, verbose: false }),
+                _ => Err(Error::internal("aql_explain target is not a query")),
+            };
+        }
         let mut stmt = stmt;
         let params = &params::declared_by_casts(&stmt, params);
         colnames::apply(&mut stmt);
@@ -133,6 +140,28 @@ impl<'a> SqlPlanner<'a> {
     pub fn context(&self) -> &QuiverContext<'a> {
         &self.ctx
     }
+}
+
+/// For `SELECT ... FROM aql_explain(args)` (one table function, nothing else), the same
+/// query over `aql(args)`.
+fn aql_explain_target(stmt: &Statement) -> Option<Statement> {
+    use datafusion::sql::sqlparser::ast::{SetExpr, TableFactor};
+    let Statement::Query(q) = stmt else { return None };
+    let SetExpr::Select(select) = q.body.as_ref() else { return None };
+    let [from] = select.from.as_slice() else { return None };
+    let TableFactor::Table { name, args: Some(_), .. } = &from.relation else { return None };
+    if !from.joins.is_empty() || !name.to_string().eq_ignore_ascii_case("aql_explain") {
+        return None;
+    }
+    let mut target = stmt.clone();
+    if let Statement::Query(q) = &mut target
+        && let SetExpr::Select(select) = q.body.as_mut()
+        && let Some(from) = select.from.first_mut()
+        && let TableFactor::Table { name, .. } = &mut from.relation
+    {
+        *name = ObjectName::from(vec![Ident::new("aql")]);
+    }
+    Some(target)
 }
 
 /// Normalizes an identifier as PostgreSQL does: unquoted names fold to lower case; every
