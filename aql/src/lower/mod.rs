@@ -14,6 +14,7 @@
 //! | `SORT k [DESC]` | `Sort` (a `LIMIT` right after makes DataFusion's TopK) |
 //! | `LIMIT o, n` | `Limit` |
 //! | `COLLECT ...` | `Aggregate`, then `Sort` by the group values (see `collect`) |
+//! | `WINDOW {...} AGGREGATE ...` | `Window` with a ROWS frame (see `window`) |
 //! | `RETURN e` | `Projection` to the single jsonb column `value`; `DISTINCT` adds an `Aggregate` |
 //!
 //! Each variable is `Binding::Row` (a typed table's row: its columns are the document's
@@ -28,6 +29,7 @@
 
 mod collect;
 mod expr;
+mod window;
 
 use crate::ast::{Expr as AqlExpr, ExprKind, Ident, Op, Query, SortKey, Span};
 use crate::bind::BindVars;
@@ -152,7 +154,7 @@ impl<'a> Lowerer<'a> {
                     return Ok(b.build()?);
                 }
                 Op::Collect(c) => self.plan_collect(&mut frame, c)?,
-                Op::Window(w) => return Err(self.err(ErrorCode::FeatureNotSupported, w.span, "WINDOW is not supported yet")),
+                Op::Window(w) => self.plan_window(&mut frame, w)?,
                 Op::Insert { span, .. } | Op::Update { span, .. } | Op::Remove { span, .. } | Op::Upsert { span, .. } => {
                     return Err(self.err(ErrorCode::FeatureNotSupported, *span, "data-modification operations are not supported yet"));
                 }

@@ -5,7 +5,8 @@
 //! `SUM([x1, x2, ...])` (nulls ignored where the library function ignores them).
 //! `aql_agg_push` returns the array itself (`INTO g = expr`, `PUSH`), `aql_agg_length`
 //! and `aql_agg_count` its length. Values keep their input order within a partition;
-//! as in ArangoDB, only a SORT before the COLLECT fixes the order across rows.
+//! as in ArangoDB, only a SORT before the COLLECT fixes the order across rows. The same
+//! aggregates serve `WINDOW` frames, which slide by retracting the oldest values.
 
 use super::library::{self, CallError};
 use super::{arg_value, value_text};
@@ -16,6 +17,7 @@ use datafusion::common::{Result, ScalarValue};
 use datafusion::logical_expr::function::{AccumulatorArgs, StateFieldsArgs};
 use datafusion::logical_expr::{Accumulator, AggregateUDF, AggregateUDFImpl, Signature, Volatility};
 use quiverdb_catalog::{Error, ErrorCode, SqlType};
+use std::collections::VecDeque;
 use std::sync::Arc;
 
 /// The aggregate functions AGGREGATE accepts (ArangoDB 3.12), by upper-case name.
@@ -64,7 +66,7 @@ impl AggregateUDFImpl for AqlAggregate {
     }
 
     fn accumulator(&self, _args: AccumulatorArgs) -> Result<Box<dyn Accumulator>> {
-        Ok(Box::new(Collected { function: self.function, values: Vec::new(), bytes: 0 }))
+        Ok(Box::new(Collected { function: self.function, values: VecDeque::new(), bytes: 0 }))
     }
 
     fn state_fields(&self, args: StateFieldsArgs) -> Result<Vec<FieldRef>> {
@@ -73,18 +75,19 @@ impl AggregateUDFImpl for AqlAggregate {
     }
 }
 
-/// The values of one group, as text (parsed once, at the end).
+/// The values of one group (or window frame), as text (parsed once, at the end). A
+/// sliding WINDOW frame retracts from the front, in input order.
 #[derive(Debug)]
 struct Collected {
     function: &'static str,
-    values: Vec<String>,
+    values: VecDeque<String>,
     bytes: usize,
 }
 
 impl Collected {
     fn push(&mut self, text: String) {
         self.bytes += text.len();
-        self.values.push(text);
+        self.values.push_back(text);
     }
 }
 
@@ -112,6 +115,20 @@ impl Accumulator for Collected {
             f => library::call(f, vec![array]).map_err(|e: CallError| Error::new(ErrorCode::InvalidParameterValue, e.to_string()))?,
         };
         Ok(ScalarValue::Utf8(Some(value_text(out)?)))
+    }
+
+    fn retract_batch(&mut self, values: &[ArrayRef]) -> Result<()> {
+        let n = values.first().map_or(0, |a| a.len());
+        for _ in 0..n {
+            if let Some(text) = self.values.pop_front() {
+                self.bytes -= text.len();
+            }
+        }
+        Ok(())
+    }
+
+    fn supports_retract_batch(&self) -> bool {
+        true
     }
 
     fn size(&self) -> usize {
