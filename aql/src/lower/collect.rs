@@ -94,8 +94,9 @@ impl Lowerer<'_> {
         let plan = std::mem::replace(&mut frame.plan, LogicalPlanBuilder::empty(false).build()?);
         let mut b = LogicalPlanBuilder::from(plan).aggregate(groups, aggregates)?;
         if !sort.is_empty() {
-            b = b.sort(sort)?;
+            b = b.sort(sort.clone())?;
         }
+        frame.order = sort;
         frame.plan = b.build()?;
         frame.vars = introduced;
         frame.initial = false;

@@ -4,7 +4,7 @@
 use super::{Binding, Frame, Lowerer, OuterVar, Resolved, json_literal};
 use crate::ast::{BinaryOp, Expr as AqlExpr, ExprKind, ObjectKey, Quantifier, UnaryOp};
 use datafusion::common::ScalarValue;
-use datafusion::logical_expr::{BinaryExpr, Expr, ExprSchemable, Operator, case, lit};
+use datafusion::logical_expr::{BinaryExpr, Expr, ExprFunctionExt, ExprSchemable, Operator, case, lit};
 use quiverdb_catalog::{Error, ErrorCode, SqlType};
 use serde_json::Value as Json;
 
@@ -58,16 +58,18 @@ pub struct Lowered {
     pub kind: Kind,
     /// Its value when known at planning time.
     pub constant: Option<Json>,
+    /// Never NULL (a NOT NULL column).
+    pub not_null: bool,
 }
 
 impl Lowered {
     /// An AQL value.
     pub fn value(expr: Expr) -> Self {
-        Lowered { expr, kind: Kind::Value, constant: None }
+        Lowered { expr, kind: Kind::Value, constant: None, not_null: false }
     }
 
     fn boolean(expr: Expr) -> Self {
-        Lowered { expr, kind: Kind::Bool, constant: None }
+        Lowered { expr, kind: Kind::Bool, constant: None, not_null: false }
     }
 
     /// As an AQL value (jsonb text).
@@ -110,7 +112,7 @@ impl Lowerer<'_> {
             other => other.to_string(),
         };
         let expr = self.call("aql_json", vec![json_literal(text)])?;
-        Ok(Lowered { expr, kind: Kind::Value, constant: Some(v) })
+        Ok(Lowered { expr, kind: Kind::Value, constant: Some(v), not_null: false })
     }
 
     /// Lowers `e` in the scope of `frame`.
@@ -209,7 +211,9 @@ impl Lowerer<'_> {
             return Err(self.err(ErrorCode::UndefinedColumn, e.span, format!("variable '{name}' is not known")));
         };
         match found.binding {
-            Binding::Column { column, kind } => Ok(Lowered { expr: self.column_ref(column, &found.outer)?, kind, constant: None }),
+            Binding::Column { column, kind } => {
+                Ok(Lowered { expr: self.column_ref(column, &found.outer)?, kind, constant: None, not_null: false })
+            }
             Binding::Row { qualifier, table } => {
                 // A typed row as a document: {column: value, ...}.
                 let mut args = Vec::new();
@@ -229,8 +233,8 @@ impl Lowerer<'_> {
         {
             let Some(c) = table.column(name) else { return self.constant(Json::Null) };
             let column = datafusion::common::Column::new(Some(qualifier.as_str()), c.name.as_str());
-            let class = Class::of(&self.column_type(frame, &column, &outer)?);
-            return Ok(Lowered { expr: self.column_ref(column, &outer)?, kind: Kind::Native(class), constant: None });
+            let (ty, not_null) = self.column_type(frame, &column, &outer)?;
+            return Ok(Lowered { expr: self.column_ref(column, &outer)?, kind: Kind::Native(Class::of(&ty)), constant: None, not_null });
         }
         let b = self.expr(frame, base)?;
         if let Some(c) = &b.constant {
@@ -248,15 +252,22 @@ impl Lowerer<'_> {
         for (name, binding) in &frame.vars {
             outer.push(OuterVar { name: name.clone(), binding: binding.clone(), schema: frame.plan.schema().clone(), direct: true });
         }
-        let plan = self.plan_level(q, outer, false)?;
+        let planned = self.plan_level(q, outer, false, true)?;
         let push = self.state.aggregate_functions().get("aql_agg_push").cloned().ok_or_else(|| Error::internal("aql_agg_push"))?;
         let value = Expr::Column(datafusion::common::Column::from_name(super::VALUE_COLUMN));
-        let plan = datafusion::logical_expr::LogicalPlanBuilder::from(plan)
-            .aggregate(Vec::<Expr>::new(), vec![push.call(vec![value]).alias(super::VALUE_COLUMN)])?
+        // The array keeps the subquery's order (its SORT), also after DataFusion turns a
+        // correlated subquery into a grouped join: the aggregate sorts its input by it.
+        let mut push = push.call(vec![value]);
+        if !planned.order.is_empty() {
+            push = push.order_by(planned.order).build()?;
+        }
+        let plan = datafusion::logical_expr::LogicalPlanBuilder::from(planned.plan)
+            .aggregate(Vec::<Expr>::new(), vec![push.alias(super::VALUE_COLUMN)])?
             .build()?;
         let sub = datafusion::logical_expr::expr_fn::scalar_subquery(std::sync::Arc::new(plan));
-        let coalesce = self.call("coalesce", vec![sub, json_literal("[]".to_string())])?;
-        Ok(Lowered::value(self.call("aql_json", vec![coalesce])?))
+        // Not `coalesce`: DataFusion expands it into a CASE naming the subquery twice,
+        // which decorrelation would then join twice.
+        Ok(Lowered::value(self.call("aql_or_empty", vec![sub])?))
     }
 
     /// `e` typed `jsonb` (an AQL value held as plain text, like an unnested element, is
@@ -418,11 +429,13 @@ fn typed_literal(class: Class, v: &Json) -> Option<Expr> {
 /// `column op constant` as plain SQL with AQL's null rules, when the types allow.
 fn native_comparison(op: BinaryOp, a: &Lowered, b: &Lowered) -> Option<Expr> {
     // Two columns of one family: AQL's == is IS NOT DISTINCT FROM (null equals null), which
-    // DataFusion plans as an equi-join key.
+    // DataFusion plans as an equi-join key. When either column is NOT NULL, plain `=` means
+    // the same in a filter, and DataFusion also decorrelates subqueries correlated by it.
     if let (Kind::Native(x), Kind::Native(y)) = (a.kind, b.kind) {
         let numeric = |c: Class| matches!(c, Class::Integer | Class::Float);
         let same = (x == y && x != Class::Other) || (numeric(x) && numeric(y));
         return match op {
+            BinaryOp::Eq if same && (a.not_null || b.not_null) => Some(a.expr.clone().eq(b.expr.clone())),
             BinaryOp::Eq if same => Some(binary(a.expr.clone(), Operator::IsNotDistinctFrom, b.expr.clone())),
             BinaryOp::Ne if same => Some(binary(a.expr.clone(), Operator::IsDistinctFrom, b.expr.clone())),
             _ => None,

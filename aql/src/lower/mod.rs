@@ -75,6 +75,16 @@ pub(crate) struct Frame {
     pub initial: bool,
     /// Variables of the enclosing query levels (for subqueries), innermost last.
     pub outer: Vec<OuterVar>,
+    /// The order the rows are in (the last SORT's keys, or COLLECT's groups); empty when
+    /// unknown. A subquery's array follows it.
+    pub order: Vec<SortExpr>,
+}
+
+/// A planned query level: its plan (a `value` column, then for subqueries the order keys
+/// `__order<i>`) and the order of its values as sort expressions over those keys.
+pub(crate) struct Planned {
+    pub plan: LogicalPlan,
+    pub order: Vec<SortExpr>,
 }
 
 /// A variable found in scope: its binding, and the enclosing level's schema when it
@@ -112,12 +122,14 @@ impl<'a> Lowerer<'a> {
 
     /// Plans a whole query: its rows, projected to the jsonb column `value`.
     pub fn plan_query(&self, query: &Query) -> Result<LogicalPlan, Error> {
-        self.plan_level(query, Vec::new(), self.typed_columns)
+        Ok(self.plan_level(query, Vec::new(), self.typed_columns, false)?.plan)
     }
 
     /// Plans one query level (the whole query, or a subquery seeing `outer`).
-    pub(crate) fn plan_level(&self, query: &Query, outer: Vec<OuterVar>, typed_columns: bool) -> Result<LogicalPlan, Error> {
-        let mut frame = Frame { plan: LogicalPlanBuilder::empty(true).build()?, vars: Vec::new(), initial: true, outer };
+    /// With `order_keys` (a subquery), the result also carries the order keys its array
+    /// must follow.
+    pub(crate) fn plan_level(&self, query: &Query, outer: Vec<OuterVar>, typed_columns: bool, order_keys: bool) -> Result<Planned, Error> {
+        let mut frame = Frame { plan: LogicalPlanBuilder::empty(true).build()?, vars: Vec::new(), initial: true, outer, order: Vec::new() };
         for op in &query.ops {
             match op {
                 Op::For { var, source, span, .. } => self.plan_for(&mut frame, var, source, *span)?,
@@ -140,10 +152,18 @@ impl<'a> Lowerer<'a> {
                 }
                 Op::Return { distinct, value, .. } => {
                     let columns = if typed_columns { self.typed_return(&frame, value)? } else { None };
-                    let columns = match columns {
+                    let mut columns = match columns {
                         Some(columns) => columns,
                         None => vec![self.expr(&frame, value)?.into_value(self)?.alias(VALUE_COLUMN)],
                     };
+                    let mut order = Vec::new();
+                    if order_keys && !*distinct {
+                        for (i, key) in frame.order.iter().enumerate() {
+                            let name = format!("__order{i}");
+                            columns.push(key.expr.clone().alias(&name));
+                            order.push(SortExpr::new(Expr::Column(Column::from_name(name)), key.asc, key.nulls_first));
+                        }
+                    }
                     for c in &columns {
                         pin_for(&mut frame, c);
                     }
@@ -151,7 +171,7 @@ impl<'a> Lowerer<'a> {
                     if *distinct {
                         b = b.distinct()?;
                     }
-                    return Ok(b.build()?);
+                    return Ok(Planned { plan: b.build()?, order });
                 }
                 Op::Collect(c) => self.plan_collect(&mut frame, c)?,
                 Op::Window(w) => self.plan_window(&mut frame, w)?,
@@ -269,6 +289,7 @@ impl<'a> Lowerer<'a> {
                 })
                 .collect();
             frame.plan = LogicalPlanBuilder::from(unnested).project(exprs)?.build()?;
+            frame.order.clear();
             return Ok(());
         };
         self.check_new(frame, var)?;
@@ -283,6 +304,7 @@ impl<'a> Lowerer<'a> {
         let scan = LogicalPlanBuilder::scan(var.name.as_str(), source, None)?.build()?;
         let plan = std::mem::replace(&mut frame.plan, LogicalPlanBuilder::empty(false).build()?);
         frame.plan = if frame.initial { scan } else { LogicalPlanBuilder::from(plan).cross_join(scan)?.build()? };
+        frame.order.clear();
         frame.initial = false;
         frame.vars.push((var.name.clone(), Binding::Row { qualifier: var.name.clone(), table }));
         Ok(())
@@ -302,7 +324,8 @@ impl<'a> Lowerer<'a> {
             sort.push(SortExpr::new(e, asc, asc));
         }
         let plan = std::mem::replace(&mut frame.plan, LogicalPlanBuilder::empty(false).build()?);
-        frame.plan = LogicalPlanBuilder::from(plan).sort(sort)?.build()?;
+        frame.plan = LogicalPlanBuilder::from(plan).sort(sort.clone())?.build()?;
+        frame.order = sort;
         Ok(())
     }
 
@@ -321,11 +344,17 @@ impl<'a> Lowerer<'a> {
         Ok(f.call(args))
     }
 
-    /// The SQL type of a column of the current plan (or of the enclosing level's rows).
-    pub(crate) fn column_type(&self, frame: &Frame, column: &Column, outer: &Option<(DFSchemaRef, bool)>) -> Result<SqlType, Error> {
+    /// The SQL type of a column of the current plan (or of the enclosing level's rows), and
+    /// whether it is NOT NULL.
+    pub(crate) fn column_type(
+        &self,
+        frame: &Frame,
+        column: &Column,
+        outer: &Option<(DFSchemaRef, bool)>,
+    ) -> Result<(SqlType, bool), Error> {
         let schema = outer.as_ref().map_or(frame.plan.schema(), |(s, _)| s);
         let (_, field) = schema.qualified_field_from_column(column)?;
-        Ok(SqlType::from_field(field))
+        Ok((SqlType::from_field(field), !field.is_nullable()))
     }
 }
 

@@ -10,6 +10,7 @@
 //! |---|---|---|
 //! | `aql_value(x)` | jsonb | a SQL value as an AQL value ([`convert`]) |
 //! | `aql_json(t)` | jsonb | text that already holds an AQL value (unnested elements) |
+//! | `aql_or_empty(v)` | jsonb | `v`, or `[]` for SQL NULL (a subquery without rows) |
 //! | `aql_get(v, 'a')`, `aql_index(v, i)` | jsonb | `v.a`, `v[i]` |
 //! | `aql_array(...)`, `aql_object(k, v, ...)` | jsonb | literals with computed parts |
 //! | `aql_eq` `aql_ne` `aql_lt` `aql_le` `aql_gt` `aql_ge` | bool | comparisons in AQL's order |
@@ -136,6 +137,7 @@ enum Kind {
     Range,
     SortKey,
     Elements,
+    OrEmpty,
 }
 
 impl Kind {
@@ -198,6 +200,17 @@ impl AqlFn {
                 _ => JsonValue::Null,
             },
             Kind::Json => value::canonical(v(0)?),
+            Kind::OrEmpty => {
+                // A subquery's array, or `[]` where a decorrelated join found no rows.
+                let text = match arrays.first() {
+                    Some(a) if !a.is_null(row) && matches!(a.data_type(), DataType::Utf8) => a.as_string::<i32>().value(row),
+                    _ => "[]",
+                };
+                if let Out::Value(b) = out {
+                    b.append_value(text);
+                }
+                return Ok(());
+            }
             Kind::Get => {
                 let key = match arrays.get(1) {
                     Some(k) if !k.is_null(row) && matches!(k.data_type(), DataType::Utf8) => k.as_string::<i32>().value(row).to_string(),
@@ -354,6 +367,7 @@ pub fn udfs() -> Vec<ScalarUDF> {
     let mut out = vec![
         f("aql_value", Kind::Value, any(1)),
         f("aql_json", Kind::Json, any(1)),
+        f("aql_or_empty", Kind::OrEmpty, any(1)),
         f("aql_get", Kind::Get, any(2)),
         f("aql_index", Kind::Index, any(2)),
         f(
