@@ -9,7 +9,7 @@
 use super::value::{canonical, number};
 use crate::functions::jsonvalue::{self, JsonValue};
 use datafusion::arrow::array::{Array, ArrayRef, AsArray};
-use datafusion::arrow::datatypes::{DataType, Field};
+use datafusion::arrow::datatypes::{DataType, Field, Float32Type, Float64Type, Int16Type, Int32Type, Int64Type};
 use datafusion::common::{Result, ScalarValue};
 use quiverdb_catalog::SqlType;
 
@@ -54,6 +54,11 @@ pub fn to_value(array: &ArrayRef, field: &Field, row: usize) -> Result<JsonValue
             };
             JsonValue::String(iso_timestamp(nanos, zone.is_some()))
         }
+        DataType::Int16 => number(f64::from(array.as_primitive::<Int16Type>().value(row))),
+        DataType::Int32 => number(f64::from(array.as_primitive::<Int32Type>().value(row))),
+        DataType::Int64 => number(array.as_primitive::<Int64Type>().value(row) as f64),
+        DataType::Float32 => number(f64::from(array.as_primitive::<Float32Type>().value(row))),
+        DataType::Float64 => number(array.as_primitive::<Float64Type>().value(row)),
         dt if dt.is_numeric() => {
             let f = datafusion::arrow::compute::cast(&array.slice(row, 1), &DataType::Float64)?;
             number(f.as_primitive::<datafusion::arrow::datatypes::Float64Type>().value(0))
