@@ -115,14 +115,19 @@ impl QuiverScanExec {
     }
 
     /// `order` as attnums when every key is a plain output column sorted ascending with
-    /// NULLs last — the order our keys are stored in.
+    /// NULLs last — the order our keys are stored in (NULLS FIRST too for a column that is
+    /// never NULL).
     fn sort_attnums(&self, order: &[PhysicalSortExpr]) -> Option<Vec<i16>> {
         order
             .iter()
             .map(|e| {
                 let col = e.expr.downcast_ref::<Column>()?;
-                (!e.options.descending && !e.options.nulls_first).then_some(())?;
-                self.attnum_of(col.index())
+                let attnum = self.attnum_of(col.index())?;
+                // Keys are stored ascending with NULLs last; NULLS FIRST (AQL's order, or
+                // SQL's explicit one) is the same order for a column that is never NULL.
+                let never_null = access::primary_columns(&self.table).contains(&attnum)
+                    || self.table.columns.iter().any(|c| c.attnum == attnum && c.not_null);
+                (!e.options.descending && (!e.options.nulls_first || never_null)).then_some(attnum)
             })
             .collect()
     }
