@@ -12,10 +12,11 @@
 //! Afterwards only the variables COLLECT introduces are in scope.
 
 use super::{Binding, Frame, Kind, Lowerer};
-use crate::ast::{Collect, CollectInto, ExprKind, Ident};
+use crate::ast::{Assign, Collect, CollectInto, ExprKind, Ident};
 use datafusion::common::Column;
-use datafusion::logical_expr::{Expr, LogicalPlanBuilder, SortExpr, lit};
+use datafusion::logical_expr::{AggregateUDF, Expr, LogicalPlanBuilder, SortExpr, lit};
 use quiverdb_catalog::{Error, ErrorCode};
+use std::sync::Arc;
 
 impl Lowerer<'_> {
     /// Lowers one COLLECT.
@@ -47,25 +48,7 @@ impl Lowerer<'_> {
         }
         let mut aggregates = Vec::new();
         for a in &c.aggregates {
-            let ExprKind::Call { name, args } = &a.value.kind else {
-                return Err(self.err(ErrorCode::SyntaxError, a.value.span, "AGGREGATE expects an aggregate function call"));
-            };
-            let udaf = self.state.aggregate_functions().get(&format!("aql_agg_{}", name.to_ascii_lowercase())).cloned();
-            let Some(udaf) = udaf else {
-                return Err(self.err(
-                    ErrorCode::UndefinedFunction,
-                    a.value.span,
-                    format!("unknown aggregate function '{}()'", name.to_ascii_uppercase()),
-                ));
-            };
-            let [arg] = args.as_slice() else {
-                return Err(self.err(
-                    ErrorCode::UndefinedFunction,
-                    a.value.span,
-                    format!("aggregate function '{}()' takes one argument", name.to_ascii_uppercase()),
-                ));
-            };
-            let arg = self.expr(frame, arg)?.into_value(self)?;
+            let (udaf, arg) = self.aggregate_call(frame, a)?;
             let column = declare(&a.var, Kind::Value, &mut introduced)?;
             aggregates.push(udaf.call(vec![arg]).alias_qualified(column.relation.clone(), column.name.as_str()));
         }
@@ -101,6 +84,23 @@ impl Lowerer<'_> {
         frame.vars = introduced;
         frame.initial = false;
         Ok(())
+    }
+
+    /// The aggregate `aql_agg_<f>` and its lowered argument for `var = F(arg)` of
+    /// AGGREGATE (COLLECT and WINDOW); 42883 for an unknown function or another arity.
+    pub(crate) fn aggregate_call(&self, frame: &Frame, a: &Assign) -> Result<(Arc<AggregateUDF>, Expr), Error> {
+        let ExprKind::Call { name, args } = &a.value.kind else {
+            return Err(self.err(ErrorCode::SyntaxError, a.value.span, "AGGREGATE expects an aggregate function call"));
+        };
+        let upper = name.to_ascii_uppercase();
+        let udaf = self.state.aggregate_functions().get(&format!("aql_agg_{}", name.to_ascii_lowercase())).cloned();
+        let Some(udaf) = udaf else {
+            return Err(self.err(ErrorCode::UndefinedFunction, a.value.span, format!("unknown aggregate function '{upper}()'")));
+        };
+        let [arg] = args.as_slice() else {
+            return Err(self.err(ErrorCode::UndefinedFunction, a.value.span, format!("aggregate function '{upper}()' takes one argument")));
+        };
+        Ok((udaf, self.expr(frame, arg)?.into_value(self)?))
     }
 
     /// `{var: value, ...}` of the variables in scope (only `keep` when given), as `INTO g`

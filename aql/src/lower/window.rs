@@ -5,7 +5,7 @@
 //! aggregate variables are added.
 
 use super::{Binding, Frame, Kind, Lowerer, var_column};
-use crate::ast::{ExprKind, Window};
+use crate::ast::Window;
 use datafusion::common::ScalarValue;
 use datafusion::logical_expr::expr::WindowFunction;
 use datafusion::logical_expr::{
@@ -51,28 +51,10 @@ impl Lowerer<'_> {
         let mut exprs = Vec::with_capacity(w.aggregates.len());
         let mut vars = Vec::with_capacity(w.aggregates.len());
         for a in &w.aggregates {
-            let ExprKind::Call { name, args } = &a.value.kind else {
-                return Err(self.err(ErrorCode::SyntaxError, a.value.span, "AGGREGATE expects an aggregate function call"));
-            };
-            let udaf =
-                self.state.aggregate_functions().get(&format!("aql_agg_{}", name.to_ascii_lowercase())).cloned().ok_or_else(|| {
-                    self.err(
-                        ErrorCode::UndefinedFunction,
-                        a.value.span,
-                        format!("unknown aggregate function '{}()'", name.to_ascii_uppercase()),
-                    )
-                })?;
-            let [arg] = args.as_slice() else {
-                return Err(self.err(
-                    ErrorCode::UndefinedFunction,
-                    a.value.span,
-                    format!("aggregate function '{}()' takes one argument", name.to_ascii_uppercase()),
-                ));
-            };
+            let (udaf, arg) = self.aggregate_call(frame, a)?;
             if self.lookup(frame, &a.var.name).is_some() || vars.iter().any(|(n, _)| n == &a.var.name) {
                 return Err(self.err(ErrorCode::SyntaxError, a.var.span, format!("variable '{}' is assigned multiple times", a.var.name)));
             }
-            let arg = self.expr(frame, arg)?.into_value(self)?;
             let column = var_column(&a.var.name);
             let call = Expr::from(WindowFunction::new(WindowFunctionDefinition::AggregateUDF(udaf), vec![arg]))
                 .window_frame(window_frame.clone())

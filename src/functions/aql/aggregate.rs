@@ -8,7 +8,7 @@
 //! as in ArangoDB, only a SORT before the COLLECT fixes the order across rows. The same
 //! aggregates serve `WINDOW` frames, which slide by retracting the oldest values.
 
-use super::library::{self, CallError};
+use super::library;
 use super::{arg_value, value_text};
 use crate::functions::jsonvalue::JsonValue;
 use datafusion::arrow::array::{Array, ArrayRef, AsArray};
@@ -16,7 +16,7 @@ use datafusion::arrow::datatypes::{DataType, Field, FieldRef};
 use datafusion::common::{Result, ScalarValue};
 use datafusion::logical_expr::function::{AccumulatorArgs, StateFieldsArgs};
 use datafusion::logical_expr::{Accumulator, AggregateUDF, AggregateUDFImpl, Signature, Volatility};
-use quiverdb_catalog::{Error, ErrorCode, SqlType};
+use quiverdb_catalog::SqlType;
 use std::collections::VecDeque;
 use std::sync::Arc;
 
@@ -112,7 +112,7 @@ impl Accumulator for Collected {
         let out = match self.function {
             "PUSH" => array,
             "LENGTH" | "COUNT" => super::value::number(n as f64),
-            f => library::call(f, vec![array]).map_err(|e: CallError| Error::new(ErrorCode::InvalidParameterValue, e.to_string()))?,
+            f => library::call(f, vec![array]).map_err(super::call::call_error)?,
         };
         Ok(ScalarValue::Utf8(Some(value_text(out)?)))
     }

@@ -22,8 +22,8 @@ pub struct LibraryFn {
     signature: Signature,
 }
 
-/// Our error for a failed call.
-fn call_error(e: CallError) -> datafusion::error::DataFusionError {
+/// Our error for a failed call (also for the aggregates, which apply library functions).
+pub(super) fn call_error(e: CallError) -> datafusion::error::DataFusionError {
     let code = match &e {
         CallError::Unknown(_) | CallError::Arity { .. } => ErrorCode::UndefinedFunction,
         CallError::Invalid(_) => ErrorCode::InvalidParameterValue,

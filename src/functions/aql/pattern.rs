@@ -10,28 +10,29 @@ use quiverdb_catalog::{Error, ErrorCode};
 use regex::Regex;
 use std::collections::HashMap;
 
-/// Compiled expressions of one batch, by pattern and case flag.
+/// Compiled expressions of one batch, by pattern; `[case-sensitive, case-insensitive]`.
 #[derive(Default)]
 pub struct RegexCache {
-    compiled: HashMap<(String, bool), Regex>,
+    compiled: [HashMap<String, Regex>; 2],
 }
 
 impl RegexCache {
-    /// The compiled `pattern`; an invalid pattern is a 2201B error naming it.
+    /// The compiled `pattern`; an invalid pattern is a 2201B error naming it. A pattern
+    /// seen before in the batch is found without allocating.
     pub fn get(&mut self, pattern: &str, case_insensitive: bool) -> Result<&Regex> {
-        let key = (pattern.to_string(), case_insensitive);
-        if !self.compiled.contains_key(&key) {
+        let map = &mut self.compiled[usize::from(case_insensitive)];
+        if !map.contains_key(pattern) {
             let re = regex::RegexBuilder::new(pattern)
                 .case_insensitive(case_insensitive)
                 .size_limit(1 << 22)
                 .build()
                 .map_err(|e| Error::new(ErrorCode::InvalidRegularExpression, format!("invalid regular expression '{pattern}': {e}")))?;
-            if self.compiled.len() > 64 {
-                self.compiled.clear();
+            if map.len() > 64 {
+                map.clear();
             }
-            self.compiled.insert(key.clone(), re);
+            map.insert(pattern.to_string(), re);
         }
-        self.compiled.get(&key).ok_or_else(|| Error::internal("regex cache").into())
+        map.get(pattern).ok_or_else(|| Error::internal("regex cache").into())
     }
 }
 
