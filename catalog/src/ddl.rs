@@ -42,6 +42,8 @@ pub struct CreateTablePlan {
     pub primary_key: Option<NewKey>,
     pub uniques: Vec<NewKey>,
     pub checks: Vec<NewCheck>,
+    /// Set by `CREATE [EDGE] COLLECTION` (the columns are then the collection's).
+    pub collection: Option<crate::objects::CollectionKind>,
 }
 
 /// CREATE VIEW, validated.

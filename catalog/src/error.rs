@@ -86,6 +86,10 @@ pub enum ErrorCode {
     UniqueViolation,
     /// A NOT NULL constraint would be violated.
     NotNullViolation,
+    /// A column the system maintains was assigned (a collection's `_key`, `_id`, ...).
+    GeneratedAlways,
+    /// A document addressed by key does not exist (AQL UPDATE/REPLACE/REMOVE).
+    NoDataFound,
     /// A CHECK constraint would be violated.
     CheckViolation,
     /// Text cannot be converted to the target type.

@@ -38,6 +38,29 @@ pub enum RelationKind {
     View,
 }
 
+/// What a collection's documents are (`CREATE [EDGE] COLLECTION`); a collection is a
+/// table with the columns `_key text` (primary key), `_id text`, `doc jsonb` (the whole
+/// document, carrying `_key`, `_id` and `_rev` too) and, for edges, `_from text` and
+/// `_to text`. The write path keeps the columns and the document's system attributes in
+/// step.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum CollectionKind {
+    /// Plain documents.
+    Document,
+    /// Edges: every document carries `_from` and `_to` document ids.
+    Edge,
+}
+
+impl CollectionKind {
+    /// The system columns of a collection of this kind, in attnum order.
+    pub fn columns(self) -> &'static [&'static str] {
+        match self {
+            CollectionKind::Document => &["_key", "_id", "doc"],
+            CollectionKind::Edge => &["_key", "_id", "doc", "_from", "_to"],
+        }
+    }
+}
+
 /// A column of a table or view.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ColumnDef {
@@ -118,6 +141,9 @@ pub struct TableDef {
     /// their own catalog entry (`CatalogChange::PutStats`), not with the definition.
     #[serde(default, skip_serializing)]
     pub stats: Option<TableStats>,
+    /// Set for document and edge collections (`CREATE [EDGE] COLLECTION`).
+    #[serde(default)]
+    pub collection: Option<CollectionKind>,
 }
 
 /// What `ANALYZE` records about a table for the planner's cost choice.

@@ -195,6 +195,7 @@ mod tests {
             depends_on: vec![],
             indexes: vec![],
             stats: None,
+            collection: None,
         }
     }
 

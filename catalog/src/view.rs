@@ -71,4 +71,16 @@ pub trait CatalogView: Send + Sync {
         let _ = (state, query, bind, typed_columns);
         Err(crate::error::Error::unsupported("AQL is not available here"))
     }
+
+    /// Plans a stored SQL expression (a column default, a CHECK constraint) against
+    /// `schema`, for frontends other than SQL (AQL's writes); by default 0A000.
+    fn plan_sql_expr(
+        &self,
+        state: &SessionState,
+        sql: &str,
+        schema: &datafusion::common::DFSchema,
+    ) -> Result<datafusion::logical_expr::Expr> {
+        let _ = (state, sql, schema);
+        Err(crate::error::Error::unsupported("SQL expressions cannot be planned here"))
+    }
 }

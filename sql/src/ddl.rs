@@ -161,6 +161,7 @@ fn scratch_table(name: &str, columns: &[NewColumn]) -> TableDef {
         depends_on: vec![],
         indexes: vec![],
         stats: None,
+        collection: None,
     }
 }
 
@@ -338,11 +339,21 @@ pub fn plan_create_table(ctx: &QuiverContext, ct: CreateTable, params: &[Option<
     }
     let (schema_name, name) = split_name(&ct.name)?;
     let schema = creation_schema(ctx, schema_name.as_deref())?;
+    let collection = crate::collection::collection_option(&ct.table_options);
     if ctx.catalog.snapshot().relation_by_name(schema.oid, &name).is_some() {
         if ct.if_not_exists {
-            return Ok(Plan::NoOp { tag: "CREATE TABLE".into(), notices: vec![format!("relation \"{name}\" already exists, skipping")] });
+            let tag = if collection.is_some() { "CREATE COLLECTION" } else { "CREATE TABLE" };
+            return Ok(Plan::NoOp { tag: tag.into(), notices: vec![format!("relation \"{name}\" already exists, skipping")] });
         }
         return Err(Error::new(ErrorCode::DuplicateTable, format!("relation \"{name}\" already exists")));
+    }
+    if let Some(kind) = collection {
+        if !ct.columns.is_empty() || !ct.constraints.is_empty() || ct.query.is_some() {
+            return Err(Error::syntax("a collection's columns are fixed: _key, _id, doc (and _from, _to for edges)"));
+        }
+        let (columns, key) = crate::collection::collection_columns(&name, kind);
+        let table = CreateTablePlan { schema, name, columns, primary_key: Some(key), uniques: vec![], checks: vec![], collection };
+        return Ok(Plan::CreateTable(table));
     }
     let mut cons = Constraints::default();
     let mut columns = Vec::new();
@@ -387,7 +398,7 @@ pub fn plan_create_table(ctx: &QuiverContext, ct: CreateTable, params: &[Option<
     }
     let mut taken: HashSet<String> = HashSet::new();
     let (primary_key, uniques, checks) = resolve_constraints(ctx, &name, &mut columns, cons, &mut taken)?;
-    let table = CreateTablePlan { schema, name, columns, primary_key, uniques, checks };
+    let table = CreateTablePlan { schema, name, columns, primary_key, uniques, checks, collection: None };
     Ok(match query {
         Some(query) => Plan::CreateTableAs { table, query },
         None => Plan::CreateTable(table),
@@ -595,11 +606,26 @@ pub fn plan_alter_table(ctx: &QuiverContext, at: AlterTable) -> Result<Plan> {
 }
 
 /// Plans DROP TABLE / VIEW / SCHEMA / DATABASE.
-pub fn plan_drop(ctx: &QuiverContext, kind: ObjectType, if_exists: bool, names: Vec<ObjectName>, cascade: bool) -> Result<Plan> {
+/// DROP of tables, views, schemas, databases and indexes; `collections` (DROP COLLECTION)
+/// accepts only collections.
+pub fn plan_drop(
+    ctx: &QuiverContext,
+    kind: ObjectType,
+    if_exists: bool,
+    names: Vec<ObjectName>,
+    cascade: bool,
+    collections: bool,
+) -> Result<Plan> {
     match kind {
         ObjectType::Table | ObjectType::View => {
             let views = kind == ObjectType::View;
-            let word = if views { "view" } else { "table" };
+            let word = if views {
+                "view"
+            } else if collections {
+                "collection"
+            } else {
+                "table"
+            };
             let mut targets = Vec::new();
             let mut notices = Vec::new();
             for name in &names {
@@ -613,6 +639,10 @@ pub fn plan_drop(ctx: &QuiverContext, kind: ObjectType, if_exists: bool, names: 
                         let hint = if views { "Use DROP TABLE to remove a table." } else { "Use DROP VIEW to remove a view." };
                         return Err(Error::new(ErrorCode::WrongObjectType, format!("\"{n}\" is not a {word}")).with_hint(hint));
                     }
+                    Some(t) if collections && t.collection.is_none() => {
+                        return Err(Error::new(ErrorCode::WrongObjectType, format!("\"{n}\" is not a collection"))
+                            .with_hint("Use DROP TABLE to remove a table."));
+                    }
                     Some(t) => {
                         if !targets.iter().any(|x: &Arc<TableDef>| x.oid == t.oid) {
                             targets.push(t);
@@ -620,7 +650,7 @@ pub fn plan_drop(ctx: &QuiverContext, kind: ObjectType, if_exists: bool, names: 
                     }
                 }
             }
-            Ok(Plan::DropRelations { views, targets, cascade, notices })
+            Ok(Plan::DropRelations { views, targets, cascade, notices, collections })
         }
         ObjectType::Schema => {
             let mut schemas = Vec::new();

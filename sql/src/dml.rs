@@ -571,6 +571,13 @@ fn assignment_list(assignments: &[Assignment], table: &TableDef) -> Result<Vec<(
         if out.iter().any(|(p, _)| *p == pos) {
             return Err(Error::syntax(format!("multiple assignments to same column \"{n}\"")));
         }
+        if table.collection.is_some() && n != "doc" {
+            return Err(Error::new(
+                ErrorCode::GeneratedAlways,
+                format!("column \"{n}\" of collection \"{}\" follows its documents", table.name),
+            )
+            .with_hint("Change the document: UPDATE ... SET doc = ...; a document's _key cannot change."));
+        }
         out.push((pos, value));
         Ok(())
     };

@@ -16,6 +16,7 @@
 //!
 //! The server executes plans; this crate never touches storage.
 
+pub mod collection;
 pub mod colnames;
 pub mod context;
 pub mod ddl;
@@ -103,8 +104,8 @@ impl<'a> SqlPlanner<'a> {
             Statement::Delete(delete) => dml::plan_delete(&self.ctx, delete, params),
             Statement::CreateTable(ct) => ddl::plan_create_table(&self.ctx, ct, params),
             Statement::AlterTable(at) => ddl::plan_alter_table(&self.ctx, at),
-            Statement::Drop { object_type, if_exists, names, cascade, .. } => {
-                ddl::plan_drop(&self.ctx, object_type, if_exists, names, cascade)
+            Statement::Drop { object_type, if_exists, names, cascade, purge, .. } => {
+                ddl::plan_drop(&self.ctx, object_type, if_exists, names, cascade, purge)
             }
             Statement::CreateSchema { schema_name, if_not_exists, .. } => ddl::plan_create_schema(&self.ctx, schema_name, if_not_exists),
             Statement::CreateDatabase { db_name, if_not_exists, .. } => ddl::plan_create_database(&self.ctx, db_name, if_not_exists),

@@ -34,7 +34,7 @@ pub fn parse(sql: &str) -> Result<Vec<Statement>, Error> {
 }
 
 /// Token fixes for syntax sqlparser lacks: `ABORT` (= ROLLBACK) at the start of a
-/// statement, and `BETWEEN SYMMETRIC` (the keyword is dropped; the locations of the
+/// statement, collection DDL ([`crate::collection`]), and `BETWEEN SYMMETRIC` (the keyword is dropped; the locations of the
 /// lower bounds are returned so the parsed BETWEENs can be made symmetric).
 fn normalize(mut tokens: Vec<TokenWithSpan>) -> (Vec<TokenWithSpan>, Vec<Location>) {
     let mut at_start = true;
@@ -46,6 +46,10 @@ fn normalize(mut tokens: Vec<TokenWithSpan>) -> (Vec<TokenWithSpan>, Vec<Locatio
             Token::SemiColon => at_start = true,
             Token::Word(w) if at_start && w.quote_style.is_none() && w.value.eq_ignore_ascii_case("abort") => {
                 tokens[i].token = Token::Word(Word { value: "ROLLBACK".into(), quote_style: None, keyword: Keyword::ROLLBACK });
+                at_start = false;
+            }
+            Token::Word(w) if at_start && w.quote_style.is_none() && matches!(w.keyword, Keyword::CREATE | Keyword::DROP) => {
+                crate::collection::rewrite_tokens(&mut tokens, i);
                 at_start = false;
             }
             Token::Word(w) if w.keyword == Keyword::BETWEEN => {

@@ -23,7 +23,8 @@ pub enum Plan {
     /// ALTER TABLE.
     AlterTable { table: Arc<TableDef>, ops: Vec<AlterOp> },
     /// DROP TABLE / DROP VIEW.
-    DropRelations { views: bool, targets: Vec<Arc<TableDef>>, cascade: bool, notices: Vec<String> },
+    /// (`collections`: DROP COLLECTION.)
+    DropRelations { views: bool, targets: Vec<Arc<TableDef>>, cascade: bool, notices: Vec<String>, collections: bool },
     /// CREATE \[UNIQUE\] INDEX: `columns` by name.
     CreateIndex { table: Arc<TableDef>, name: String, columns: Vec<String>, unique: bool },
     /// DROP INDEX: (table, index name) pairs.

@@ -114,6 +114,7 @@ impl Engine {
             depends_on: vec![],
             indexes: vec![],
             stats: None,
+            collection: plan.collection,
         };
         txn.record_catalog(CatalogChange::PutRelation(def.clone()))?;
         Ok(Arc::new(def))
@@ -142,6 +143,7 @@ impl Engine {
             depends_on: plan.depends_on.clone(),
             indexes: vec![],
             stats: None,
+            collection: None,
         };
         txn.record_catalog(CatalogChange::PutRelation(def))?;
         Ok(())

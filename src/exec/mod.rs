@@ -4,6 +4,7 @@
 //! type and [`QuiverQueryPlanner`] installs it into DataFusion's default physical planner.
 
 pub mod apply;
+pub mod document;
 pub mod modify;
 pub mod ordered;
 pub mod rows;

@@ -217,14 +217,18 @@ impl Job {
             return Ok(());
         }
         let n = self.row_schema.fields().len();
+        if !matches!(self.op, ModifyOp::Insert { .. }) && batch.column(0).null_count() > 0 {
+            return Err(self.not_found());
+        }
         match self.op.clone() {
             ModifyOp::Insert { .. } => {
-                let rows = self.prepare(batch.columns()[..n].to_vec())?;
-                self.insert(&rows, st)
+                let rows = self.prepare(batch.columns()[..n].to_vec(), false)?;
+                let extras = batch.columns()[n..].to_vec();
+                self.insert(&rows, &extras, st)
             }
             ModifyOp::Update => {
                 let keys = batch.column(0).clone();
-                let rows = self.prepare(batch.columns()[1..=n].to_vec())?;
+                let rows = self.prepare(batch.columns()[1..=n].to_vec(), true)?;
                 let extras = batch.columns()[n + 1..].to_vec();
                 self.update(&keys, &rows, &extras, st)
             }
@@ -247,9 +251,14 @@ impl Job {
         Ok(RecordBatch::try_new(self.schema.clone(), cols)?)
     }
 
-    /// Applies assignment coercions and checks NOT NULL and CHECK constraints.
-    fn prepare(&self, columns: Vec<ArrayRef>) -> Result<RecordBatch> {
-        let columns = self.writer.coerce(columns)?;
+    /// Applies assignment coercions, settles a collection's system attributes (`update`:
+    /// the rows replace existing ones) and checks NOT NULL and CHECK constraints.
+    fn prepare(&self, columns: Vec<ArrayRef>, update: bool) -> Result<RecordBatch> {
+        let mut columns = self.writer.coerce(columns)?;
+        let table = self.writer.table();
+        if let Some(kind) = table.collection {
+            crate::exec::document::fill_system_attributes(table, kind, &mut columns, update)?;
+        }
         let rows = RecordBatch::try_new(self.row_schema.clone(), columns)?;
         self.writer.check_not_null(&rows)?;
         self.check_constraints(&rows)?;
@@ -276,7 +285,7 @@ impl Job {
         Ok(())
     }
 
-    fn insert(&mut self, rows: &RecordBatch, st: &mut JobState) -> Result<()> {
+    fn insert(&mut self, rows: &RecordBatch, extras: &[ArrayRef], st: &mut JobState) -> Result<()> {
         let mut written = Vec::with_capacity(rows.num_rows());
         for i in 0..rows.num_rows() {
             if let Some(conflict) = self.conflict.clone()
@@ -295,7 +304,9 @@ impl Job {
                         self.writer.update_row(&existing, &new_row, 0)?;
                         st.count += 1;
                         if self.returning {
-                            st.out.push(self.returned(&new_row, &[], &[0])?);
+                            let idx = UInt64Array::from(vec![i as u64]);
+                            let extras = extras.iter().map(|c| take(c.as_ref(), &idx, None)).collect::<std::result::Result<Vec<_>, _>>()?;
+                            st.out.push(self.returned(&new_row, &extras, &[0])?);
                         }
                     }
                 }
@@ -309,7 +320,7 @@ impl Job {
             st.count += 1;
         }
         if self.returning && !written.is_empty() {
-            st.out.push(self.returned(rows, &[], &written)?);
+            st.out.push(self.returned(rows, extras, &written)?);
         }
         Ok(())
     }
@@ -338,7 +349,7 @@ impl Job {
         for (pos, expr) in &update.assignments {
             new_cols[*pos] = expr.evaluate(&both)?.into_array(1)?;
         }
-        Ok(Some(self.prepare(new_cols)?))
+        Ok(Some(self.prepare(new_cols, true)?))
     }
 
     fn update(&mut self, keys: &ArrayRef, rows: &RecordBatch, extras: &[ArrayRef], st: &mut JobState) -> Result<()> {
@@ -375,6 +386,14 @@ impl Job {
             st.out.push(self.returned(rows, extras, &written)?);
         }
         Ok(())
+    }
+
+    /// An AQL UPDATE/REPLACE/REMOVE named a document that does not exist (its join found
+    /// no row key).
+    fn not_found(&self) -> DataFusionError {
+        Error::new(ErrorCode::NoDataFound, format!("document not found in collection \"{}\"", self.writer.table().name))
+            .with_hint("Use OPTIONS { ignoreErrors: true } to skip documents that do not exist.")
+            .into()
     }
 
     fn output(self, st: JobState) -> Result<RecordBatch> {

@@ -6,7 +6,7 @@
 //! values are mapped to them by [`JsonPlanner`].
 
 use crate::functions::jsonvalue::jsonb_cmp;
-use crate::functions::jsonvalue::{self, JsonError, JsonValue};
+use crate::functions::jsonvalue::{self, JsonError, JsonValue, scan};
 use datafusion::arrow::array::{Array, ArrayRef, AsArray, BooleanBuilder, Int32Builder, StringBuilder};
 use datafusion::arrow::datatypes::{DataType, Field, FieldRef};
 use datafusion::common::{DFSchema, Result, ScalarValue};
@@ -110,20 +110,26 @@ enum Key {
     Index(i32),
 }
 
+/// A key argument cast once per batch: integers to Int64, anything else to text.
+fn key_array(a: &ArrayRef) -> Result<ArrayRef> {
+    let to = match a.data_type() {
+        DataType::Int8 | DataType::Int16 | DataType::Int32 | DataType::Int64 => DataType::Int64,
+        _ => DataType::Utf8,
+    };
+    Ok(datafusion::arrow::compute::cast(a, &to)?)
+}
+
+/// The key at `row` of an array from [`key_array`].
 fn key(a: &ArrayRef, row: usize) -> Option<Key> {
     if a.is_null(row) {
         return None;
     }
     match a.data_type() {
-        DataType::Int8 | DataType::Int16 | DataType::Int32 | DataType::Int64 => {
-            let v = datafusion::arrow::compute::cast(a, &DataType::Int64).ok()?;
-            let v = v.as_primitive::<datafusion::arrow::datatypes::Int64Type>().value(row);
+        DataType::Int64 => {
+            let v = a.as_primitive::<datafusion::arrow::datatypes::Int64Type>().value(row);
             Some(Key::Index(i32::try_from(v).unwrap_or(i32::MAX)))
         }
-        _ => {
-            let s = datafusion::arrow::compute::cast(a, &DataType::Utf8).ok()?;
-            Some(Key::Name(s.as_string::<i32>().value(row).to_string()))
-        }
+        _ => Some(Key::Name(a.as_string::<i32>().value(row).to_string())),
     }
 }
 
@@ -137,6 +143,11 @@ impl JsonFn {
         };
         let left = datafusion::arrow::compute::cast(&args[0], &DataType::Utf8)?;
         let left = left.as_string::<i32>();
+        let keys = match self.op {
+            Op::Get | Op::GetText | Op::Delete | Op::Exists => Some(key_array(&args[1])?),
+            _ => None,
+        };
+        let key = |row: usize| keys.as_ref().and_then(|k| key(k, row));
         for row in 0..n {
             if left.is_null(row) {
                 push_null(&mut out);
@@ -157,9 +168,27 @@ impl JsonFn {
                         b.append_value(len as i32);
                     }
                 }
+                // jsonb is canonical text: find the member without parsing the document.
+                Op::Get | Op::GetText if !json_input => {
+                    let raw = match key(row) {
+                        None => None,
+                        Some(Key::Name(k)) => scan::field(text, &k),
+                        Some(Key::Index(i)) => scan::element(text, i64::from(i)),
+                    };
+                    let r = if self.op == Op::Get { raw.map(str::to_string) } else { raw.and_then(scan::to_text).map(|t| t.into_owned()) };
+                    push_text(&mut out, r);
+                }
+                Op::Path | Op::PathText if !json_input => {
+                    let r = text_list(&args[1], row).and_then(|path| {
+                        let p: Option<Vec<&str>> = path.iter().map(|x| x.as_deref()).collect();
+                        let raw = scan::path(text, &p?)?;
+                        if self.op == Op::Path { Some(raw.to_string()) } else { scan::to_text(raw).map(|t| t.into_owned()) }
+                    });
+                    push_text(&mut out, r);
+                }
                 Op::Get | Op::GetText => {
                     let v = parse_value(text, json_input)?;
-                    let r = match key(&args[1], row) {
+                    let r = match key(row) {
                         None => None,
                         Some(Key::Name(k)) if self.op == Op::Get => v.get_field(&k).map(|x| x.to_jsonb_text()),
                         Some(Key::Index(i)) if self.op == Op::Get => v.get_index(i).map(|x| x.to_jsonb_text()),
@@ -197,14 +226,14 @@ impl JsonFn {
                 }
                 Op::Delete => {
                     let v = parse(text)?;
-                    let r = match key(&args[1], row) {
+                    let r = match key(row) {
                         None => None,
                         Some(Key::Name(k)) => Some(v.delete_key(&k).map_err(json_error)?.to_jsonb_text()),
                         Some(Key::Index(i)) => Some(v.delete_index(i).map_err(json_error)?.to_jsonb_text()),
                     };
                     push_text(&mut out, r);
                 }
-                Op::Exists => match key(&args[1], row) {
+                Op::Exists => match key(row) {
                     Some(Key::Name(k)) => push_bool(&mut out, parse(text)?.exists(&k)),
                     Some(Key::Index(i)) => push_bool(&mut out, parse(text)?.exists(&i.to_string())),
                     None => push_null(&mut out),
@@ -390,7 +419,14 @@ impl ExprPlanner for JsonPlanner {
             BinaryOperator::Question if left_json => "quiver_json_exists",
             BinaryOperator::QuestionPipe if left_json => "quiver_json_exists_any",
             BinaryOperator::QuestionAnd if left_json => "quiver_json_exists_all",
-            BinaryOperator::StringConcat if left_json && right_json => "quiver_json_concat",
+            // An untyped literal next to jsonb is jsonb, as PostgreSQL resolves `unknown`.
+            BinaryOperator::StringConcat
+                if (left_json && right_json)
+                    || (jsonb_typed(&expr.left, schema) && literal(&expr.right))
+                    || (jsonb_typed(&expr.right, schema) && literal(&expr.left)) =>
+            {
+                "quiver_json_concat"
+            }
             BinaryOperator::Minus if left_json => "quiver_json_delete",
             _ => return Ok(PlannerResult::Original(expr)),
         };

@@ -44,4 +44,14 @@ impl CatalogView for SessionCatalog {
     fn plan_aql(&self, state: &SessionState, query: &str, bind: Option<&str>, typed_columns: bool) -> Result<LogicalPlan> {
         quiverdb_aql::plan(query, bind, self, state, typed_columns)
     }
+
+    fn plan_sql_expr(
+        &self,
+        state: &SessionState,
+        sql: &str,
+        schema: &datafusion::common::DFSchema,
+    ) -> Result<datafusion::logical_expr::Expr> {
+        let planner = quiverdb_sql::SqlPlanner::new(self, state);
+        quiverdb_sql::dml::plan_sql_expr(planner.context(), sql, schema, &mut datafusion::sql::planner::PlannerContext::new())
+    }
 }

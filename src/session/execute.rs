@@ -29,11 +29,17 @@ impl Session {
             b.statements += 1;
         }
         match plan {
+            // A query that writes (an AQL INSERT/UPDATE/REPLACE/REMOVE inside `aql()`) runs
+            // to completion like DML, and commits when autocommit.
+            Plan::Query(p) if writes(&p) => {
+                self.check_writable("a data-modifying query")?;
+                self.run_modify(p, None, true).await
+            }
             Plan::Query(p) => self.run_query(p).await,
             Plan::Explain { plan, analyze, verbose } => self.explain(plan, analyze, verbose).await,
             Plan::Modify { plan, verb, returning } => {
                 self.check_writable(verb_name(verb))?;
-                self.run_modify(plan, verb, returning).await
+                self.run_modify(plan, Some(verb), returning).await
             }
             Plan::Begin(modes) => self.begin(&modes),
             Plan::Commit => self.commit().await,
@@ -93,8 +99,9 @@ impl Session {
         Ok(StatementResult::new(Response::Rows { columns, stream, tag: "SELECT" }))
     }
 
-    /// Runs INSERT/UPDATE/DELETE to completion (and commits when autocommit).
-    async fn run_modify(&mut self, plan: LogicalPlan, verb: ModifyVerb, returning: bool) -> Result<StatementResult> {
+    /// Runs INSERT/UPDATE/DELETE (`verb`), or a query that writes (`None`), to completion
+    /// (and commits when autocommit).
+    async fn run_modify(&mut self, plan: LogicalPlan, verb: Option<ModifyVerb>, returning: bool) -> Result<StatementResult> {
         let mut attempt = 0;
         loop {
             let (txn, autocommit_txn) = self.statement_txn()?;
@@ -117,7 +124,11 @@ impl Session {
                 }
             };
             let batches = outcome?;
-            return Ok(StatementResult::new(modify_response(plan.schema().inner().clone(), batches, verb, returning)?));
+            let schema = plan.schema().inner().clone();
+            return Ok(StatementResult::new(match verb {
+                Some(verb) => modify_response(schema, batches, verb, returning)?,
+                None => batches_response(schema, batches, "SELECT"),
+            }));
         }
     }
 
@@ -310,7 +321,7 @@ impl Session {
         match plan {
             Plan::CreateTable(ct) => {
                 engine.create_table(txn, db, &ct)?;
-                Ok(command("CREATE TABLE"))
+                Ok(command(if ct.collection.is_some() { "CREATE COLLECTION" } else { "CREATE TABLE" }))
             }
             Plan::CreateTableAs { table, query } => {
                 let def = engine.create_table(txn, db, &table)?;
@@ -330,9 +341,16 @@ impl Session {
                 let notices = engine.alter_table(txn, &table, &ops, missing)?;
                 Ok(command("ALTER TABLE").with_notices(notices))
             }
-            Plan::DropRelations { views, targets, cascade, notices } => {
+            Plan::DropRelations { views, targets, cascade, notices, collections } => {
                 let more = engine.drop_relations(txn, &catalog, &targets, cascade)?;
-                Ok(command(if views { "DROP VIEW" } else { "DROP TABLE" }).with_notices(notices.into_iter().chain(more)))
+                let tag = if views {
+                    "DROP VIEW"
+                } else if collections {
+                    "DROP COLLECTION"
+                } else {
+                    "DROP TABLE"
+                };
+                Ok(command(tag).with_notices(notices.into_iter().chain(more)))
             }
             Plan::CreateSchema { name } => {
                 engine.create_schema(txn, db, &name)?;
@@ -443,6 +461,17 @@ fn modify_response(schema: SchemaRef, batches: Vec<RecordBatch>, verb: ModifyVer
         return Ok(batches_response(schema, batches, tag));
     }
     Ok(Response::Command(format!("{} {}", verb.tag(), count_of(&batches))))
+}
+
+/// Whether `plan` writes: it holds a `TableModify` (also inside a subquery).
+pub(super) fn writes(plan: &LogicalPlan) -> bool {
+    use datafusion::common::tree_node::TreeNodeRecursion;
+    let mut found = false;
+    let _ = plan.apply_with_subqueries(|p| {
+        found = matches!(p, LogicalPlan::Extension(e) if e.node.as_any().is::<quiverdb_catalog::plan::TableModify>());
+        Ok(if found { TreeNodeRecursion::Stop } else { TreeNodeRecursion::Continue })
+    });
+    found
 }
 
 /// Marks the transaction block failed when the stream yields an error.

@@ -542,6 +542,7 @@ mod tests {
             depends_on: vec![],
             indexes: vec![],
             stats: None,
+            collection: None,
         }
     }
 

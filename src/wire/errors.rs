@@ -42,6 +42,8 @@ pub fn sqlstate(code: ErrorCode) -> &'static str {
         ObjectInUse => "55006",
         UniqueViolation => "23505",
         NotNullViolation => "23502",
+        GeneratedAlways => "428C9",
+        NoDataFound => "P0002",
         CheckViolation => "23514",
         InvalidTextRepresentation => "22P02",
         NumericValueOutOfRange => "22003",

@@ -214,6 +214,11 @@ impl Lowerer<'_> {
             Binding::Column { column, kind } => {
                 Ok(Lowered { expr: self.column_ref(column, &found.outer)?, kind, constant: None, not_null: false })
             }
+            Binding::Row { qualifier, table } if table.collection.is_some() => {
+                // A collection's row is its stored document.
+                let doc = self.column_ref(datafusion::common::Column::new(Some(qualifier.as_str()), "doc"), &found.outer)?;
+                Ok(Lowered { expr: doc, kind: Kind::Value, constant: None, not_null: true })
+            }
             Binding::Row { qualifier, table } => {
                 // A typed row as a document: {column: value, ...}.
                 let mut args = Vec::new();
@@ -231,6 +236,13 @@ impl Lowerer<'_> {
         if let ExprKind::Name(var) = &base.kind
             && let Some(Resolved { binding: Binding::Row { qualifier, table }, outer }) = self.lookup(frame, var)
         {
+            if let Some(kind) = table.collection
+                && !kind.columns().iter().any(|c| *c != "doc" && *c == name)
+            {
+                // Attributes of a stored document other than its key, id and edge ends.
+                let doc = self.column_ref(datafusion::common::Column::new(Some(qualifier.as_str()), "doc"), &outer)?;
+                return Ok(Lowered::value(self.call("aql_get", vec![doc, lit(name)])?));
+            }
             let Some(c) = table.column(name) else { return self.constant(Json::Null) };
             let column = datafusion::common::Column::new(Some(qualifier.as_str()), c.name.as_str());
             let (ty, not_null) = self.column_type(frame, &column, &outer)?;

@@ -29,6 +29,7 @@
 
 mod collect;
 mod expr;
+mod modify;
 mod window;
 
 use crate::ast::{Expr as AqlExpr, ExprKind, Ident, Op, Query, SortKey, Span};
@@ -102,12 +103,14 @@ pub struct Lowerer<'a> {
     pub(crate) bind: &'a BindVars,
     /// Return one typed column per key of a returned object literal (session mode).
     pub typed_columns: bool,
+    /// The table the query modifies: FOR scans of it carry row keys.
+    pub(crate) dml_target: std::cell::Cell<Option<quiverdb_catalog::Oid>>,
 }
 
 impl<'a> Lowerer<'a> {
     /// A lowerer for `text`, resolving names in `catalog` and functions in `state`.
     pub fn new(catalog: &'a dyn CatalogView, state: &'a SessionState, text: &'a str, bind: &'a BindVars) -> Self {
-        Lowerer { catalog, state, text, bind, typed_columns: false }
+        Lowerer { catalog, state, text, bind, typed_columns: false, dml_target: std::cell::Cell::new(None) }
     }
 
     /// Where `span` starts.
@@ -122,6 +125,7 @@ impl<'a> Lowerer<'a> {
 
     /// Plans a whole query: its rows, projected to the jsonb column `value`.
     pub fn plan_query(&self, query: &Query) -> Result<LogicalPlan, Error> {
+        self.dml_target.set(self.modification_target(&query.ops)?.map(|t| t.oid));
         Ok(self.plan_level(query, Vec::new(), self.typed_columns, false)?.plan)
     }
 
@@ -129,7 +133,9 @@ impl<'a> Lowerer<'a> {
     /// With `order_keys` (a subquery), the result also carries the order keys its array
     /// must follow.
     pub(crate) fn plan_level(&self, query: &Query, outer: Vec<OuterVar>, typed_columns: bool, order_keys: bool) -> Result<Planned, Error> {
+        let top_level = outer.is_empty() && !order_keys;
         let mut frame = Frame { plan: LogicalPlanBuilder::empty(true).build()?, vars: Vec::new(), initial: true, outer, order: Vec::new() };
+        let mut modified = false;
         for op in &query.ops {
             match op {
                 Op::For { var, source, span, .. } => self.plan_for(&mut frame, var, source, *span)?,
@@ -175,10 +181,14 @@ impl<'a> Lowerer<'a> {
                 }
                 Op::Collect(c) => self.plan_collect(&mut frame, c)?,
                 Op::Window(w) => self.plan_window(&mut frame, w)?,
-                Op::Insert { span, .. } | Op::Update { span, .. } | Op::Remove { span, .. } | Op::Upsert { span, .. } => {
-                    return Err(self.err(ErrorCode::FeatureNotSupported, *span, "data-modification operations are not supported yet"));
+                Op::Insert { .. } | Op::Update { .. } | Op::Remove { .. } | Op::Upsert { .. } => {
+                    self.plan_modify(&mut frame, op, top_level)?;
+                    modified = true;
                 }
             }
+        }
+        if modified {
+            return Ok(Planned { plan: self.no_rows(frame)?, order: Vec::new() });
         }
         Err(self.err(ErrorCode::SyntaxError, query.span, "query must end with RETURN"))
     }
@@ -300,7 +310,8 @@ impl<'a> Lowerer<'a> {
         if table.is_view() {
             return Err(self.err(ErrorCode::FeatureNotSupported, span, format!("FOR over the SQL view {name} is not supported yet")));
         }
-        let source = self.catalog.table_source(&table)?;
+        let source =
+            if self.dml_target.get() == Some(table.oid) { self.catalog.dml_source(&table)? } else { self.catalog.table_source(&table)? };
         let scan = LogicalPlanBuilder::scan(var.name.as_str(), source, None)?.build()?;
         let plan = std::mem::replace(&mut frame.plan, LogicalPlanBuilder::empty(false).build()?);
         frame.plan = if frame.initial { scan } else { LogicalPlanBuilder::from(plan).cross_join(scan)?.build()? };

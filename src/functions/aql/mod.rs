@@ -34,6 +34,7 @@ pub mod convert;
 pub mod library;
 mod pattern;
 pub mod value;
+pub mod write;
 
 #[cfg(test)]
 mod value_tests;
@@ -213,10 +214,18 @@ impl AqlFn {
             }
             Kind::Get => {
                 let key = match arrays.get(1) {
-                    Some(k) if !k.is_null(row) && matches!(k.data_type(), DataType::Utf8) => k.as_string::<i32>().value(row).to_string(),
+                    Some(k) if !k.is_null(row) && matches!(k.data_type(), DataType::Utf8) => k.as_string::<i32>().value(row),
                     _ => return push_value(out, JsonValue::Null),
                 };
-                value::get_attribute(&v(0)?, &key).clone()
+                // Values are canonical jsonb text: the member's text is a slice of it.
+                if let Some(a) = arrays.first().filter(|a| a.data_type() == &DataType::Utf8)
+                    && let Out::Value(b) = out
+                {
+                    let raw = if a.is_null(row) { None } else { jsonvalue::scan::field(a.as_string::<i32>().value(row), key) };
+                    b.append_value(raw.unwrap_or("null"));
+                    return Ok(());
+                }
+                value::get_attribute(&v(0)?, key).clone()
             }
             Kind::Index => value::get_index(&v(0)?, &v(1)?).clone(),
             Kind::Array => JsonValue::Array((0..arrays.len()).map(v).collect::<Result<_>>()?),
@@ -400,6 +409,7 @@ pub fn udfs() -> Vec<ScalarUDF> {
         f("aql_elements", Kind::Elements, any(1)),
     ];
     out.extend(call::udfs());
+    out.extend(write::udfs());
     let cmps = [Cmp::Eq, Cmp::Ne, Cmp::Lt, Cmp::Le, Cmp::Gt, Cmp::Ge, Cmp::In, Cmp::NotIn];
     for op in cmps {
         out.push(f(&format!("aql_{}", op.suffix()), Kind::Compare(op), any(2)));

@@ -33,11 +33,14 @@ pub mod numeric;
 pub mod ops;
 pub mod output;
 mod parse;
+pub mod scan;
 
 #[cfg(test)]
 mod tests;
 #[cfg(test)]
 mod tests_ops;
+#[cfg(test)]
+mod tests_scan;
 
 pub use compare::{Jsonb, jsonb_cmp, jsonb_eq, jsonb_hash};
 pub use error::JsonError;
