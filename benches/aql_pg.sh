@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
-# AQL side by side: the same question asked in AQL and SQL on QuiverDB (release build,
-# a typed table) and in SQL on PostgreSQL 15 over jsonb documents (and over a typed
-# table), in one run; best of 3 per query, seconds, with ratios.
+# AQL side by side: the same question asked in AQL over a document collection and over
+# a typed table, and in SQL over the typed table, on QuiverDB (release build), and in SQL
+# on PostgreSQL 15 over jsonb documents (and over a typed table), in one run; best of 3
+# per query, seconds, with ratios.
 #
 #   (a) filter + sort + limit: people older than 60, first 10 names in order;
-#   (b) group and count: rows per city.
-#
-# QuiverDB has no document collections yet, so its AQL reads a typed table (a row is the
-# document {column: value}); PostgreSQL's jsonb variant stores the same data as documents.
+#   (b) group and count: rows per city;
+#   (c) one attribute of every document: count the documents of one city
+#       (QuiverDB `doc->>'city'` on its collection vs PostgreSQL's on jsonb).
 #
 # Usage: benches/aql_pg.sh   (ROWS overrides the 1,000,000 rows; QUIVERDB_BIN a built binary)
 set -euo pipefail
@@ -27,6 +27,11 @@ for ((s = 1; s <= ROWS; s += 250000)); do
     q -c "$ins"; p -c "$ins"
 done
 p -c "INSERT INTO people_doc SELECT id, jsonb_build_object('name', name, 'age', age, 'city', city) FROM people"
+q -c "DROP COLLECTION IF EXISTS people_docs; CREATE COLLECTION people_docs"
+for ((s = 1; s <= ROWS; s += 250000)); do
+    e=$((s + 249999 < ROWS ? s + 249999 : ROWS))
+    q -c "INSERT INTO people_docs (doc) SELECT ('{\"_key\": \"' || id || '\", \"name\": \"' || name || '\", \"age\": ' || age || ', \"city\": \"' || city || '\"}')::jsonb FROM people WHERE id BETWEEN $s AND $e"
+done
 p -c "VACUUM ANALYZE people"; p -c "VACUUM ANALYZE people_doc"
 q -c "ANALYZE people"
 
@@ -38,23 +43,29 @@ best() {
     done
     echo "$b"
 }
+ratio() { python3 -c "print(round($1 / $2, 2))"; }
 report() {
-    local label=$1 aql=$2 qsql=$3 pjson=$4 ptyped=$5
-    local ta ts tj tt
-    ta=$(best q -c "$aql"); ts=$(best q -c "$qsql"); tj=$(best p -c "$pjson"); tt=$(best p -c "$ptyped")
-    echo "$label: quiverdb AQL ${ta}s, quiverdb SQL ${ts}s, postgresql jsonb ${tj}s, postgresql typed ${tt}s"
-    echo "   ratios (time): AQL/SQL $(python3 -c "print(round($ta / $ts, 2))"), AQL/pg-jsonb $(python3 -c "print(round($ta / $tj, 2))"), SQL/pg-typed $(python3 -c "print(round($ts / $tt, 2))")"
-    echo "   first rows: AQL $(q -At -c "$aql" | head -2 | tr '\n' ' ')| pg $(p -At -c "$pjson" | head -2 | tr '\n' ' ')"
+    local label=$1 adoc=$2 aql=$3 qsql=$4 pjson=$5 ptyped=$6
+    local td ta ts tj tt
+    td=$(best q -c "$adoc"); ta=$(best q -c "$aql"); ts=$(best q -c "$qsql"); tj=$(best p -c "$pjson"); tt=$(best p -c "$ptyped")
+    echo "$label: quiverdb AQL documents ${td}s, AQL typed ${ta}s, SQL typed ${ts}s; postgresql jsonb ${tj}s, typed ${tt}s"
+    echo "   ratios (time): AQL-docs/pg-jsonb $(ratio "$td" "$tj"), AQL-typed/SQL-typed $(ratio "$ta" "$ts"), SQL-typed/pg-typed $(ratio "$ts" "$tt")"
+    echo "   first rows: AQL docs $(q -At -c "$adoc" | head -2 | tr '\n' ' ')| pg $(p -At -c "$pjson" | head -2 | tr '\n' ' ')"
 }
 
 report "(a) filter + sort + limit over $ROWS rows" \
+    "FOR d IN people_docs FILTER d.age > 60 SORT d.name LIMIT 10 RETURN d.name" \
     "FOR d IN people FILTER d.age > 60 SORT d.name LIMIT 10 RETURN d.name" \
     "SELECT name FROM people WHERE age > 60 ORDER BY name LIMIT 10" \
     "SELECT doc->>'name' FROM people_doc WHERE (doc->>'age')::int > 60 ORDER BY doc->>'name' LIMIT 10" \
     "SELECT name FROM people WHERE age > 60 ORDER BY name LIMIT 10"
 report "(b) group and count over $ROWS rows" \
+    "FOR d IN people_docs COLLECT city = d.city WITH COUNT INTO n RETURN {city, n}" \
     "FOR d IN people COLLECT city = d.city WITH COUNT INTO n RETURN {city, n}" \
     "SELECT city, count(*) FROM people GROUP BY city ORDER BY city" \
     "SELECT doc->>'city', count(*) FROM people_doc GROUP BY doc->>'city' ORDER BY 1" \
     "SELECT city, count(*) FROM people GROUP BY city ORDER BY city"
-q -c "DROP TABLE people"; p -c "DROP TABLE people; DROP TABLE people_doc"
+tq=$(best q -c "SELECT count(*) FROM people_docs WHERE doc->>'city' = 'city7'")
+tp=$(best p -c "SELECT count(*) FROM people_doc WHERE doc->>'city' = 'city7'")
+echo "(c) doc->>'city' over $ROWS documents: quiverdb ${tq}s, postgresql jsonb ${tp}s, ratio $(ratio "$tq" "$tp")"
+q -c "DROP TABLE people; DROP COLLECTION people_docs"; p -c "DROP TABLE people; DROP TABLE people_doc"

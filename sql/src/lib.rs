@@ -21,6 +21,7 @@ pub mod colnames;
 pub mod context;
 pub mod ddl;
 pub mod dml;
+pub mod drop;
 pub mod params;
 pub mod parse;
 pub mod plan;
@@ -105,7 +106,7 @@ impl<'a> SqlPlanner<'a> {
             Statement::CreateTable(ct) => ddl::plan_create_table(&self.ctx, ct, params),
             Statement::AlterTable(at) => ddl::plan_alter_table(&self.ctx, at),
             Statement::Drop { object_type, if_exists, names, cascade, purge, .. } => {
-                ddl::plan_drop(&self.ctx, object_type, if_exists, names, cascade, purge)
+                drop::plan_drop(&self.ctx, object_type, if_exists, names, cascade, purge)
             }
             Statement::CreateSchema { schema_name, if_not_exists, .. } => ddl::plan_create_schema(&self.ctx, schema_name, if_not_exists),
             Statement::CreateDatabase { db_name, if_not_exists, .. } => ddl::plan_create_database(&self.ctx, db_name, if_not_exists),

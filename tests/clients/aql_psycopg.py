@@ -22,10 +22,23 @@ with psycopg.connect(host=host, port=port, dbname=dbname, user="quiver", autocom
     # Documents come back as Python values.
     doc = conn.execute("SELECT value FROM aql('FOR u IN users FILTER u.id == 2 RETURN u')").fetchone()[0]
     assert doc == {"id": 2, "name": "bob", "age": 25}, doc
+    # Collection documents carry _key, _id and _rev; writes through AQL with bind vars.
+    conn.execute("CREATE COLLECTION people")
+    new = conn.execute(
+        "SELECT value FROM aql(%s, %s::jsonb)", ("INSERT @doc INTO @@c RETURN NEW", Jsonb({"doc": {"_key": "ann", "age": 31}, "@c": "people"}))
+    ).fetchone()[0]
+    assert new["_key"] == "ann" and new["_id"] == "people/ann" and new["_rev"] and new["age"] == 31, new
+    doc = conn.execute("SELECT value FROM aql(%s, %s::jsonb)", ("FOR p IN people FILTER p.age > @a RETURN p", Jsonb({"a": 30}))).fetchone()[0]
+    assert doc == new, (doc, new)
     # Errors keep their SQLSTATE.
     try:
         conn.execute("SELECT value FROM aql('FOR u IN nope RETURN u')")
         raise AssertionError("no error")
     except psycopg.errors.UndefinedTable as e:
         assert "collection or view not found: nope at position 1:10" in str(e), str(e)
+    try:
+        conn.execute("SELECT value FROM aql('UPDATE \"nobody\" WITH {} IN people')")
+        raise AssertionError("no error")
+    except psycopg.errors.NoDataFound as e:
+        assert "document not found" in str(e), str(e)
 print("ok")

@@ -13,7 +13,7 @@ use super::parse::normalize_members;
 /// Parse an array subscript given as path text like C `strtol` into an `int`: optional
 /// leading whitespace (space, `\t \n \v \f \r`), optional sign, decimal digits, nothing
 /// after; `None` if malformed or outside `i32`.
-fn path_index(text: &str) -> Option<i32> {
+pub(super) fn path_index(text: &str) -> Option<i32> {
     let t = text.trim_start_matches([' ', '\t', '\n', '\u{0B}', '\u{0C}', '\r']);
     let (negative, digits) = match t.as_bytes().first() {
         Some(b'-') => (true, t.get(1..)?),

@@ -188,35 +188,9 @@ fn step<'a>(text: &'a str, step: &str) -> Option<&'a str> {
     let b = text.as_bytes();
     match b.get(skip_ws(b, 0))? {
         b'{' => field(text, step),
-        b'[' => element(text, path_index(step).filter(|&i| i != i32::MIN)?.into()),
+        b'[' => element(text, super::ops::path_index(step).filter(|&i| i != i32::MIN)?.into()),
         _ => None,
     }
-}
-
-/// An array subscript in path text, read like C `strtol` into an `int`: optional
-/// leading whitespace (space, `\t \n \v \f \r`), optional sign, decimal digits and
-/// nothing after; `None` if malformed or outside `i32`.
-fn path_index(text: &str) -> Option<i32> {
-    let t = text.trim_start_matches([' ', '\t', '\n', '\u{0B}', '\u{0C}', '\r']);
-    let (negative, digits) = match t.as_bytes().first() {
-        Some(b'-') => (true, t.get(1..)?),
-        Some(b'+') => (false, t.get(1..)?),
-        _ => (false, t),
-    };
-    if digits.is_empty() {
-        return None;
-    }
-    let mut value: i64 = 0;
-    for d in digits.bytes() {
-        if !d.is_ascii_digit() {
-            return None;
-        }
-        value = value * 10 + i64::from(d - b'0');
-        if value > 1 << 31 {
-            return None;
-        }
-    }
-    i32::try_from(if negative { -value } else { value }).ok()
 }
 
 /// JSON whitespace: exactly space, tab, `\n` and `\r`.
