@@ -187,6 +187,14 @@ impl TableDef {
         self.primary_key.iter().chain(&self.uniques).map(|k| k.name.as_str()).chain(self.indexes.iter().map(|i| i.name.as_str()))
     }
 
+    /// The visible columns as a DataFusion schema under `qualifier` (what DML inputs,
+    /// RETURNING and CHECK expressions are written against).
+    pub fn qualified_schema(&self, qualifier: &str) -> datafusion::common::Result<datafusion::common::DFSchemaRef> {
+        let fields: Vec<_> = self.live_columns().map(|c| c.ty.to_field(&c.name, !c.not_null)).collect();
+        let schema = datafusion::arrow::datatypes::Schema::new(fields);
+        Ok(std::sync::Arc::new(datafusion::common::DFSchema::try_from_qualified_schema(qualifier, &schema)?))
+    }
+
     /// The visible (not dropped) columns in attnum order.
     pub fn live_columns(&self) -> impl Iterator<Item = &ColumnDef> {
         self.columns.iter().filter(|c| !c.dropped)

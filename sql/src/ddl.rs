@@ -5,7 +5,7 @@
 //! in the statement's transaction. Messages and constraint names follow PostgreSQL.
 
 use crate::context::QuiverContext;
-use crate::dml::{parse_expr, table_schema};
+use crate::dml::parse_expr;
 use crate::plan::*;
 use crate::query::planner_context;
 use crate::types::sql_type;
@@ -120,7 +120,7 @@ fn check_default(ctx: &QuiverContext, expr: &ast::Expr, col: &str, ty: &SqlType)
 /// Validates a CHECK expression against the table's columns.
 fn check_expr(ctx: &QuiverContext, table: &str, columns: &[NewColumn], expr: &ast::Expr) -> Result<String> {
     let def = scratch_table(table, columns);
-    let schema = table_schema(&def, table)?;
+    let schema = def.qualified_schema(table)?;
     let planned = ctx.sql_to_rel().sql_to_expr(expr.clone(), &schema, &mut PlannerContext::new())?;
     let ty = planned.get_type(&schema)?;
     if ty != DataType::Boolean && ty != DataType::Null {

@@ -18,7 +18,7 @@ use crate::query::planner_context;
 use crate::{normalize_ident, parse::parse, split_name};
 use datafusion::arrow::compute::can_cast_types;
 use datafusion::arrow::datatypes::{DataType, Field, Schema};
-use datafusion::common::{Column, DFSchema, DFSchemaRef, TableReference};
+use datafusion::common::{Column, DFSchema, TableReference};
 use datafusion::logical_expr::{Expr, ExprSchemable, Extension, LogicalPlan, LogicalPlanBuilder, cast};
 use datafusion::scalar::ScalarValue;
 use datafusion::sql::planner::PlannerContext;
@@ -44,12 +44,6 @@ fn target(ctx: &QuiverContext, name: &ast::ObjectName, verb: &str) -> Result<Arc
             .with_detail("Views are not automatically updatable yet."));
     }
     Ok(def)
-}
-
-/// The live columns of `table` as a schema qualified by `qualifier`.
-pub fn table_schema(table: &TableDef, qualifier: &str) -> Result<DFSchemaRef> {
-    let fields: Vec<Field> = table.live_columns().map(|c| c.ty.to_field(&c.name, !c.not_null)).collect();
-    Ok(Arc::new(DFSchema::try_from_qualified_schema(qualifier, &Schema::new(fields))?))
 }
 
 /// The logical CHECK expressions of `table`, planned against its columns.
@@ -155,7 +149,7 @@ fn finish(
         ModifyOp::Update => ModifyVerb::Update,
         ModifyOp::Delete => ModifyVerb::Delete,
     };
-    let table_schema = table_schema(&table, qualifier)?;
+    let table_schema = table.qualified_schema(qualifier)?;
     let checks = if matches!(verb, ModifyVerb::Delete) { vec![] } else { checks(ctx, &table, &table_schema)? };
     // Columns beyond [rowkey?, table columns] come from FROM/USING, for RETURNING.
     let written = table.live_column_count() + usize::from(!matches!(op, ModifyOp::Insert { .. }));
@@ -527,8 +521,8 @@ fn plan_on_conflict(
                 return Err(Error::syntax("ON CONFLICT DO UPDATE requires inference specification or constraint name")
                     .with_hint("For example, ON CONFLICT (column_name)."));
             }
-            let existing = table_schema(table, qualifier)?;
-            let excluded = table_schema(table, "excluded")?;
+            let existing = table.qualified_schema(qualifier)?;
+            let excluded = table.qualified_schema("excluded")?;
             let mut both = (*existing).clone();
             both.merge(&excluded);
             let both = Arc::new(both);

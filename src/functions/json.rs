@@ -169,14 +169,20 @@ impl JsonFn {
                     }
                 }
                 // jsonb is canonical text: find the member without parsing the document.
+                // The slice goes straight into the builder: no allocation per row.
                 Op::Get | Op::GetText if !json_input => {
-                    let raw = match key(row) {
+                    let raw = match keys.as_ref().filter(|k| k.is_valid(row)) {
                         None => None,
-                        Some(Key::Name(k)) => scan::field(text, &k),
-                        Some(Key::Index(i)) => scan::element(text, i64::from(i)),
+                        Some(k) if k.data_type() == &DataType::Int64 => {
+                            scan::element(text, k.as_primitive::<datafusion::arrow::datatypes::Int64Type>().value(row))
+                        }
+                        Some(k) => scan::field(text, k.as_string::<i32>().value(row)),
                     };
-                    let r = if self.op == Op::Get { raw.map(str::to_string) } else { raw.and_then(scan::to_text).map(|t| t.into_owned()) };
-                    push_text(&mut out, r);
+                    let value = if self.op == Op::Get { raw.map(std::borrow::Cow::Borrowed) } else { raw.and_then(scan::to_text) };
+                    match (&mut out, value) {
+                        (Out::Json(b) | Out::Text(b), Some(v)) => b.append_value(v),
+                        (o, _) => push_null(o),
+                    }
                 }
                 Op::Path | Op::PathText if !json_input => {
                     let r = text_list(&args[1], row).and_then(|path| {

@@ -32,7 +32,7 @@
 
 use super::{Binding, Frame, Lowerer, VALUE_COLUMN, json_literal};
 use crate::ast::{CollectionRef, Expr as AqlExpr, ExprKind, ObjectKey, Op, Span};
-use datafusion::common::{Column, DFSchema, DFSchemaRef, JoinType, ScalarValue};
+use datafusion::common::{Column, DFSchema, JoinType, ScalarValue};
 use datafusion::logical_expr::{Cast, Expr, Extension, LogicalPlan, LogicalPlanBuilder, lit};
 use quiverdb_catalog::plan::{ConflictAction, ModifyOp, OnConflict, ROWKEY_COLUMN, TableModify};
 use quiverdb_catalog::{ColumnDef, Error, ErrorCode, SqlType, TableDef};
@@ -219,9 +219,9 @@ impl Lowerer<'_> {
             }
             Overwrite::Ignore => ConflictAction::Nothing,
             mode => {
-                let existing = table_schema(table, &table.name)?;
+                let existing = table.qualified_schema(&table.name)?;
                 let mut schema = (*existing).clone();
-                schema.merge(table_schema(table, "excluded")?.as_ref());
+                schema.merge(table.qualified_schema("excluded")?.as_ref());
                 let mut assignments = Vec::new();
                 for (pos, c) in table.live_columns().enumerate() {
                     if key.contains(&c.attnum) {
@@ -425,7 +425,7 @@ impl Lowerer<'_> {
 
     /// Puts the TableModify over `input` and rebinds the frame to its output.
     fn finish(&self, frame: &mut Frame, table: &Arc<TableDef>, op: ModifyOp, input: LogicalPlan, qualifier: &str) -> Result<(), Error> {
-        let table_schema = table_schema(table, qualifier)?;
+        let table_schema = table.qualified_schema(qualifier)?;
         let mut checks = Vec::new();
         if !matches!(op, ModifyOp::Delete) {
             for c in &table.checks {
@@ -453,10 +453,4 @@ impl Lowerer<'_> {
         frame.vars.push((qualifier.to_string(), Binding::Row { qualifier: qualifier.to_string(), table: table.clone() }));
         Ok(())
     }
-}
-
-/// The table's live columns under `qualifier`.
-fn table_schema(table: &TableDef, qualifier: &str) -> Result<DFSchemaRef, Error> {
-    let fields: Vec<_> = table.live_columns().map(|c| c.ty.to_field(&c.name, !c.not_null)).collect();
-    Ok(Arc::new(DFSchema::try_from_qualified_schema(qualifier, &datafusion::arrow::datatypes::Schema::new(fields))?))
 }

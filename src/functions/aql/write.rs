@@ -53,7 +53,10 @@ pub fn udfs() -> Vec<ScalarUDF> {
 
 /// ArangoDB's UPDATE merge (see the module docs).
 pub fn update_document(old: JsonValue, patch: JsonValue, keep_null: bool, merge_objects: bool) -> JsonValue {
-    let (JsonValue::Object(mut members), JsonValue::Object(patch)) = (old, patch.clone()) else { return patch };
+    let (mut members, patch) = match (old, patch) {
+        (JsonValue::Object(m), JsonValue::Object(p)) => (m, p),
+        (_, patch) => return patch,
+    };
     for (k, v) in patch {
         let at = members.iter().position(|(m, _)| *m == k);
         match v {
