@@ -73,11 +73,13 @@ pub enum AlterOp {
         name: String,
         cascade: bool,
     },
-    /// Renames a column; `checks` are the table's CHECK constraints rewritten for the new name.
+    /// Renames a column; `checks` and `indexes` are the table's CHECK constraints and
+    /// indexes with their expressions rewritten for the new name.
     RenameColumn {
         old: String,
         new: String,
         checks: Vec<CheckConstraint>,
+        indexes: Vec<crate::objects::IndexDef>,
     },
     RenameTable {
         new: String,

@@ -65,6 +65,8 @@ pub enum ErrorCode {
     WrongObjectType,
     /// A table definition is invalid (e.g. two primary keys).
     InvalidTableDefinition,
+    /// Another object definition is invalid (e.g. a volatile function in an index).
+    InvalidObjectDefinition,
     /// A column definition is invalid.
     InvalidColumnDefinition,
     /// A column reference is invalid (ORDER BY position, ON CONFLICT target...).

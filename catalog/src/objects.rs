@@ -95,14 +95,46 @@ pub struct KeyConstraint {
 /// (the row key without the table's storage prefix). A unique index leaves the suffix out
 /// of the key unless a key value is NULL (NULLs never conflict), so that a duplicate key
 /// collides on the same storage key.
+///
+/// As in PostgreSQL's `pg_index.indkey`, an expression key has attnum `0` in `columns`;
+/// its expression is the next unused entry of `exprs`. A partial index (`WHERE`) holds
+/// entries only for the rows its `predicate` is true for.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct IndexDef {
     pub name: String,
-    /// attnums of the key columns, in key order.
+    /// attnums of the key columns, in key order; `0` for an expression key.
     pub columns: Vec<i16>,
     pub unique: bool,
     /// Key prefix of the entries.
     pub index_id: u64,
+    /// The expression keys, in key order.
+    #[serde(default)]
+    pub exprs: Vec<IndexExpr>,
+    /// The partial index's predicate, as SQL text over the table's columns.
+    #[serde(default)]
+    pub predicate: Option<String>,
+}
+
+impl IndexDef {
+    /// A plain index over columns `columns`.
+    pub fn on_columns(name: String, columns: Vec<i16>, unique: bool, index_id: u64) -> Self {
+        IndexDef { name, columns, unique, index_id, exprs: vec![], predicate: None }
+    }
+
+    /// True when a key is an expression or the index is partial (its entries then need
+    /// compiled expressions to be computed).
+    pub fn has_expressions(&self) -> bool {
+        !self.exprs.is_empty() || self.predicate.is_some()
+    }
+}
+
+/// An expression key of an index.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct IndexExpr {
+    /// SQL text over the table's columns.
+    pub sql: String,
+    /// The type of its values (the key's encoding).
+    pub ty: SqlType,
 }
 
 /// A CHECK constraint.

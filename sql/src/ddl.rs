@@ -37,7 +37,7 @@ fn creation_schema(ctx: &QuiverContext, schema: Option<&str>) -> Result<Arc<Sche
 }
 
 /// Picks a constraint name not yet in `taken`, PostgreSQL style (`t_a_key`, `t_a_key1`).
-fn choose_name(table: &str, cols: &[String], suffix: &str, taken: &mut HashSet<String>) -> String {
+pub(crate) fn choose_name(table: &str, cols: &[String], suffix: &str, taken: &mut HashSet<String>) -> String {
     let mut base = table.to_string();
     for c in cols {
         base.push('_');
@@ -524,7 +524,8 @@ pub fn plan_alter_table(ctx: &QuiverContext, at: AlterTable) -> Result<Plan> {
                         })
                     })
                     .collect::<Result<Vec<_>>>()?;
-                ops.push(AlterOp::RenameColumn { old, new, checks });
+                let indexes = crate::index::rename_in_indexes(&table, &old, &new)?;
+                ops.push(AlterOp::RenameColumn { old, new, checks, indexes });
             }
             AlterTableOperation::RenameTable { table_name } => {
                 let name = match table_name {
@@ -726,72 +727,4 @@ pub fn stored_expr(sql: &str) -> Result<ast::Expr> {
 /// A planner context without parameters.
 pub fn no_params() -> PlannerContext {
     planner_context(&[])
-}
-
-/// Whether `name` is taken in schema `schema` by a relation or an index.
-fn relation_name_taken(ctx: &QuiverContext, schema: &SchemaDef, name: &str) -> bool {
-    let snap = ctx.catalog.snapshot();
-    snap.relation_by_name(schema.oid, name).is_some() || snap.relations_in(schema.oid).any(|t| t.index_names().any(|n| n == name))
-}
-
-/// Plans CREATE \[UNIQUE\] INDEX \[IF NOT EXISTS\] \[name\] ON table \[USING btree|hash\] (columns).
-pub fn plan_create_index(ctx: &QuiverContext, ci: ast::CreateIndex) -> Result<Plan> {
-    let table = ddl_target(ctx, &ci.table_name, false)?.ok_or_else(|| Error::internal("table vanished"))?;
-    if table.is_view() {
-        return Err(Error::new(ErrorCode::WrongObjectType, format!("cannot create index on relation \"{}\"", table.name))
-            .with_detail("This operation is not supported for views."));
-    }
-    if let Some(method) = &ci.using
-        && !matches!(method, ast::IndexType::BTree | ast::IndexType::Hash)
-    {
-        return Err(Error::unsupported(format!("access method \"{}\" is not supported", method.to_string().to_lowercase())));
-    }
-    if ci.predicate.is_some() {
-        return Err(Error::unsupported("partial indexes (CREATE INDEX ... WHERE) are not supported"));
-    }
-    if !ci.include.is_empty() {
-        return Err(Error::unsupported("CREATE INDEX ... INCLUDE is not supported"));
-    }
-    if ci.nulls_distinct == Some(false) {
-        return Err(Error::unsupported("NULLS NOT DISTINCT is not supported"));
-    }
-    let columns: Vec<String> = ci
-        .columns
-        .iter()
-        .map(|c| match &c.column.expr {
-            ast::Expr::Identifier(i) => Ok(normalize_ident(i)),
-            other => Err(Error::unsupported(format!("expression indexes are not supported: {other}"))),
-        })
-        .collect::<Result<_>>()?;
-    for c in &columns {
-        if table.column(c).is_none() {
-            return Err(Error::new(ErrorCode::UndefinedColumn, format!("column \"{c}\" does not exist")));
-        }
-    }
-    let schema = ctx.catalog.snapshot().schema(table.schema).cloned().ok_or_else(|| Error::internal("schema of table vanished"))?;
-    let name = match &ci.name {
-        Some(n) => {
-            let (_, name) = split_name(n)?;
-            if relation_name_taken(ctx, &schema, &name) {
-                if ci.if_not_exists {
-                    return Ok(Plan::NoOp {
-                        tag: "CREATE INDEX".into(),
-                        notices: vec![format!("relation \"{name}\" already exists, skipping")],
-                    });
-                }
-                return Err(Error::new(ErrorCode::DuplicateTable, format!("relation \"{name}\" already exists")));
-            }
-            name
-        }
-        None => {
-            let mut taken: HashSet<String> = HashSet::new();
-            let snap = ctx.catalog.snapshot();
-            for t in snap.relations_in(schema.oid) {
-                taken.insert(t.name.clone());
-                taken.extend(t.index_names().map(str::to_string));
-            }
-            choose_name(&table.name, &columns, "idx", &mut taken)
-        }
-    };
-    Ok(Plan::CreateIndex { table, name, columns, unique: ci.unique })
 }

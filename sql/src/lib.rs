@@ -22,6 +22,7 @@ pub mod context;
 pub mod ddl;
 pub mod dml;
 pub mod drop;
+pub mod index;
 pub mod params;
 pub mod parse;
 pub mod plan;
@@ -111,7 +112,7 @@ impl<'a> SqlPlanner<'a> {
             Statement::CreateSchema { schema_name, if_not_exists, .. } => ddl::plan_create_schema(&self.ctx, schema_name, if_not_exists),
             Statement::CreateDatabase { db_name, if_not_exists, .. } => ddl::plan_create_database(&self.ctx, db_name, if_not_exists),
             Statement::CreateView(cv) => ddl::plan_create_view(&self.ctx, cv),
-            Statement::CreateIndex(ci) => ddl::plan_create_index(&self.ctx, ci),
+            Statement::CreateIndex(ci) => index::plan_create_index(&self.ctx, ci),
             Statement::Truncate(t) => ddl::plan_truncate(&self.ctx, t),
             Statement::Analyze(a) => ddl::plan_analyze(&self.ctx, a),
             other => session::plan_other(&self.ctx, other),

@@ -25,8 +25,8 @@ pub enum Plan {
     /// DROP TABLE / DROP VIEW.
     /// (`collections`: DROP COLLECTION.)
     DropRelations { views: bool, targets: Vec<Arc<TableDef>>, cascade: bool, notices: Vec<String>, collections: bool },
-    /// CREATE \[UNIQUE\] INDEX: `columns` by name.
-    CreateIndex { table: Arc<TableDef>, name: String, columns: Vec<String>, unique: bool },
+    /// CREATE \[UNIQUE\] INDEX: the new index (its id not yet allocated).
+    CreateIndex { table: Arc<TableDef>, index: quiverdb_catalog::objects::IndexDef },
     /// DROP INDEX: (table, index name) pairs.
     DropIndexes { targets: Vec<(Arc<TableDef>, String)>, notices: Vec<String> },
     /// CREATE SCHEMA.

@@ -16,6 +16,8 @@
 
 use crate::engine::Engine;
 use crate::engine::ddl::RowScan;
+use crate::engine::index_exprs::CompiledIndex;
+use crate::exec::index_keys::KeySpec;
 use crate::provider::access;
 use crate::storage::Txn;
 use crate::storage::keycode::{TAG_NULL, put_array_value};
@@ -34,7 +36,8 @@ impl Engine {
     /// Recomputes and stores the statistics of each of `tables`.
     pub fn analyze(&self, txn: &Txn, tables: &[Arc<TableDef>]) -> Result<()> {
         for table in tables {
-            let stats = compute(txn, table)?;
+            let compiled = self.index_compiler().compile(table)?;
+            let stats = compute(txn, table, &compiled)?;
             tracing::debug!(table = %table.name, rows = stats.rows, "analyzed");
             txn.record_catalog(CatalogChange::PutStats(table.oid, stats))?;
         }
@@ -54,17 +57,16 @@ struct ColumnSample {
 
 /// Per-index accumulator: hashes of each encoded key prefix.
 struct IndexSample {
-    index_id: u64,
-    columns: Vec<(usize, SqlType)>,
+    spec: KeySpec,
     prefixes: Vec<HashSet<u64>>,
 }
 
-fn compute(txn: &Txn, def: &TableDef) -> Result<TableStats> {
+fn compute(txn: &Txn, def: &TableDef, compiled: &[Arc<CompiledIndex>]) -> Result<TableStats> {
     let typed = |attnum: i16| Some((def.live_position(attnum)?, def.column_by_attnum(attnum)?.ty.clone()));
-    let indexes = access::indexes(def);
+    let specs = KeySpec::secondary(def, compiled)?;
     let mut attnums: Vec<i16> = access::primary_columns(def);
-    for i in &indexes {
-        attnums.extend(&i.columns);
+    for i in &specs {
+        attnums.extend(i.columns.iter().filter(|a| **a != 0));
     }
     let mut seen_attnums = HashSet::new();
     attnums.retain(|a| seen_attnums.insert(*a));
@@ -75,17 +77,13 @@ fn compute(txn: &Txn, def: &TableDef) -> Result<TableStats> {
             Some(ColumnSample { attnum, position, ty, nulls: 0, seen: 0, sample: Vec::new() })
         })
         .collect();
-    let mut index_samples: Vec<IndexSample> = indexes
-        .iter()
-        .filter_map(|i| {
-            let columns = i.columns.iter().map(|a| typed(*a)).collect::<Option<Vec<_>>>()?;
-            Some(IndexSample { index_id: i.index_id, prefixes: vec![HashSet::new(); columns.len()], columns })
-        })
-        .collect();
+    let mut index_samples: Vec<IndexSample> =
+        specs.into_iter().map(|spec| IndexSample { prefixes: vec![HashSet::new(); spec.columns.len()], spec }).collect();
 
     let mut rows: u64 = 0;
     let mut random = 0x9E37_79B9_7F4A_7C15u64;
     RowScan::new(def).for_each(txn, def, |_, batch| {
+        let values = index_samples.iter().map(|i| i.spec.evaluate(batch)).collect::<datafusion::common::Result<Vec<_>>>()?;
         for row in 0..batch.num_rows() {
             rows += 1;
             for c in columns.iter_mut() {
@@ -109,10 +107,13 @@ fn compute(txn: &Txn, def: &TableDef) -> Result<TableStats> {
                     }
                 }
             }
-            for i in index_samples.iter_mut() {
+            for (i, values) in index_samples.iter_mut().zip(&values) {
+                if !values.included(row) {
+                    continue;
+                }
                 let mut prefix = Vec::new();
-                for (k, (position, ty)) in i.columns.iter().enumerate() {
-                    put_array_value(&mut prefix, batch.column(*position), row, ty)?;
+                for k in 0..i.prefixes.len() {
+                    values.put_part(&i.spec, k, &mut prefix, row)?;
                     let mut h = DefaultHasher::new();
                     prefix.hash(&mut h);
                     i.prefixes[k].insert(h.finish());
@@ -131,7 +132,7 @@ fn compute(txn: &Txn, def: &TableDef) -> Result<TableStats> {
         .collect();
     let indexes = index_samples
         .into_iter()
-        .map(|i| IndexStats { index_id: i.index_id, distinct: i.prefixes.iter().map(|p| p.len() as u64).collect() })
+        .map(|i| IndexStats { index_id: i.spec.index_id, distinct: i.prefixes.iter().map(|p| p.len() as u64).collect() })
         .collect();
     Ok(TableStats { rows, columns, indexes })
 }

@@ -6,17 +6,18 @@
 //! or roll back together.
 
 use crate::engine::{BATCH_SIZE, Engine};
+use crate::exec::index_keys::KeySpec;
 use crate::exec::rows::RowWriter;
-use crate::storage::keycode::{TAG_NULL, prefix_end, put_array_value};
+use crate::storage::keycode::prefix_end;
 use crate::storage::rowcodec::{RowDecoder, RowLayout};
-use crate::storage::{Cf, Txn, WriteKind};
+use crate::storage::{Cf, Txn};
 use datafusion::arrow::array::{Array, ArrayRef, RecordBatch};
 use datafusion::arrow::datatypes::{Field, Schema};
 use quiverdb_catalog::ddl::{AlterOp, CreateTablePlan, CreateViewPlan, NewColumn, NewKey};
 use quiverdb_catalog::objects::{IndexDef, KeyConstraint};
 use quiverdb_catalog::{
     CatalogChange, CatalogSnapshot, CheckConstraint, ColumnDef, DatabaseDef, Error, ErrorCode, Oid, RelationKind, Result, SchemaDef,
-    SqlType, TableDef, view::PUBLIC_SCHEMA,
+    TableDef, view::PUBLIC_SCHEMA,
 };
 use std::collections::HashSet;
 use std::sync::Arc;
@@ -338,7 +339,11 @@ impl Engine {
                     }
                     def.uniques = keep_u;
                     // As in PostgreSQL, indexes on a dropped column go with it.
-                    let (drop_i, keep_i): (Vec<_>, Vec<_>) = def.indexes.drain(..).partition(|i| i.columns.contains(&attnum));
+                    let (drop_i, keep_i): (Vec<_>, Vec<_>) = def.indexes.drain(..).partition(|i| {
+                        i.columns.contains(&attnum)
+                            || i.exprs.iter().any(|e| mentions(&e.sql, name))
+                            || i.predicate.as_ref().is_some_and(|p| mentions(p, name))
+                    });
                     for i in drop_i {
                         delete_index(txn, i.index_id);
                     }
@@ -351,11 +356,12 @@ impl Engine {
                         c.default = None;
                     }
                 }
-                AlterOp::RenameColumn { old, new, checks } => {
+                AlterOp::RenameColumn { old, new, checks, indexes } => {
                     if let Some(c) = def.columns.iter_mut().find(|c| !c.dropped && c.name == *old) {
                         c.name = new.clone();
                     }
                     def.checks = checks.clone();
+                    def.indexes = indexes.clone();
                 }
                 AlterOp::RenameTable { new } => def.name = new.clone(),
                 AlterOp::AddUnique(k) => {
@@ -405,7 +411,7 @@ impl Engine {
         } else {
             for name in &new_uniques {
                 if let Some(u) = def.uniques.iter().find(|u| u.name == *name).cloned() {
-                    let index = IndexDef { name: u.name, columns: u.columns, unique: true, index_id: u.index_id };
+                    let index = IndexDef::on_columns(u.name, u.columns, true, u.index_id);
                     self.backfill_index(txn, &def, &index)?;
                 }
             }
@@ -428,13 +434,13 @@ impl Engine {
         })
     }
 
-    /// CREATE INDEX: records the index and builds its entries from the existing rows.
-    pub fn create_index(&self, txn: &Txn, table: &TableDef, name: &str, columns: &[String], unique: bool) -> Result<()> {
+    /// CREATE INDEX: records `index` (allocating its id) and builds its entries from the
+    /// existing rows.
+    pub fn create_index(&self, txn: &Txn, table: &TableDef, mut index: IndexDef) -> Result<()> {
         let mut def = table.clone();
-        let index =
-            IndexDef { name: name.to_string(), columns: attnums(&def, columns), unique, index_id: self.storage().allocate_storage_id() };
+        index.index_id = self.storage().allocate_storage_id();
+        def.indexes.push(index.clone());
         self.backfill_index(txn, &def, &index)?;
-        def.indexes.push(index);
         txn.record_catalog(CatalogChange::PutRelation(def))?;
         Ok(())
     }
@@ -464,41 +470,13 @@ impl Engine {
         Ok(())
     }
 
-    /// Builds the entries of a new index from the existing rows; a unique index fails
-    /// with 23505 on a duplicated key.
+    /// Builds the entries of index `u` of `def` from the existing rows; a unique index
+    /// fails with 23505 on a duplicated key.
     fn backfill_index(&self, txn: &Txn, def: &TableDef, u: &IndexDef) -> Result<()> {
-        let positions: Vec<usize> = u.columns.iter().filter_map(|a| def.live_position(*a)).collect();
-        let types: Vec<SqlType> = u.columns.iter().filter_map(|a| def.column_by_attnum(*a)).map(|c| c.ty.clone()).collect();
+        let compiled = self.index_compiler().compile(def)?;
+        let spec = KeySpec::of_index(def, u, &compiled)?;
         let mut seen: HashSet<Vec<u8>> = HashSet::new();
-        RowScan::new(def).for_each(txn, def, |keys, batch| {
-            for (i, row_key) in keys.iter().enumerate() {
-                let mut ikey = u.index_id.to_be_bytes().to_vec();
-                let mut has_null = false;
-                for (p, t) in positions.iter().zip(&types) {
-                    let start = ikey.len();
-                    put_array_value(&mut ikey, batch.column(*p), i, t)?;
-                    has_null |= ikey[start] == TAG_NULL;
-                }
-                if has_null || !u.unique {
-                    ikey.extend_from_slice(&row_key[8..]);
-                    txn.put(Cf::Index, &ikey, row_key[8..].to_vec())?;
-                    continue;
-                }
-                if !seen.insert(ikey.clone()) {
-                    let names: Vec<String> = positions.iter().filter_map(|p| def.live_columns().nth(*p)).map(|c| c.name.clone()).collect();
-                    let values: Vec<String> = positions.iter().map(|p| crate::exec::rows::value_text(batch.column(*p), i)).collect();
-                    return Err(Error::new(ErrorCode::UniqueViolation, format!("could not create unique index \"{}\"", u.name))
-                        .with_detail(format!("Key ({})=({}) is duplicated.", names.join(", "), values.join(", "))));
-                }
-                txn.write(
-                    Cf::Index,
-                    &ikey,
-                    Some(row_key[8..].to_vec()),
-                    WriteKind::Insert { constraint: u.name.clone(), detail: String::new() },
-                )?;
-            }
-            Ok(())
-        })
+        RowScan::new(def).for_each(txn, def, |keys, batch| Ok(crate::exec::rows::backfill(txn, &spec, keys, batch, &mut seen)?))
     }
 
     /// Moves every row of `old` into a new storage id keyed by `new`'s primary key (or row
@@ -514,7 +492,8 @@ impl Engine {
             i.index_id = self.storage().allocate_storage_id();
         }
         let new = Arc::new(new);
-        let writer = RowWriter::new(txn.clone(), new.clone(), Arc::new(RowLayout::new(&new)));
+        let compiled = self.index_compiler().compile(&new)?;
+        let writer = RowWriter::new(txn.clone(), new.clone(), Arc::new(RowLayout::new(&new)), &compiled)?;
         // Rows of `old` decoded with the *new* definition's live columns: added columns
         // read as their missing values, dropped ones disappear.
         let mut reader = (*new).clone();
@@ -523,8 +502,9 @@ impl Engine {
             let cols: Vec<ArrayRef> = batch.columns().to_vec();
             let batch = RecordBatch::try_new(batch.schema(), writer.coerce(cols)?).map_err(|e| Error::internal(e.to_string()))?;
             writer.check_not_null(&batch)?;
-            for i in 0..batch.num_rows() {
-                writer.insert_row(&batch, i)?;
+            let rows = writer.rows(batch)?;
+            for i in 0..rows.batch.num_rows() {
+                writer.insert_row(&rows, i)?;
             }
             Ok(())
         })?;

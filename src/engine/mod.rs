@@ -11,6 +11,7 @@
 pub mod analyze;
 pub mod ddl;
 pub mod direct;
+pub mod index_exprs;
 pub mod rules;
 
 use crate::exec::QuiverQueryPlanner;
@@ -29,6 +30,7 @@ use datafusion::logical_expr::{LogicalPlan, TableSource};
 use datafusion::optimizer::{AnalyzerRule, OptimizerRule};
 use datafusion::physical_plan::ExecutionPlan;
 use datafusion::prelude::SessionConfig;
+use index_exprs::IndexCompiler;
 use parking_lot::Mutex;
 use quiverdb_catalog::{Oid, TableDef};
 use std::collections::HashMap;
@@ -45,6 +47,8 @@ pub struct Engine {
     started: SystemTime,
     /// Number of open sessions per database OID (DROP DATABASE refuses while in use).
     sessions: Mutex<HashMap<Oid, usize>>,
+    /// Compiles index expressions (also registered in the template's config).
+    indexes: Arc<IndexCompiler>,
 }
 
 impl Engine {
@@ -92,7 +96,9 @@ impl Engine {
         if let Err(e) = crate::functions::register(&mut state) {
             tracing::error!(error = %e, "cannot register functions");
         }
-        Arc::new(Engine { storage, template: state, started: SystemTime::now(), sessions: Mutex::new(HashMap::new()) })
+        let indexes = Arc::new(IndexCompiler::new(state.clone()));
+        state.config_mut().set_extension(indexes.clone());
+        Arc::new(Engine { storage, template: state, started: SystemTime::now(), sessions: Mutex::new(HashMap::new()), indexes })
     }
 
     /// The storage.
@@ -105,6 +111,11 @@ impl Engine {
         self.started
     }
 
+    /// The index expression compiler.
+    pub fn index_compiler(&self) -> &Arc<IndexCompiler> {
+        &self.indexes
+    }
+
     /// A fresh copy of the session template.
     pub fn new_state(&self) -> SessionState {
         self.template.clone()
@@ -112,7 +123,12 @@ impl Engine {
 
     /// The table source DataFusion plans `table` with (`rowkey`: with `__quiver_rowkey`).
     pub fn table_source(&self, table: &Arc<TableDef>, rowkey: bool) -> Arc<dyn TableSource> {
-        provider_as_source(Arc::new(QuiverTable::new(self.storage.clone(), table.clone(), rowkey)))
+        // A table whose index expressions do not compile is still readable, without them.
+        let indexes = self.indexes.compile(table).unwrap_or_else(|e| {
+            tracing::warn!(table = %table.name, error = %e, "cannot compile index expressions");
+            Arc::new([])
+        });
+        provider_as_source(Arc::new(QuiverTable::new(self.storage.clone(), table.clone(), rowkey, indexes)))
     }
 
     /// Plans `plan` physically with `txn` as the statement's transaction.

@@ -5,6 +5,7 @@
 
 pub mod apply;
 pub mod document;
+pub mod index_keys;
 pub mod modify;
 pub mod ordered;
 pub mod rows;
@@ -101,5 +102,7 @@ pub fn plan_modify(m: &TableModify, input: Arc<dyn ExecutionPlan>, session_state
     ));
     let out_schema =
         Arc::new(Schema::new(m.schema.as_arrow().fields().iter().map(|f| f.as_ref().clone().with_nullable(true)).collect::<Vec<_>>()));
-    Ok(Arc::new(ModifyExec::new(m.table.clone(), m.op.clone(), input, checks, conflict, m.returning, out_schema, row_schema)))
+    let indexes = crate::engine::index_exprs::IndexCompiler::of(session_state.config())?.compile(&m.table)?;
+    let exec = ModifyExec::new(m.table.clone(), m.op.clone(), input, checks, conflict, m.returning, out_schema, row_schema);
+    Ok(Arc::new(exec.with_indexes(indexes)))
 }

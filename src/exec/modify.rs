@@ -9,7 +9,8 @@
 //! Output: one `count` row, or with RETURNING the written rows (new values for INSERT and
 //! UPDATE, old values for DELETE).
 
-use crate::exec::rows::{RowWriter, row_text};
+use crate::engine::index_exprs::CompiledIndex;
+use crate::exec::rows::{RowWriter, Rows, row_text};
 use crate::provider::context::TxnContext;
 use crate::storage::rowcodec::RowLayout;
 use datafusion::arrow::array::{Array, ArrayRef, BooleanArray, RecordBatch, UInt64Array};
@@ -56,6 +57,8 @@ pub struct ModifyExec {
     op: ModifyOp,
     input: Arc<dyn ExecutionPlan>,
     checks: Vec<(String, Arc<dyn PhysicalExpr>)>,
+    /// Compiled expressions of the table's expression and partial indexes.
+    indexes: Arc<[Arc<CompiledIndex>]>,
     conflict: Option<PhysicalConflict>,
     returning: bool,
     schema: SchemaRef,
@@ -84,7 +87,14 @@ impl ModifyExec {
             Boundedness::Bounded,
         ));
         let layout = Arc::new(RowLayout::new(&table));
-        ModifyExec { table, layout, op, input, checks, conflict, returning, schema, row_schema, properties }
+        let indexes = Arc::new([]);
+        ModifyExec { table, layout, op, input, checks, indexes, conflict, returning, schema, row_schema, properties }
+    }
+
+    /// The operator maintaining expression and partial indexes with `indexes`.
+    pub fn with_indexes(mut self, indexes: Arc<[Arc<CompiledIndex>]>) -> Self {
+        self.indexes = indexes;
+        self
     }
 
     fn verb(&self) -> &'static str {
@@ -154,6 +164,7 @@ impl ExecutionPlan for ModifyExec {
             op: self.op.clone(),
             input,
             checks: self.checks.clone(),
+            indexes: self.indexes.clone(),
             conflict: self.conflict.clone(),
             returning: self.returning,
             schema: self.schema.clone(),
@@ -168,7 +179,7 @@ impl ExecutionPlan for ModifyExec {
         }
         let txn = TxnContext::of(&context)?.txn.clone();
         let mut input = crate::exec::ordered::execute_in_order(self.input.clone(), context)?;
-        let writer = RowWriter::new(txn, self.table.clone(), self.layout.clone());
+        let writer = RowWriter::new(txn, self.table.clone(), self.layout.clone(), &self.indexes)?;
         let job = Job {
             writer,
             op: self.op.clone(),
@@ -234,7 +245,7 @@ impl Job {
             }
             ModifyOp::Delete => {
                 let keys = batch.column(0).clone();
-                let rows = RecordBatch::try_new(self.row_schema.clone(), batch.columns()[1..=n].to_vec())?;
+                let rows = self.writer.rows(RecordBatch::try_new(self.row_schema.clone(), batch.columns()[1..=n].to_vec())?)?;
                 let extras = batch.columns()[n + 1..].to_vec();
                 self.delete(&keys, &rows, &extras, st)
             }
@@ -253,7 +264,7 @@ impl Job {
 
     /// Applies assignment coercions, settles a collection's system attributes (`update`:
     /// the rows replace existing ones) and checks NOT NULL and CHECK constraints.
-    fn prepare(&self, columns: Vec<ArrayRef>, update: bool) -> Result<RecordBatch> {
+    fn prepare(&self, columns: Vec<ArrayRef>, update: bool) -> Result<Rows> {
         let mut columns = self.writer.coerce(columns)?;
         let table = self.writer.table();
         if let Some(kind) = table.collection {
@@ -262,7 +273,7 @@ impl Job {
         let rows = RecordBatch::try_new(self.row_schema.clone(), columns)?;
         self.writer.check_not_null(&rows)?;
         self.check_constraints(&rows)?;
-        Ok(rows)
+        self.writer.rows(rows)
     }
 
     fn check_constraints(&self, rows: &RecordBatch) -> Result<()> {
@@ -285,9 +296,9 @@ impl Job {
         Ok(())
     }
 
-    fn insert(&mut self, rows: &RecordBatch, extras: &[ArrayRef], st: &mut JobState) -> Result<()> {
-        let mut written = Vec::with_capacity(rows.num_rows());
-        for i in 0..rows.num_rows() {
+    fn insert(&mut self, rows: &Rows, extras: &[ArrayRef], st: &mut JobState) -> Result<()> {
+        let mut written = Vec::with_capacity(rows.batch.num_rows());
+        for i in 0..rows.batch.num_rows() {
             if let Some(conflict) = self.conflict.clone()
                 && let Some(existing) = self.writer.find_conflict(rows, i, &conflict.target)?
             {
@@ -306,7 +317,7 @@ impl Job {
                         if self.returning {
                             let idx = UInt64Array::from(vec![i as u64]);
                             let extras = extras.iter().map(|c| take(c.as_ref(), &idx, None)).collect::<std::result::Result<Vec<_>, _>>()?;
-                            st.out.push(self.returned(&new_row, &extras, &[0])?);
+                            st.out.push(self.returned(&new_row.batch, &extras, &[0])?);
                         }
                     }
                 }
@@ -320,21 +331,15 @@ impl Job {
             st.count += 1;
         }
         if self.returning && !written.is_empty() {
-            st.out.push(self.returned(rows, extras, &written)?);
+            st.out.push(self.returned(&rows.batch, extras, &written)?);
         }
         Ok(())
     }
 
     /// Evaluates DO UPDATE for one proposed row; `None` when its WHERE is not true.
-    fn conflict_update(
-        &self,
-        update: &ConflictUpdate,
-        existing_key: &[u8],
-        proposed: &RecordBatch,
-        row: usize,
-    ) -> Result<Option<RecordBatch>> {
+    fn conflict_update(&self, update: &ConflictUpdate, existing_key: &[u8], proposed: &Rows, row: usize) -> Result<Option<Rows>> {
         let existing = self.writer.read_row(existing_key, &self.row_schema)?;
-        let excluded = take_rows(proposed, &[row as u64])?;
+        let excluded = take_rows(&proposed.batch, &[row as u64])?;
         let mut cols = existing.columns().to_vec();
         cols.extend(excluded.columns().iter().cloned());
         let both = RecordBatch::try_new(update.schema.clone(), cols)?;
@@ -352,10 +357,10 @@ impl Job {
         Ok(Some(self.prepare(new_cols, true)?))
     }
 
-    fn update(&mut self, keys: &ArrayRef, rows: &RecordBatch, extras: &[ArrayRef], st: &mut JobState) -> Result<()> {
+    fn update(&mut self, keys: &ArrayRef, rows: &Rows, extras: &[ArrayRef], st: &mut JobState) -> Result<()> {
         let keys = binary(keys)?;
-        let mut written = Vec::with_capacity(rows.num_rows());
-        for i in 0..rows.num_rows() {
+        let mut written = Vec::with_capacity(rows.batch.num_rows());
+        for i in 0..rows.batch.num_rows() {
             let key = keys.value(i);
             if !st.touched.insert(key.to_vec()) {
                 continue;
@@ -365,15 +370,15 @@ impl Job {
             st.count += 1;
         }
         if self.returning && !written.is_empty() {
-            st.out.push(self.returned(rows, extras, &written)?);
+            st.out.push(self.returned(&rows.batch, extras, &written)?);
         }
         Ok(())
     }
 
-    fn delete(&mut self, keys: &ArrayRef, rows: &RecordBatch, extras: &[ArrayRef], st: &mut JobState) -> Result<()> {
+    fn delete(&mut self, keys: &ArrayRef, rows: &Rows, extras: &[ArrayRef], st: &mut JobState) -> Result<()> {
         let keys = binary(keys)?;
-        let mut written = Vec::with_capacity(rows.num_rows());
-        for i in 0..rows.num_rows() {
+        let mut written = Vec::with_capacity(rows.batch.num_rows());
+        for i in 0..rows.batch.num_rows() {
             let key = keys.value(i);
             if !st.touched.insert(key.to_vec()) {
                 continue;
@@ -383,7 +388,7 @@ impl Job {
             st.count += 1;
         }
         if self.returning && !written.is_empty() {
-            st.out.push(self.returned(rows, extras, &written)?);
+            st.out.push(self.returned(&rows.batch, extras, &written)?);
         }
         Ok(())
     }

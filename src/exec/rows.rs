@@ -5,7 +5,8 @@
 //! what the transaction sees, and records the row and all its index entries in the
 //! transaction.
 
-use crate::storage::keycode::{TAG_NULL, put_array_value};
+use crate::engine::index_exprs::CompiledIndex;
+use crate::exec::index_keys::{KeySpec, KeyValues};
 use crate::storage::rowcodec::{RowDecoder, RowLayout};
 use crate::storage::{Cf, Txn, WriteKind};
 use datafusion::arrow::array::{Array, ArrayRef, RecordBatch, StringArray};
@@ -13,18 +14,16 @@ use datafusion::arrow::datatypes::SchemaRef;
 use datafusion::common::Result;
 use quiverdb_catalog::pgvalue::FormatSettings;
 use quiverdb_catalog::{Error, ErrorCode, SqlType, TableDef};
+use std::collections::HashSet;
 use std::sync::Arc;
 
-/// A primary key, unique constraint or index, resolved to live column positions.
-struct Key {
-    name: String,
-    /// attnums of the key columns (ON CONFLICT targets are matched against them).
-    columns: Vec<i16>,
-    /// Live positions of the key columns.
-    positions: Vec<usize>,
-    types: Vec<SqlType>,
-    /// Index id (unused for the primary key).
-    index_id: u64,
+/// A batch of rows to write or delete (the table's live columns) with the values of every
+/// key computed, from [`RowWriter::rows`].
+pub struct Rows {
+    pub batch: RecordBatch,
+    pk: Option<KeyValues>,
+    uniques: Vec<KeyValues>,
+    plain: Vec<KeyValues>,
 }
 
 /// Writes rows of one table into one transaction.
@@ -35,43 +34,39 @@ pub struct RowWriter {
     /// Slot of each live column.
     live_slots: Vec<usize>,
     types: Vec<SqlType>,
-    pk: Option<Key>,
+    pk: Option<KeySpec>,
     /// Unique constraints and unique indexes.
-    uniques: Vec<Key>,
+    uniques: Vec<KeySpec>,
     /// Non-unique indexes.
-    plain: Vec<Key>,
+    plain: Vec<KeySpec>,
     prefix: [u8; 8],
 }
 
 impl RowWriter {
-    /// A writer for `table` in `txn`.
-    pub fn new(txn: Arc<Txn>, table: Arc<TableDef>, layout: Arc<RowLayout>) -> Self {
+    /// A writer for `table` in `txn`; `compiled` holds the compiled expressions of its
+    /// expression and partial indexes.
+    pub fn new(txn: Arc<Txn>, table: Arc<TableDef>, layout: Arc<RowLayout>, compiled: &[Arc<CompiledIndex>]) -> Result<Self> {
         let live: Vec<_> = table.live_columns().collect();
         let live_slots = live.iter().map(|c| c.attnum as usize - 1).collect();
         let types = live.iter().map(|c| c.ty.clone()).collect();
-        let resolve = |name: &str, columns: &[i16], index_id: u64| Key {
-            name: name.to_string(),
-            columns: columns.to_vec(),
-            positions: columns.iter().filter_map(|a| table.live_position(*a)).collect(),
-            types: columns.iter().filter_map(|a| table.column_by_attnum(*a)).map(|c| c.ty.clone()).collect(),
-            index_id,
-        };
-        let pk = table.primary_key.as_ref().map(|k| resolve(&k.name, &k.columns, k.index_id));
-        let uniques = table
-            .uniques
-            .iter()
-            .map(|k| resolve(&k.name, &k.columns, k.index_id))
-            .chain(table.indexes.iter().filter(|i| i.unique).map(|i| resolve(&i.name, &i.columns, i.index_id)))
-            .collect();
-        let plain = table.indexes.iter().filter(|i| !i.unique).map(|i| resolve(&i.name, &i.columns, i.index_id)).collect();
+        let pk = table.primary_key.as_ref().map(|k| KeySpec::on_columns(&table, &k.name, &k.columns, k.index_id, true));
+        let (uniques, plain) = KeySpec::secondary(&table, compiled)?.into_iter().partition(|k| k.unique);
         let prefix = table.storage_id.to_be_bytes();
         txn.validate_relation(table.oid);
-        RowWriter { txn, table, layout, live_slots, types, pk, uniques, plain, prefix }
+        Ok(RowWriter { txn, table, layout, live_slots, types, pk, uniques, plain, prefix })
     }
 
     /// The table.
     pub fn table(&self) -> &Arc<TableDef> {
         &self.table
+    }
+
+    /// `batch` (the live columns) with the values of every key computed.
+    pub fn rows(&self, batch: RecordBatch) -> Result<Rows> {
+        let pk = self.pk.as_ref().map(|k| k.evaluate(&batch)).transpose()?;
+        let uniques = self.uniques.iter().map(|k| k.evaluate(&batch)).collect::<Result<_>>()?;
+        let plain = self.plain.iter().map(|k| k.evaluate(&batch)).collect::<Result<_>>()?;
+        Ok(Rows { batch, pk, uniques, plain })
     }
 
     /// Applies assignment rules: `varchar(n)` must fit, `char(n)` is blank-padded to `n`.
@@ -139,15 +134,13 @@ impl RowWriter {
     }
 
     /// The stored key of row `i`: storage prefix ++ primary key, or a new row id.
-    fn row_key(&self, rows: &RecordBatch, i: usize) -> Result<Vec<u8>> {
+    fn row_key(&self, rows: &Rows, i: usize) -> Result<Vec<u8>> {
         let mut key = self.prefix.to_vec();
-        match &self.pk {
-            Some(pk) => {
-                for (pos, ty) in pk.positions.iter().zip(&pk.types) {
-                    put_array_value(&mut key, rows.column(*pos), i, ty)?;
-                }
+        match (&self.pk, &rows.pk) {
+            (Some(pk), Some(values)) => {
+                values.put(pk, &mut key, i)?;
             }
-            None => {
+            _ => {
                 let id = self.txn.storage().allocate_rowid(self.table.storage_id)?;
                 key.extend_from_slice(&id.to_be_bytes());
             }
@@ -167,136 +160,139 @@ impl RowWriter {
     }
 
     /// The entry key of non-unique index `k` for row `i` (always ends with the row key).
-    fn plain_key(&self, k: &Key, rows: &RecordBatch, i: usize, row_key: &[u8]) -> Result<Vec<u8>> {
+    fn plain_key(k: &KeySpec, values: &KeyValues, i: usize, row_key: &[u8]) -> Result<Vec<u8>> {
         let mut key = k.index_id.to_be_bytes().to_vec();
-        for (pos, ty) in k.positions.iter().zip(&k.types) {
-            put_array_value(&mut key, rows.column(*pos), i, ty)?;
-        }
+        values.put(k, &mut key, i)?;
         key.extend_from_slice(&row_key[8..]);
         Ok(key)
     }
 
     /// The entry key of unique index `k` for row `i`, and whether it contains a NULL.
-    fn index_key(&self, k: &Key, rows: &RecordBatch, i: usize, row_key: &[u8]) -> Result<(Vec<u8>, bool)> {
+    fn index_key(k: &KeySpec, values: &KeyValues, i: usize, row_key: &[u8]) -> Result<(Vec<u8>, bool)> {
         let mut key = k.index_id.to_be_bytes().to_vec();
-        let mut has_null = false;
-        for (pos, ty) in k.positions.iter().zip(&k.types) {
-            let start = key.len();
-            put_array_value(&mut key, rows.column(*pos), i, ty)?;
-            has_null |= key[start] == TAG_NULL;
-        }
+        let has_null = values.put(k, &mut key, i)?;
         if has_null {
             key.extend_from_slice(&row_key[8..]);
         }
         Ok((key, has_null))
     }
 
-    /// PostgreSQL's "Key (a, b)=(1, x) already exists." detail.
-    fn key_detail(&self, k: &Key, rows: &RecordBatch, i: usize) -> String {
-        let names: Vec<&str> = k.positions.iter().filter_map(|p| self.table.live_columns().nth(*p).map(|c| c.name.as_str())).collect();
-        let values: Vec<String> = k.positions.iter().map(|p| value_text(rows.column(*p), i)).collect();
-        format!("Key ({})=({}) already exists.", names.join(", "), values.join(", "))
-    }
-
-    fn unique_violation(&self, k: &Key, rows: &RecordBatch, i: usize) -> datafusion::error::DataFusionError {
+    fn unique_violation(k: &KeySpec, values: &KeyValues, i: usize) -> datafusion::error::DataFusionError {
         Error::new(ErrorCode::UniqueViolation, format!("duplicate key value violates unique constraint \"{}\"", k.name))
-            .with_detail(self.key_detail(k, rows, i))
+            .with_detail(format!("{} already exists.", k.describe(values, i)))
             .into()
     }
 
     /// Inserts row `i`; fails with 23505 when a key exists. Returns the row key.
-    pub fn insert_row(&self, rows: &RecordBatch, i: usize) -> Result<Vec<u8>> {
+    pub fn insert_row(&self, rows: &Rows, i: usize) -> Result<Vec<u8>> {
         let key = self.row_key(rows, i)?;
-        let value = self.encode(rows, i)?;
-        match &self.pk {
-            Some(pk) => {
+        let value = self.encode(&rows.batch, i)?;
+        match (&self.pk, &rows.pk) {
+            (Some(pk), Some(values)) => {
                 if self.txn.get(Cf::Rows, &key)?.is_some() {
-                    return Err(self.unique_violation(pk, rows, i));
+                    return Err(Self::unique_violation(pk, values, i));
                 }
-                let kind = WriteKind::Insert { constraint: pk.name.clone(), detail: self.key_detail(pk, rows, i) };
+                let kind = WriteKind::Insert { constraint: pk.name.clone(), detail: format!("{} already exists.", pk.describe(values, i)) };
                 self.txn.write(Cf::Rows, &key, Some(value), kind)?;
             }
-            None => self.txn.put(Cf::Rows, &key, value)?,
+            _ => self.txn.put(Cf::Rows, &key, value)?,
         }
-        for u in &self.uniques {
-            self.add_index_entry(u, rows, i, &key)?;
+        for (u, values) in self.uniques.iter().zip(&rows.uniques) {
+            self.add_unique_entry(u, values, i, &key)?;
         }
-        for p in &self.plain {
-            self.txn.put(Cf::Index, &self.plain_key(p, rows, i, &key)?, key[8..].to_vec())?;
+        for (p, values) in self.plain.iter().zip(&rows.plain) {
+            if values.included(i) {
+                self.txn.put(Cf::Index, &Self::plain_key(p, values, i, &key)?, key[8..].to_vec())?;
+            }
         }
         Ok(key)
     }
 
-    fn add_index_entry(&self, u: &Key, rows: &RecordBatch, i: usize, row_key: &[u8]) -> Result<()> {
-        let (ikey, has_null) = self.index_key(u, rows, i, row_key)?;
+    /// Adds row `i`'s entry to unique index `u` (none when a partial index excludes it).
+    fn add_unique_entry(&self, u: &KeySpec, values: &KeyValues, i: usize, row_key: &[u8]) -> Result<()> {
+        if !values.included(i) {
+            return Ok(());
+        }
+        let (ikey, has_null) = Self::index_key(u, values, i, row_key)?;
         let value = row_key[8..].to_vec();
         if has_null {
             self.txn.put(Cf::Index, &ikey, value)?;
             return Ok(());
         }
         if self.txn.get(Cf::Index, &ikey)?.is_some() {
-            return Err(self.unique_violation(u, rows, i));
+            return Err(Self::unique_violation(u, values, i));
         }
-        let kind = WriteKind::Insert { constraint: u.name.clone(), detail: self.key_detail(u, rows, i) };
+        let kind = WriteKind::Insert { constraint: u.name.clone(), detail: format!("{} already exists.", u.describe(values, i)) };
         self.txn.write(Cf::Index, &ikey, Some(value), kind)?;
         Ok(())
     }
 
     /// Replaces the row stored at `old_key` with row `i` of `rows`.
-    pub fn update_row(&self, old_key: &[u8], rows: &RecordBatch, i: usize) -> Result<()> {
-        let old = self.read_row(old_key, &rows.schema())?;
+    pub fn update_row(&self, old_key: &[u8], rows: &Rows, i: usize) -> Result<()> {
+        let old = self.rows(self.read_row(old_key, &rows.batch.schema())?)?;
         let new_key = match &self.pk {
             Some(_) => self.row_key(rows, i)?,
             None => old_key.to_vec(),
         };
-        let value = self.encode(rows, i)?;
+        let value = self.encode(&rows.batch, i)?;
         if new_key.as_slice() != old_key {
-            let pk = self.pk.as_ref().ok_or_else(|| Error::internal("row key changed without a primary key"))?;
+            let (Some(pk), Some(values)) = (&self.pk, &rows.pk) else {
+                return Err(Error::internal("row key changed without a primary key").into());
+            };
             if self.txn.get(Cf::Rows, &new_key)?.is_some() {
-                return Err(self.unique_violation(pk, rows, i));
+                return Err(Self::unique_violation(pk, values, i));
             }
             self.txn.delete(Cf::Rows, old_key)?;
-            let kind = WriteKind::Insert { constraint: pk.name.clone(), detail: self.key_detail(pk, rows, i) };
+            let kind = WriteKind::Insert { constraint: pk.name.clone(), detail: format!("{} already exists.", pk.describe(values, i)) };
             self.txn.write(Cf::Rows, &new_key, Some(value), kind)?;
         } else {
             self.txn.put(Cf::Rows, &new_key, value)?;
         }
-        for u in &self.uniques {
-            let (old_ik, _) = self.index_key(u, &old, 0, old_key)?;
-            let (new_ik, _) = self.index_key(u, rows, i, &new_key)?;
+        for ((u, new), old) in self.uniques.iter().zip(&rows.uniques).zip(&old.uniques) {
+            let old_ik = old.included(0).then(|| Self::index_key(u, old, 0, old_key)).transpose()?.map(|k| k.0);
+            let new_ik = new.included(i).then(|| Self::index_key(u, new, i, &new_key)).transpose()?.map(|k| k.0);
             if old_ik == new_ik && old_key == new_key.as_slice() {
                 continue;
             }
-            self.txn.delete(Cf::Index, &old_ik)?;
-            self.add_index_entry(u, rows, i, &new_key)?;
+            if let Some(k) = old_ik {
+                self.txn.delete(Cf::Index, &k)?;
+            }
+            self.add_unique_entry(u, new, i, &new_key)?;
         }
-        for p in &self.plain {
-            let old_ik = self.plain_key(p, &old, 0, old_key)?;
-            let new_ik = self.plain_key(p, rows, i, &new_key)?;
+        for ((p, new), old) in self.plain.iter().zip(&rows.plain).zip(&old.plain) {
+            let old_ik = old.included(0).then(|| Self::plain_key(p, old, 0, old_key)).transpose()?;
+            let new_ik = new.included(i).then(|| Self::plain_key(p, new, i, &new_key)).transpose()?;
             if old_ik != new_ik {
-                self.txn.delete(Cf::Index, &old_ik)?;
-                self.txn.put(Cf::Index, &new_ik, new_key[8..].to_vec())?;
+                if let Some(k) = old_ik {
+                    self.txn.delete(Cf::Index, &k)?;
+                }
+                if let Some(k) = new_ik {
+                    self.txn.put(Cf::Index, &k, new_key[8..].to_vec())?;
+                }
             }
         }
         Ok(())
     }
 
     /// Deletes the row at `key` whose values are row `i` of `rows`.
-    pub fn delete_row(&self, key: &[u8], rows: &RecordBatch, i: usize) -> Result<()> {
+    pub fn delete_row(&self, key: &[u8], rows: &Rows, i: usize) -> Result<()> {
         self.txn.delete(Cf::Rows, key)?;
-        for u in &self.uniques {
-            let (ik, _) = self.index_key(u, rows, i, key)?;
-            self.txn.delete(Cf::Index, &ik)?;
+        for (u, values) in self.uniques.iter().zip(&rows.uniques) {
+            if values.included(i) {
+                self.txn.delete(Cf::Index, &Self::index_key(u, values, i, key)?.0)?;
+            }
         }
-        for p in &self.plain {
-            self.txn.delete(Cf::Index, &self.plain_key(p, rows, i, key)?)?;
+        for (p, values) in self.plain.iter().zip(&rows.plain) {
+            if values.included(i) {
+                self.txn.delete(Cf::Index, &Self::plain_key(p, values, i, key)?)?;
+            }
         }
         Ok(())
     }
 
     /// The key of the stored row that row `i` conflicts with on the constraint whose
     /// columns are `target` (any constraint when empty), if any.
-    pub fn find_conflict(&self, rows: &RecordBatch, i: usize, target: &[i16]) -> Result<Option<Vec<u8>>> {
+    pub fn find_conflict(&self, rows: &Rows, i: usize, target: &[i16]) -> Result<Option<Vec<u8>>> {
         let matches = |cols: &[i16]| target.is_empty() || cols == target;
         if let Some(pk) = &self.pk
             && matches(&pk.columns)
@@ -306,11 +302,11 @@ impl RowWriter {
                 return Ok(Some(key));
             }
         }
-        for u in &self.uniques {
-            if !matches(&u.columns) {
+        for (u, values) in self.uniques.iter().zip(&rows.uniques) {
+            if !matches(&u.columns) || !values.included(i) {
                 continue;
             }
-            let (ikey, has_null) = self.index_key(u, rows, i, &[0; 8])?;
+            let (ikey, has_null) = Self::index_key(u, values, i, &[0; 8])?;
             if has_null {
                 continue;
             }
@@ -333,6 +329,36 @@ impl RowWriter {
         dec.push(&value)?;
         Ok(RecordBatch::try_new(schema.clone(), dec.finish())?)
     }
+}
+
+/// Builds the entries of a new index `spec` for `batch` (rows at `row_keys`); a unique
+/// index fails with 23505 on a key already in `seen`.
+pub fn backfill(txn: &Txn, spec: &KeySpec, row_keys: &[Vec<u8>], batch: &RecordBatch, seen: &mut HashSet<Vec<u8>>) -> Result<()> {
+    let values = spec.evaluate(batch)?;
+    for (i, row_key) in row_keys.iter().enumerate() {
+        if !values.included(i) {
+            continue;
+        }
+        let mut ikey = spec.index_id.to_be_bytes().to_vec();
+        let has_null = values.put(spec, &mut ikey, i)?;
+        if has_null || !spec.unique {
+            ikey.extend_from_slice(&row_key[8..]);
+            txn.put(Cf::Index, &ikey, row_key[8..].to_vec())?;
+            continue;
+        }
+        if !seen.insert(ikey.clone()) {
+            return Err(Error::new(ErrorCode::UniqueViolation, format!("could not create unique index \"{}\"", spec.name))
+                .with_detail(format!("{} is duplicated.", spec.describe(&values, i)))
+                .into());
+        }
+        txn.write(
+            Cf::Index,
+            &ikey,
+            Some(row_key[8..].to_vec()),
+            WriteKind::Insert { constraint: spec.name.clone(), detail: String::new() },
+        )?;
+    }
+    Ok(())
 }
 
 /// One value as PostgreSQL prints it in error details (`null` for NULL).

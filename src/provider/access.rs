@@ -28,12 +28,14 @@
 //! only when a key value is NULL, and equality never matches NULL, so its full-key
 //! equality is a lookup.
 
-use crate::provider::keyrange::{self, ColumnBounds, KeyAccess, KeyPlan};
+use crate::engine::index_exprs::CompiledIndex;
+use crate::provider::keyrange::{self, ColumnBounds, KeyAccess, KeyPart, KeyPlan};
 use crate::storage::keycode::prefix_end;
 use datafusion::logical_expr::Expr;
 use quiverdb_catalog::objects::TableStats;
 use quiverdb_catalog::{SqlType, TableDef};
 use std::cmp::Ordering;
+use std::sync::Arc;
 
 /// Cost of reading one index entry (relative to reading one row in key order).
 const ENTRY_COST: f64 = 0.3;
@@ -65,8 +67,12 @@ pub struct IndexPath {
     pub name: String,
     pub index_id: u64,
     pub unique: bool,
-    /// attnums of the key columns, in key order.
+    /// attnums of the key columns, in key order (`0` for an expression key).
     pub columns: Vec<i16>,
+    /// The expression keys (compiled, unqualified) and their types, in key order.
+    pub exprs: Vec<(Expr, SqlType)>,
+    /// A partial index's predicate conjuncts (compiled, unqualified).
+    pub predicate: Vec<Expr>,
 }
 
 /// The chosen path, its access and the conjuncts it answers exactly.
@@ -80,13 +86,28 @@ pub struct AccessPlan {
     cost: f64,
 }
 
-/// The secondary indexes of `def`: unique constraints first, then CREATE INDEX ones.
-pub fn indexes(def: &TableDef) -> Vec<IndexPath> {
-    let constraints =
-        def.uniques.iter().map(|u| IndexPath { name: u.name.clone(), index_id: u.index_id, unique: true, columns: u.columns.clone() });
-    let created =
-        def.indexes.iter().map(|i| IndexPath { name: i.name.clone(), index_id: i.index_id, unique: i.unique, columns: i.columns.clone() });
-    constraints.chain(created).collect()
+/// The secondary indexes of `def`: unique constraints first, then CREATE INDEX ones. An
+/// expression or partial index is included only when `compiled` has its expressions.
+pub fn indexes(def: &TableDef, compiled: &[Arc<CompiledIndex>]) -> Vec<IndexPath> {
+    let path = |name: &str, index_id: u64, unique: bool, columns: &[i16]| IndexPath {
+        name: name.to_string(),
+        index_id,
+        unique,
+        columns: columns.to_vec(),
+        exprs: vec![],
+        predicate: vec![],
+    };
+    let constraints = def.uniques.iter().map(|u| Some(path(&u.name, u.index_id, true, &u.columns)));
+    let created = def.indexes.iter().map(|i| {
+        let mut p = path(&i.name, i.index_id, i.unique, &i.columns);
+        if i.has_expressions() {
+            let c = compiled.iter().find(|c| c.index_id == i.index_id)?;
+            p.exprs = c.keys.iter().cloned().zip(i.exprs.iter().map(|e| e.ty.clone())).collect();
+            p.predicate = c.predicate.clone();
+        }
+        Some(p)
+    });
+    constraints.chain(created).flatten().collect()
 }
 
 /// The attnums of the primary key (empty for row-id tables).
@@ -109,13 +130,20 @@ pub fn row_prefix(def: &TableDef) -> Vec<u8> {
     def.storage_id.to_be_bytes().to_vec()
 }
 
-/// The cheapest access to `def`'s rows for `filters`.
-pub fn choose(def: &TableDef, filters: &[&Expr]) -> AccessPlan {
+/// The cheapest access to `def`'s rows for `filters` (`compiled`: the expressions of its
+/// expression and partial indexes).
+pub fn choose(def: &TableDef, compiled: &[Arc<CompiledIndex>], filters: &[&Expr]) -> AccessPlan {
     let rows = def.stats.as_ref().map_or(MIN_ROWS, |s| (s.rows as f64).max(MIN_ROWS));
     let mut best = AccessPlan { path: Path::Primary, access: KeyAccess::Full, exact: vec![false; filters.len()], cost: rows };
-    let candidates = std::iter::once(Path::Primary).chain(indexes(def).into_iter().map(Path::Index));
+    let candidates: Vec<Path> = std::iter::once(Path::Primary).chain(indexes(def, compiled).into_iter().map(Path::Index)).collect();
+    // Filters without qualifiers, to match partial index predicates against.
+    let unqualified: Vec<Option<Expr>> = if candidates.iter().any(|p| matches!(p, Path::Index(i) if !i.predicate.is_empty())) {
+        filters.iter().map(|f| keyrange::unqualify((*f).clone()).ok()).collect()
+    } else {
+        vec![]
+    };
     for path in candidates {
-        if let Some(candidate) = plan_path(def, path, filters, rows)
+        if let Some(candidate) = plan_path(def, path, filters, &unqualified, rows)
             && better(&candidate, &best)
         {
             best = candidate;
@@ -149,19 +177,50 @@ fn better(a: &AccessPlan, b: &AccessPlan) -> bool {
     }
 }
 
-/// Plans `filters` against one path; `None` when the path does not help.
-fn plan_path(def: &TableDef, path: Path, filters: &[&Expr], rows: f64) -> Option<AccessPlan> {
+/// Plans `filters` against one path; `None` when the path does not help, or is a partial
+/// index whose predicate the filters (`unqualified`: the same, without qualifiers) do
+/// not imply.
+fn plan_path(def: &TableDef, path: Path, filters: &[&Expr], unqualified: &[Option<Expr>], rows: f64) -> Option<AccessPlan> {
     let (prefix, attnums) = match &path {
         Path::Primary => (row_prefix(def), primary_columns(def)),
         Path::Index(i) => (i.index_id.to_be_bytes().to_vec(), i.columns.clone()),
     };
-    let key: Vec<(String, SqlType)> =
-        attnums.iter().filter_map(|a| def.column_by_attnum(*a)).filter(|c| !c.dropped).map(|c| (c.name.clone(), c.ty.clone())).collect();
-    if key.len() != attnums.len() {
-        return None;
+    let mut exprs = match &path {
+        Path::Index(i) => i.exprs.iter(),
+        Path::Primary => [].iter(),
+    };
+    let mut key: Vec<KeyPart> = Vec::with_capacity(attnums.len());
+    for a in &attnums {
+        if *a == 0 {
+            let (e, ty) = exprs.next()?;
+            key.push(KeyPart { name: String::new(), expr: Some(e.clone()), ty: ty.clone() });
+        } else {
+            let c = def.column_by_attnum(*a).filter(|c| !c.dropped)?;
+            key.push(KeyPart::column(c.name.clone(), c.ty.clone()));
+        }
     }
-    let plan = keyrange::plan(&prefix, &key, filters);
-    let touched = estimate_rows(def, &path, &attnums, &plan, rows);
+    // A partial index holds only the rows its predicate is true for: each conjunct must be
+    // one of the filters, which the index then answers exactly.
+    let mut implied = vec![false; filters.len()];
+    if let Path::Index(i) = &path {
+        for p in &i.predicate {
+            let at = unqualified.iter().position(|f| f.as_ref() == Some(p))?;
+            implied[at] = true;
+        }
+    }
+    let partial = implied.iter().any(|b| *b);
+    let mut plan = keyrange::plan(&prefix, &key, filters);
+    let touched = if plan.access == KeyAccess::Full && partial {
+        // The whole partial index.
+        let (lo, hi) = whole_range(def, &path);
+        plan.access = KeyAccess::Ranges(vec![(lo, hi)]);
+        rows * DEFAULT_INEQ_SEL
+    } else {
+        estimate_rows(def, &path, &attnums, &plan, rows)
+    };
+    for (e, i) in plan.exact.iter_mut().zip(&implied) {
+        *e |= *i;
+    }
     let cost = match &path {
         Path::Primary => touched,
         Path::Index(_) => touched * (ENTRY_COST + FETCH_COST),

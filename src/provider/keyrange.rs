@@ -18,6 +18,8 @@
 //! [`crate::provider::access`].
 
 use crate::storage::keycode::{TAG_VALUE, prefix_end, put_scalar, scalar_fits};
+use datafusion::common::Column;
+use datafusion::common::tree_node::{Transformed, TreeNode};
 use datafusion::logical_expr::{Between, BinaryExpr, Expr, Operator};
 use datafusion::scalar::ScalarValue;
 use quiverdb_catalog::SqlType;
@@ -25,6 +27,23 @@ use std::cmp::Ordering;
 
 /// Most point combinations expanded into separate lookups or ranges.
 const MAX_POINTS: usize = 4096;
+
+/// One key column of a key space: a table column (by name) or an index expression.
+#[derive(Debug, Clone, PartialEq)]
+pub struct KeyPart {
+    pub name: String,
+    /// The expression of an expression key (normalized, unqualified; see
+    /// [`crate::engine::index_exprs`]); filters match it structurally.
+    pub expr: Option<Expr>,
+    pub ty: SqlType,
+}
+
+impl KeyPart {
+    /// A plain column key.
+    pub fn column(name: impl Into<String>, ty: SqlType) -> Self {
+        KeyPart { name: name.into(), expr: None, ty }
+    }
+}
 
 /// How a scan reaches its rows.
 #[derive(Debug, Clone, PartialEq)]
@@ -76,9 +95,9 @@ enum Constraint {
     Both(ScalarValue, ScalarValue),
 }
 
-/// Plans key access for `filters` on a table whose key columns are `key` (name, type) and
-/// whose row keys start with `prefix`.
-pub fn plan(prefix: &[u8], key: &[(String, SqlType)], filters: &[&Expr]) -> KeyPlan {
+/// Plans key access for `filters` on a key space whose key columns are `key` and whose
+/// keys start with `prefix`.
+pub fn plan(prefix: &[u8], key: &[KeyPart], filters: &[&Expr]) -> KeyPlan {
     let mut exact = vec![false; filters.len()];
     // Constraints per key column, with the index of the filter that produced each.
     let mut per_col: Vec<Vec<(usize, Constraint)>> = vec![vec![]; key.len()];
@@ -102,7 +121,7 @@ pub fn plan(prefix: &[u8], key: &[(String, SqlType)], filters: &[&Expr]) -> KeyP
         for p in &points {
             for v in &values {
                 let mut k = p.clone();
-                if put_scalar(&mut k, v, &key[col].1).is_err() {
+                if put_scalar(&mut k, v, &key[col].ty).is_err() {
                     return KeyPlan::full(filters.len());
                 }
                 next.push(k);
@@ -145,7 +164,7 @@ pub fn plan(prefix: &[u8], key: &[(String, SqlType)], filters: &[&Expr]) -> KeyP
         return KeyPlan::full(filters.len());
     }
 
-    let ty = key.get(pinned).map(|(_, t)| t.clone());
+    let ty = key.get(pinned).map(|k| k.ty.clone());
     let mut ranges = Vec::with_capacity(points.len());
     for p in points {
         // A pinned prefix alone selects every key under it (index entries may continue
@@ -250,7 +269,7 @@ fn cmp_ok(v: &ScalarValue, bound: &ScalarValue, inc: bool, want: Ordering) -> bo
 }
 
 /// The key column index and constraint expressed by `expr`, if it is one we can serve.
-fn constraint(expr: &Expr, key: &[(String, SqlType)]) -> Option<(usize, Constraint)> {
+fn constraint(expr: &Expr, key: &[KeyPart]) -> Option<(usize, Constraint)> {
     match expr {
         Expr::BinaryExpr(BinaryExpr { left, op, right }) => {
             if *op == Operator::Or {
@@ -263,7 +282,7 @@ fn constraint(expr: &Expr, key: &[(String, SqlType)]) -> Option<(usize, Constrai
                     _ => return None,
                 },
             };
-            if !scalar_fits(lit, &key[col].1) {
+            if !scalar_fits(lit, &key[col].ty) {
                 return None;
             }
             let c = match op {
@@ -281,7 +300,7 @@ fn constraint(expr: &Expr, key: &[(String, SqlType)]) -> Option<(usize, Constrai
             let mut vals = Vec::with_capacity(list.list.len());
             for e in &list.list {
                 let l = literal_of(e)?;
-                if !scalar_fits(l, &key[col].1) {
+                if !scalar_fits(l, &key[col].ty) {
                     return None;
                 }
                 vals.push(l.clone());
@@ -291,7 +310,7 @@ fn constraint(expr: &Expr, key: &[(String, SqlType)]) -> Option<(usize, Constrai
         Expr::Between(Between { expr, negated: false, low, high }) => {
             let col = column_of(expr, key)?;
             let (lo, hi) = (literal_of(low)?, literal_of(high)?);
-            if !scalar_fits(lo, &key[col].1) || !scalar_fits(hi, &key[col].1) {
+            if !scalar_fits(lo, &key[col].ty) || !scalar_fits(hi, &key[col].ty) {
                 return None;
             }
             Some((col, Constraint::Both(lo.clone(), hi.clone())))
@@ -301,7 +320,7 @@ fn constraint(expr: &Expr, key: &[(String, SqlType)]) -> Option<(usize, Constrai
 }
 
 /// `col = a OR col = b OR col IN (...)` on one key column → a point set.
-fn or_points(expr: &Expr, key: &[(String, SqlType)]) -> Option<(usize, Constraint)> {
+fn or_points(expr: &Expr, key: &[KeyPart]) -> Option<(usize, Constraint)> {
     let mut leaves = Vec::new();
     collect_or(expr, &mut leaves);
     let mut col = None;
@@ -329,11 +348,29 @@ fn collect_or<'a>(expr: &'a Expr, out: &mut Vec<&'a Expr>) {
     }
 }
 
-fn column_of(expr: &Expr, key: &[(String, SqlType)]) -> Option<usize> {
+/// The key column `expr` is: a plain column by name, or an expression key it equals
+/// (qualifiers aside).
+fn column_of(expr: &Expr, key: &[KeyPart]) -> Option<usize> {
     match expr {
-        Expr::Column(c) => key.iter().position(|(name, _)| *name == c.name),
+        Expr::Column(c) => key.iter().position(|k| k.expr.is_none() && k.name == c.name),
+        Expr::Literal(..) => None,
+        e if key.iter().any(|k| k.expr.is_some()) => {
+            let e = unqualify(e.clone()).ok()?;
+            key.iter().position(|k| k.expr.as_ref() == Some(&e))
+        }
         _ => None,
     }
+}
+
+/// `e` with every column reference unqualified.
+pub fn unqualify(e: Expr) -> datafusion::common::Result<Expr> {
+    Ok(e.transform_up(|e| {
+        Ok(match e {
+            Expr::Column(c) if c.relation.is_some() => Transformed::yes(Expr::Column(Column::new_unqualified(c.name))),
+            other => Transformed::no(other),
+        })
+    })?
+    .data)
 }
 
 fn literal_of(expr: &Expr) -> Option<&ScalarValue> {
@@ -348,8 +385,8 @@ mod tests {
     use super::*;
     use datafusion::logical_expr::{col, lit};
 
-    fn key1() -> Vec<(String, SqlType)> {
-        vec![("id".into(), SqlType::Int4)]
+    fn key1() -> Vec<KeyPart> {
+        vec![KeyPart::column("id", SqlType::Int4)]
     }
 
     #[test]
@@ -390,7 +427,7 @@ mod tests {
 
     #[test]
     fn composite_key_prefix_plus_range() {
-        let key = vec![("a".into(), SqlType::Text), ("b".into(), SqlType::Int8)];
+        let key = vec![KeyPart::column("a", SqlType::Text), KeyPart::column("b", SqlType::Int8)];
         let f1 = col("a").eq(lit("x"));
         let f2 = col("b").gt_eq(lit(7i64));
         let p = plan(&[9], &key, &[&f1, &f2]);
@@ -403,7 +440,7 @@ mod tests {
 
     #[test]
     fn a_pinned_prefix_covers_nulls_in_later_columns_but_a_range_does_not() {
-        let key = vec![("a".into(), SqlType::Int4), ("b".into(), SqlType::Int4)];
+        let key = vec![KeyPart::column("a", SqlType::Int4), KeyPart::column("b", SqlType::Int4)];
         let mut with_null_b = vec![7];
         put_scalar(&mut with_null_b, &ScalarValue::Int32(Some(1)), &SqlType::Int4).unwrap();
         with_null_b.push(crate::storage::keycode::TAG_NULL);

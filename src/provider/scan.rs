@@ -253,7 +253,8 @@ impl ExecutionPlan for QuiverScanExec {
 
     /// `ORDER BY` on a prefix of this scan's key columns (ascending, NULLs last) is
     /// answered by reading the key space in order; a full scan may switch to the primary
-    /// key or an index whose columns start with the sort keys.
+    /// key or an index whose columns start with the sort keys (not a partial one, which
+    /// lacks rows, nor one with expression keys).
     fn try_pushdown_sort(&self, order: &[PhysicalSortExpr]) -> Result<SortOrderPushdownResult<Arc<dyn ExecutionPlan>>> {
         let Some(wanted) = self.sort_attnums(order) else {
             return Ok(SortOrderPushdownResult::Unsupported);
@@ -262,7 +263,7 @@ impl ExecutionPlan for QuiverScanExec {
         let path = if serves(&access::order_columns(&self.table, &self.path)) {
             Some(self.path.clone())
         } else if self.access == KeyAccess::Full {
-            let candidates = std::iter::once(Path::Primary).chain(access::indexes(&self.table).into_iter().map(Path::Index));
+            let candidates = std::iter::once(Path::Primary).chain(access::indexes(&self.table, &[]).into_iter().map(Path::Index));
             candidates.into_iter().find(|p| serves(&access::order_columns(&self.table, p)))
         } else {
             None

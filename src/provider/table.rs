@@ -4,16 +4,17 @@
 //! [`crate::provider::access`]) and LIMIT are pushed into [`QuiverScanExec`]. A variant with an extra `__quiver_rowkey` column feeds UPDATE
 //! and DELETE, which need to know which stored row each input row came from.
 
+use crate::engine::index_exprs::CompiledIndex;
 use crate::provider::access::{self, Path};
 use crate::provider::keyrange::KeyAccess;
+use crate::provider::keyrange::unqualify;
 use crate::provider::scan::{PartitionWork, QuiverScanExec};
 use crate::storage::rowcodec::RowLayout;
 use crate::storage::{Cf, Storage};
 use async_trait::async_trait;
 use datafusion::arrow::datatypes::{DataType, Field, Schema, SchemaRef};
 use datafusion::catalog::Session;
-use datafusion::common::tree_node::{Transformed, TreeNode};
-use datafusion::common::{Column, DFSchema, Result};
+use datafusion::common::{DFSchema, Result};
 use datafusion::datasource::{TableProvider, TableType};
 use datafusion::logical_expr::utils::conjunction;
 use datafusion::logical_expr::{Expr, TableProviderFilterPushDown};
@@ -30,17 +31,21 @@ pub struct QuiverTable {
     layout: Arc<RowLayout>,
     storage: Arc<Storage>,
     schema: SchemaRef,
+    /// Compiled expressions of the table's expression and partial indexes.
+    indexes: Arc<[Arc<CompiledIndex>]>,
 }
 
 impl QuiverTable {
-    /// The provider of `def`; `with_rowkey` appends the hidden row key column.
-    pub fn new(storage: Arc<Storage>, def: Arc<TableDef>, with_rowkey: bool) -> Self {
+    /// The provider of `def`; `with_rowkey` appends the hidden row key column; `indexes`
+    /// holds the compiled expressions of its expression and partial indexes (those
+    /// missing there are not used).
+    pub fn new(storage: Arc<Storage>, def: Arc<TableDef>, with_rowkey: bool, indexes: Arc<[Arc<CompiledIndex>]>) -> Self {
         let mut fields: Vec<Field> = def.live_columns().map(|c| c.ty.to_field(&c.name, !c.not_null)).collect();
         if with_rowkey {
             fields.push(Field::new(ROWKEY_COLUMN, DataType::Binary, false));
         }
         let layout = Arc::new(RowLayout::new(&def));
-        QuiverTable { def, layout, storage, schema: Arc::new(Schema::new(fields)) }
+        QuiverTable { def, layout, storage, schema: Arc::new(Schema::new(fields)), indexes }
     }
 
     /// The table definition.
@@ -60,7 +65,7 @@ impl TableProvider for QuiverTable {
     }
 
     fn supports_filters_pushdown(&self, filters: &[&Expr]) -> Result<Vec<TableProviderFilterPushDown>> {
-        let plan = access::choose(&self.def, filters);
+        let plan = access::choose(&self.def, &self.indexes, filters);
         Ok(plan
             .exact
             .into_iter()
@@ -78,11 +83,12 @@ impl TableProvider for QuiverTable {
         let all: Vec<usize> = (0..self.schema.fields().len()).collect();
         let projection = projection.cloned().unwrap_or(all);
         let refs: Vec<&Expr> = filters.iter().collect();
-        let plan = access::choose(&self.def, &refs);
+        let plan = access::choose(&self.def, &self.indexes, &refs);
         // Filters the chosen access does not answer. DataFusion asks about filters in
         // several rounds and may have been told "exact" for a filter that another path
         // answered; such filters are applied here, so a filter is never lost.
-        let residual: Vec<Expr> = filters.iter().zip(&plan.exact).filter(|(_, exact)| !**exact).map(|(f, _)| unqualified(f)).collect();
+        let residual: Vec<Expr> =
+            filters.iter().zip(&plan.exact).filter(|(_, exact)| !**exact).map(|(f, _)| unqualify(f.clone())).collect::<Result<_>>()?;
         let mut columns = projection.clone();
         for f in &residual {
             for c in f.column_refs() {
@@ -128,17 +134,4 @@ impl TableProvider for QuiverTable {
             FilterExecBuilder::new(predicate, scan).apply_projection(Some((0..projection.len()).collect()))?.with_fetch(limit).build()?;
         Ok(Arc::new(filter))
     }
-}
-
-/// `e` with its column references stripped of qualifiers (the scan's schema has none).
-fn unqualified(e: &Expr) -> Expr {
-    e.clone()
-        .transform(|e| {
-            Ok(match e {
-                Expr::Column(c) if c.relation.is_some() => Transformed::yes(Expr::Column(Column::new_unqualified(c.name))),
-                other => Transformed::no(other),
-            })
-        })
-        .map(|t| t.data)
-        .unwrap_or_else(|_| e.clone())
 }

@@ -385,8 +385,8 @@ impl Session {
                 engine.truncate(txn, &targets)?;
                 Ok(command("TRUNCATE TABLE"))
             }
-            Plan::CreateIndex { table, name, columns, unique } => {
-                engine.create_index(txn, &table, &name, &columns, unique)?;
+            Plan::CreateIndex { table, index } => {
+                engine.create_index(txn, &table, index)?;
                 Ok(command("CREATE INDEX"))
             }
             Plan::Analyze(tables) => {

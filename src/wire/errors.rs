@@ -32,6 +32,7 @@ pub fn sqlstate(code: ErrorCode) -> &'static str {
         CharacterNotInRepertoire => "22021",
         WrongObjectType => "42809",
         InvalidTableDefinition => "42P16",
+        InvalidObjectDefinition => "42P17",
         InvalidColumnDefinition => "42611",
         InvalidColumnReference => "42P10",
         SubstringError => "22011",

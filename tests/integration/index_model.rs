@@ -1,7 +1,8 @@
 //! Index correctness against a model: random inserts, updates and deletes (NULLs,
 //! negative and fractional numbers, -0, unicode text; some inside rolled-back
-//! transactions) on a table with a primary key, a plain index, a unique index and a
-//! composite index. After each run, queries that the indexes answer — equality, IN,
+//! transactions) on a table with a primary key, a plain index, a unique index, a
+//! composite index, an expression index (`lower(t)`) and a partial index (`t WHERE a > 0`,
+//! which rows enter and leave as updates move `a`). After each run, queries that the indexes answer — equality, IN,
 //! ranges, composite prefixes, ORDER BY … LIMIT — must return exactly the rows an
 //! in-memory model selects, and the same rows as the query forced to a full scan.
 
@@ -136,6 +137,12 @@ fn probes() -> Vec<Probe> {
         add(format!("t >= '{s}'"), Box::new(move |r| r.t.as_deref().is_some_and(|t| t >= s)));
         add(format!("t < '{s}'"), Box::new(move |r| r.t.as_deref().is_some_and(|t| t < s)));
     }
+    for s in ["z", "ä", "a"] {
+        add(format!("lower(t) = '{s}'"), Box::new(move |r| r.t.as_deref().is_some_and(|t| t.to_lowercase() == s)));
+        add(format!("lower(t) > '{s}'"), Box::new(move |r| r.t.as_deref().is_some_and(|t| t.to_lowercase().as_str() > s)));
+        add(format!("a > 0 AND t >= '{s}'"), Box::new(move |r| r.a.is_some_and(|a| a > 0) && r.t.as_deref().is_some_and(|t| t >= s)));
+    }
+    add("a > 0 AND t = 'b'".into(), Box::new(|r| r.a.is_some_and(|a| a > 0) && r.t.as_deref() == Some("b")));
     for x in [-1.5, 0.0, 0.25] {
         add(format!("f = {}", lit_float(Some(x))), Box::new(move |r| r.f == Some(x)));
         add(format!("f < {}", lit_float(Some(x))), Box::new(move |r| r.f.is_some_and(|f| f < x)));
@@ -164,7 +171,8 @@ fn nulls_last<T: PartialOrd>(x: &Option<T>, y: &Option<T>) -> Ordering {
 async fn run(c: &Client, ops: &[Op]) -> Result<(), TestCaseError> {
     c.batch_execute(
         "DROP TABLE IF EXISTS m; CREATE TABLE m (id int PRIMARY KEY, a int, f float8, t text UNIQUE);
-         CREATE INDEX m_a ON m (a); CREATE INDEX m_ft ON m (f, t);",
+         CREATE INDEX m_a ON m (a); CREATE INDEX m_ft ON m (f, t);
+         CREATE INDEX m_lower ON m (lower(t)); CREATE INDEX m_part ON m (t) WHERE a > 0;",
     )
     .await
     .expect("schema");
@@ -240,7 +248,8 @@ fn model_queries_use_the_indexes() {
         let c = fresh_db("index_model_plans").await;
         c.batch_execute(
             "CREATE TABLE m (id int PRIMARY KEY, a int, f float8, t text UNIQUE);
-             CREATE INDEX m_a ON m (a); CREATE INDEX m_ft ON m (f, t);",
+             CREATE INDEX m_a ON m (a); CREATE INDEX m_ft ON m (f, t);
+         CREATE INDEX m_lower ON m (lower(t)); CREATE INDEX m_part ON m (t) WHERE a > 0;",
         )
         .await
         .expect("schema");
@@ -260,6 +269,9 @@ fn model_queries_use_the_indexes() {
             ("SELECT id FROM m ORDER BY a, id LIMIT 7", "full index scan using m_a in order"),
             ("SELECT id FROM m WHERE a > 0 ORDER BY a, id LIMIT 3", "index range scan using m_a in order"),
             ("SELECT id FROM m ORDER BY t, id LIMIT 6", "using m_t_key in order"),
+            ("SELECT id FROM m WHERE lower(t) = 'z'", "index range scan using m_lower"),
+            ("SELECT id FROM m WHERE lower(t) > 'a'", "index range scan using m_lower"),
+            ("SELECT id FROM m WHERE a > 0 AND t >= 'b'", "index range scan using m_part"),
         ] {
             let p = plan(sql).await;
             assert!(p.contains(index), "{sql}: expected {index:?} in\n{p}");

@@ -367,6 +367,8 @@ impl Lowerer<'_> {
         if let Some(native) = native_comparison(op, &a, &b) {
             return Ok(Lowered::boolean(native));
         }
+        // An expression index on the attribute answers (or narrows) equality.
+        let indexed = self.indexed_condition(frame, op, l, r, &a, &b);
         let (name, boolean) = match op {
             BinaryOp::Like => ("aql_like", true),
             BinaryOp::NotLike => ("aql_not_like", true),
@@ -382,6 +384,11 @@ impl Lowerer<'_> {
                 let suffix = comparison_suffix(other).ok_or_else(|| Error::internal("binary operator"))?;
                 let f = format!("aql_{suffix}");
                 let e = self.call(&f, vec![a.into_value(self)?, b.into_value(self)?])?;
+                let e = match indexed {
+                    Some((key, true)) => key,
+                    Some((key, false)) => key.and(e),
+                    None => e,
+                };
                 return Ok(Lowered::boolean(e));
             }
         };

@@ -29,6 +29,7 @@
 
 mod collect;
 mod expr;
+mod index_keys;
 mod modify;
 mod window;
 
