@@ -547,7 +547,7 @@ fn plan_on_conflict(
             ConflictAction::Update { assignments, predicate, schema: both }
         }
     };
-    Ok(OnConflict { target, action })
+    Ok(OnConflict { target, action, guard: None })
 }
 
 /// Resolves SET assignments to (live column position, expression or `None` for DEFAULT).

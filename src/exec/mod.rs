@@ -81,6 +81,7 @@ pub fn plan_modify(m: &TableModify, input: Arc<dyn ExecutionPlan>, session_state
     let conflict = match &m.op {
         ModifyOp::Insert { on_conflict: Some(oc) } => Some(PhysicalConflict {
             target: oc.target.clone(),
+            guard: oc.guard,
             update: match &oc.action {
                 ConflictAction::Nothing => None,
                 ConflictAction::Update { assignments, predicate, schema } => Some(ConflictUpdate {

@@ -37,6 +37,9 @@ pub struct PhysicalConflict {
     pub target: Vec<i16>,
     /// `None` for DO NOTHING.
     pub update: Option<ConflictUpdate>,
+    /// Input column choosing which rows may take the conflict action (see
+    /// [`quiverdb_catalog::plan::OnConflict::guard`]).
+    pub guard: Option<usize>,
 }
 
 /// DO UPDATE SET ... [WHERE ...].
@@ -235,7 +238,18 @@ impl Job {
             ModifyOp::Insert { .. } => {
                 let rows = self.prepare(batch.columns()[..n].to_vec(), false)?;
                 let extras = batch.columns()[n..].to_vec();
-                self.insert(&rows, &extras, st)
+                let guard = match self.conflict.as_ref().and_then(|c| c.guard) {
+                    Some(g) => Some(
+                        batch
+                            .column(g)
+                            .as_any()
+                            .downcast_ref::<BooleanArray>()
+                            .cloned()
+                            .ok_or_else(|| Error::internal("ON CONFLICT guard is not boolean"))?,
+                    ),
+                    None => None,
+                };
+                self.insert(&rows, &extras, guard.as_ref(), st)
             }
             ModifyOp::Update => {
                 let keys = batch.column(0).clone();
@@ -296,10 +310,13 @@ impl Job {
         Ok(())
     }
 
-    fn insert(&mut self, rows: &Rows, extras: &[ArrayRef], st: &mut JobState) -> Result<()> {
+    /// Inserts `rows`; a conflict takes the ON CONFLICT action for rows `guard` allows (all
+    /// without one).
+    fn insert(&mut self, rows: &Rows, extras: &[ArrayRef], guard: Option<&BooleanArray>, st: &mut JobState) -> Result<()> {
         let mut written = Vec::with_capacity(rows.batch.num_rows());
         for i in 0..rows.batch.num_rows() {
-            if let Some(conflict) = self.conflict.clone()
+            if guard.is_none_or(|g| g.is_valid(i) && g.value(i))
+                && let Some(conflict) = self.conflict.clone()
                 && let Some(existing) = self.writer.find_conflict(rows, i, &conflict.target)?
             {
                 if let Some(update) = &conflict.update {

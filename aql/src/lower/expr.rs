@@ -106,7 +106,7 @@ fn json_number(f: f64) -> Json {
 
 impl Lowerer<'_> {
     /// A constant value.
-    fn constant(&self, v: Json) -> Result<Lowered, Error> {
+    pub(crate) fn constant(&self, v: Json) -> Result<Lowered, Error> {
         let text = match &v {
             Json::Number(n) => number_text(n.as_f64().unwrap_or(0.0)),
             other => other.to_string(),
@@ -284,7 +284,7 @@ impl Lowerer<'_> {
 
     /// `e` typed `jsonb` (an AQL value held as plain text, like an unnested element, is
     /// re-labelled through `aql_json`).
-    fn as_jsonb(&self, frame: &Frame, e: Expr) -> Result<Expr, Error> {
+    pub(crate) fn as_jsonb(&self, frame: &Frame, e: Expr) -> Result<Expr, Error> {
         let typed = e.to_field(frame.plan.schema()).map(|(_, f)| SqlType::from_field(&f) == SqlType::Jsonb).unwrap_or(false);
         if typed { Ok(e) } else { self.call("aql_json", vec![e]) }
     }

@@ -31,6 +31,7 @@ mod collect;
 mod expr;
 mod index_keys;
 mod modify;
+mod upsert;
 mod window;
 
 use crate::ast::{Expr as AqlExpr, ExprKind, Ident, Op, Query, SortKey, Span};

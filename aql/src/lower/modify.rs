@@ -11,6 +11,7 @@
 //! | `INSERT d INTO c` | new values ⊕ rows | `NEW` ⊕ rows |
 //! | `UPDATE k WITH p IN c`, `REPLACE ...` | row key, new values ⊕ `OLD` ⊕ rows | `NEW` ⊕ `OLD` ⊕ rows |
 //! | `REMOVE k IN c` | row key, old values ⊕ rows | `OLD` ⊕ rows |
+//! | `UPSERT s INSERT d UPDATE p IN c` | new values ⊕ matched ⊕ `OLD` value ⊕ rows | `NEW` ⊕ … (see [`super::upsert`]) |
 //!
 //! The document to change is found by key. When the key is a variable of a `FOR` over
 //! the target itself (`FOR u IN users UPDATE u WITH {...} IN users`, or `u._key`), that
@@ -40,13 +41,13 @@ use serde_json::Value as Json;
 use std::sync::Arc;
 
 /// Qualifier of the written rows after INSERT/UPDATE/REPLACE.
-const NEW: &str = "NEW";
+pub(crate) const NEW: &str = "NEW";
 /// Qualifier of the replaced or removed rows.
-const OLD: &str = "OLD";
+pub(crate) const OLD: &str = "OLD";
 
 /// The OPTIONS of a data-modification operation that change what it does.
 #[derive(Debug, Clone)]
-struct Options {
+pub(crate) struct Options {
     ignore_errors: bool,
     keep_null: bool,
     merge_objects: bool,
@@ -115,7 +116,19 @@ impl Lowerer<'_> {
                 let options = self.options(frame, options.as_ref())?;
                 self.plan_keyed(frame, &table, key, Change::Remove, &options, span)
             }
-            _ => Err(self.err(ErrorCode::FeatureNotSupported, span, "UPSERT is not supported yet")),
+            Op::Upsert { search, insert, update, replace, collection, options, span } => self.plan_upsert(
+                frame,
+                super::upsert::Upsert {
+                    search,
+                    insert,
+                    change: update,
+                    replace: *replace,
+                    collection,
+                    options: options.as_ref(),
+                    span: *span,
+                },
+            ),
+            _ => Err(Error::internal("not a data-modification operation")),
         }
     }
 
@@ -141,7 +154,7 @@ impl Lowerer<'_> {
         Ok(LogicalPlanBuilder::from(plan).filter(never)?.project(vec![json_literal("null".into()).alias(VALUE_COLUMN)])?.build()?)
     }
 
-    fn target(&self, collection: &CollectionRef) -> Result<Arc<TableDef>, Error> {
+    pub(crate) fn target(&self, collection: &CollectionRef) -> Result<Arc<TableDef>, Error> {
         let (name, span) = match collection {
             CollectionRef::Name(i) => (i.name.clone(), i.span),
             CollectionRef::Bind(i) => (self.bind.collection(&i.name, self.pos(i.span))?, i.span),
@@ -156,7 +169,7 @@ impl Lowerer<'_> {
         Ok(table)
     }
 
-    fn options(&self, frame: &Frame, options: Option<&AqlExpr>) -> Result<Options, Error> {
+    pub(crate) fn options(&self, frame: &Frame, options: Option<&AqlExpr>) -> Result<Options, Error> {
         let mut out = Options { ignore_errors: false, keep_null: true, merge_objects: true, overwrite: Overwrite::Conflict };
         let Some(e) = options else { return Ok(out) };
         let Some(Json::Object(map)) = self.expr(frame, e)?.constant else {
@@ -211,7 +224,7 @@ impl Lowerer<'_> {
         let key: Vec<i16> = table.primary_key.as_ref().map(|k| k.columns.clone()).unwrap_or_default();
         let action = match options.overwrite {
             Overwrite::Conflict if options.ignore_errors => {
-                return Ok(Some(OnConflict { target: vec![], action: ConflictAction::Nothing }));
+                return Ok(Some(OnConflict { target: vec![], action: ConflictAction::Nothing, guard: None }));
             }
             Overwrite::Conflict => return Ok(None),
             _ if key.is_empty() => {
@@ -239,7 +252,7 @@ impl Lowerer<'_> {
                 ConflictAction::Update { assignments, predicate: None, schema: Arc::new(schema) }
             }
         };
-        Ok(Some(OnConflict { target: key, action }))
+        Ok(Some(OnConflict { target: key, action, guard: None }))
     }
 
     /// UPDATE / REPLACE / REMOVE of the document `key` names.
@@ -367,7 +380,7 @@ impl Lowerer<'_> {
     }
 
     /// `aql_update_doc(old, patch, keepNull, mergeObjects)`.
-    fn update_doc(&self, old: Expr, patch: Expr, options: &Options) -> Result<Expr, Error> {
+    pub(crate) fn update_doc(&self, old: Expr, patch: Expr, options: &Options) -> Result<Expr, Error> {
         let flag = |b: bool| json_literal(b.to_string());
         self.call("aql_update_doc", vec![old, patch, flag(options.keep_null), flag(options.merge_objects)])
     }
@@ -375,7 +388,7 @@ impl Lowerer<'_> {
     /// The value of column `c` from the attribute of the same name of `doc`: cast to the
     /// column's type; when absent or null, `otherwise` (UPDATE: the old value) or the
     /// column default.
-    fn column_value(&self, doc: &Expr, c: &ColumnDef, otherwise: Option<Expr>) -> Result<Expr, Error> {
+    pub(crate) fn column_value(&self, doc: &Expr, c: &ColumnDef, otherwise: Option<Expr>) -> Result<Expr, Error> {
         let value = self.convert(self.call("aql_get", vec![doc.clone(), lit(c.name.as_str())])?, c)?;
         let fallback = match otherwise {
             Some(e) => Some(e),
@@ -403,7 +416,7 @@ impl Lowerer<'_> {
     }
 
     /// An object literal written into a typed table may only name its columns.
-    fn check_attributes(&self, table: &TableDef, doc: &AqlExpr) -> Result<(), Error> {
+    pub(crate) fn check_attributes(&self, table: &TableDef, doc: &AqlExpr) -> Result<(), Error> {
         if table.collection.is_some() {
             return Ok(());
         }
@@ -424,7 +437,14 @@ impl Lowerer<'_> {
     }
 
     /// Puts the TableModify over `input` and rebinds the frame to its output.
-    fn finish(&self, frame: &mut Frame, table: &Arc<TableDef>, op: ModifyOp, input: LogicalPlan, qualifier: &str) -> Result<(), Error> {
+    pub(crate) fn finish(
+        &self,
+        frame: &mut Frame,
+        table: &Arc<TableDef>,
+        op: ModifyOp,
+        input: LogicalPlan,
+        qualifier: &str,
+    ) -> Result<(), Error> {
         let table_schema = table.qualified_schema(qualifier)?;
         let mut checks = Vec::new();
         if !matches!(op, ModifyOp::Delete) {

@@ -50,6 +50,10 @@ pub struct OnConflict {
     pub target: Vec<i16>,
     /// What to do with a conflicting row.
     pub action: ConflictAction,
+    /// Input column (a boolean) choosing per row: only rows where it is true take the
+    /// action; the others are plain inserts, failing with 23505 on a conflict (AQL's
+    /// UPSERT: a row whose search found a document updates it, the others insert).
+    pub guard: Option<usize>,
 }
 
 /// The action of an ON CONFLICT clause.
