@@ -366,8 +366,9 @@ fn scanned_columns(p: &Projection) -> Option<(&Filter, Vec<usize>, DFSchema)> {
 
 /// Compiles expressions of one node into physical expressions, applying what the general
 /// path's optimizer would: our literal-cast folding and expression simplification (which
-/// also fixes `now()` to the transaction's start). Bare literals skip both.
-struct Compiler<'a> {
+/// also fixes `now()` to the transaction's start). Bare literals skip both. Index
+/// expressions are normalized with the same steps (see [`super::index_exprs`]).
+pub(crate) struct Compiler<'a> {
     state: &'a SessionState,
     schema: &'a DFSchemaRef,
     settings: FormatSettings,
@@ -375,7 +376,8 @@ struct Compiler<'a> {
 }
 
 impl<'a> Compiler<'a> {
-    fn new(state: &'a SessionState, schema: &'a DFSchemaRef) -> Self {
+    /// A compiler for expressions over `schema`.
+    pub(crate) fn new(state: &'a SessionState, schema: &'a DFSchemaRef) -> Self {
         Compiler { state, schema, settings: PgSettings::of(state.config_options()), simplifier: None }
     }
 
@@ -383,7 +385,13 @@ impl<'a> Compiler<'a> {
         if let Expr::Literal(v, meta) = e {
             return Ok(Arc::new(datafusion::physical_expr::expressions::Literal::new_with_metadata(v.clone(), meta.clone())));
         }
-        let folded = e.clone().transform_up(|e| fold(e, &self.settings))?.data;
+        let simplified = self.optimize(e.clone())?;
+        self.state.create_physical_expr(simplified, self.schema)
+    }
+
+    /// `e` with literal casts folded and simplified, as the optimizer leaves it.
+    pub(crate) fn optimize(&mut self, e: Expr) -> Result<Expr> {
+        let folded = e.transform_up(|e| fold(e, &self.settings))?.data;
         let simplifier = self.simplifier.get_or_insert_with(|| {
             ExprSimplifier::new(
                 SimplifyContext::builder()
@@ -393,7 +401,6 @@ impl<'a> Compiler<'a> {
                     .build(),
             )
         });
-        let simplified = simplifier.simplify(folded)?;
-        self.state.create_physical_expr(simplified, self.schema)
+        simplifier.simplify(folded)
     }
 }

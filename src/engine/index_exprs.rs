@@ -16,25 +16,21 @@
 //! expression simplification. Column references are unqualified.
 //!
 //! [`IndexCompiler`] plans with its own copy of the session template and caches per index
-//! id; an entry is reused while the index's text and the table's live columns are those
-//! it was compiled for (a rename or dropped column compiles again).
+//! id; an entry is reused while the index definition and the table's live columns equal
+//! those it was compiled for (a rename or dropped column compiles again).
 
-use crate::engine::rules::literal_casts::fold;
-use crate::functions::settings::PgSettings;
+use crate::engine::direct::Compiler;
 use crate::provider::keyrange::unqualify;
-use datafusion::common::tree_node::TreeNode;
-use datafusion::common::{DFSchema, DFSchemaRef, Result};
+use datafusion::common::{DFSchemaRef, Result};
 use datafusion::execution::SessionState;
 use datafusion::logical_expr::logical_plan::builder::LogicalTableSource;
-use datafusion::logical_expr::simplify::SimplifyContext;
 use datafusion::logical_expr::utils::split_conjunction;
 use datafusion::logical_expr::{Expr, LogicalPlan, LogicalPlanBuilder, TableSource};
-use datafusion::optimizer::simplify_expressions::ExprSimplifier;
 use datafusion::physical_expr::PhysicalExpr;
 use datafusion::prelude::SessionConfig;
 use datafusion::sql::planner::PlannerContext;
 use quiverdb_catalog::objects::IndexDef;
-use quiverdb_catalog::{CatalogSnapshot, CatalogView, Error, Oid, TableDef};
+use quiverdb_catalog::{CatalogSnapshot, CatalogView, Error, Oid, SqlType, TableDef};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
@@ -42,8 +38,9 @@ use std::sync::{Arc, Mutex};
 #[derive(Debug)]
 pub struct CompiledIndex {
     pub index_id: u64,
-    /// What it was compiled from (index text and live columns).
-    signature: String,
+    /// What it was compiled from: the index and the table's live columns.
+    source: IndexDef,
+    columns: Vec<(String, SqlType)>,
     /// Logical form of each expression key, in key order (normalized, unqualified).
     pub keys: Vec<Expr>,
     /// The predicate's conjuncts (normalized, unqualified).
@@ -111,15 +108,16 @@ impl IndexCompiler {
         if !def.indexes.iter().any(IndexDef::has_expressions) {
             return Ok(Arc::new([]));
         }
-        let columns: Vec<String> = def.live_columns().map(|c| format!("{}:{}", c.name, c.ty)).collect();
         let mut out = Vec::new();
         for index in def.indexes.iter().filter(|i| i.has_expressions()) {
-            let signature = format!("{:?}|{:?}|{}", index.exprs, index.predicate, columns.join(","));
             let cached = self.cache.lock().ok().and_then(|c| c.get(&index.index_id).cloned());
+            let current = |c: &CompiledIndex| {
+                c.source == *index && c.columns.iter().map(|(n, t)| (n, t)).eq(def.live_columns().map(|c| (&c.name, &c.ty)))
+            };
             let compiled = match cached {
-                Some(c) if c.signature == signature => c,
+                Some(c) if current(&c) => c,
                 _ => {
-                    let c = Arc::new(self.compile_index(def, index, signature)?);
+                    let c = Arc::new(self.compile_index(def, index)?);
                     if let Ok(mut cache) = self.cache.lock() {
                         cache.insert(index.index_id, c.clone());
                     }
@@ -131,7 +129,7 @@ impl IndexCompiler {
         Ok(out.into())
     }
 
-    fn compile_index(&self, def: &TableDef, index: &IndexDef, signature: String) -> Result<CompiledIndex> {
+    fn compile_index(&self, def: &TableDef, index: &IndexDef) -> Result<CompiledIndex> {
         let schema = def.qualified_schema(&def.name)?;
         let catalog = NoRelations { snapshot: CatalogSnapshot::default(), database: def.database };
         let planner = quiverdb_sql::SqlPlanner::new(&catalog, &self.state);
@@ -156,7 +154,8 @@ impl IndexCompiler {
             Some(p) => split_conjunction(&p).into_iter().map(|c| unqualify(c.clone())).collect::<Result<Vec<_>>>()?,
             None => vec![],
         };
-        Ok(CompiledIndex { index_id: index.index_id, signature, keys, predicate, physical_keys, physical_predicate })
+        let columns = def.live_columns().map(|c| (c.name.clone(), c.ty.clone())).collect();
+        Ok(CompiledIndex { index_id: index.index_id, source: index.clone(), columns, keys, predicate, physical_keys, physical_predicate })
     }
 
     /// `exprs` as the optimizer leaves a query's filters: analyzed (over a scan of the
@@ -170,20 +169,7 @@ impl IndexCompiler {
         let LogicalPlan::Projection(p) = analyzed else {
             return Err(Error::internal("index expressions did not analyze to a projection").into());
         };
-        let settings = PgSettings::of(self.state.config_options());
-        let simplifier = ExprSimplifier::new(
-            SimplifyContext::builder()
-                .with_schema(Arc::new(DFSchema::clone(schema)))
-                .with_config_options(Arc::clone(self.state.config_options()))
-                .build(),
-        );
-        p.expr
-            .into_iter()
-            .map(|e| {
-                let e = e.unalias();
-                let folded = e.transform_up(|e| fold(e, &settings))?.data;
-                simplifier.simplify(folded)
-            })
-            .collect()
+        let mut compiler = Compiler::new(&self.state, schema);
+        p.expr.into_iter().map(|e| compiler.optimize(e.unalias())).collect()
     }
 }
