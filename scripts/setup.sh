@@ -46,8 +46,8 @@ if [[ ${#missing[@]} -gt 0 ]]; then
   fi
 fi
 
-# Drivers the client tests run (tests/integration/clients.rs): psycopg 3 from PyPI, and
-# Java with pgjdbc from Debian.
+# Clients the client tests run (tests/integration/clients.rs, psql.rs): psycopg 3 from
+# PyPI; psql, and Java with pgjdbc, from Debian.
 if ! python3 -c 'import psycopg' 2>/dev/null; then
   echo "setup: installing psycopg 3 (pip) for the client tests" >&2
   python3 -m pip install --quiet --disable-pip-version-check 'psycopg[binary]' >&2 \
@@ -55,6 +55,7 @@ if ! python3 -c 'import psycopg' 2>/dev/null; then
     || { echo "setup: cannot install psycopg; run: python3 -m pip install 'psycopg[binary]'" >&2; exit 1; }
 fi
 clients=()
+command -v psql >/dev/null || clients+=(postgresql-client)
 command -v java >/dev/null || clients+=(default-jre-headless)
 [[ -f /usr/share/java/postgresql.jar ]] || clients+=(libpostgresql-jdbc-java)
 if [[ ${#clients[@]} -gt 0 ]]; then

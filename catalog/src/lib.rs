@@ -4,6 +4,9 @@
 //! * [`pgvalue`] — PostgreSQL's text and binary formats for scalar values.
 //! * [`objects`] / [`snapshot`] — databases, schemas, tables, views; the immutable in-memory
 //!   catalog and the changes DDL records.
+//! * [`system`] — the `pg_catalog` and `information_schema` tables and the catalog
+//!   functions clients call (`pg_table_is_visible`, `format_type`, `::regclass`, ...).
+//! * [`ident`] — identifier quoting as PostgreSQL prints it.
 //! * [`view`] — the [`CatalogView`] trait through which planners resolve names.
 //! * [`plan`] — logical extension nodes (`TableModify`, ...).
 //! * [`error`] — protocol-neutral error codes; the wire layer maps them to SQLSTATEs.
@@ -11,11 +14,13 @@
 pub mod ddl;
 pub mod error;
 pub mod format;
+pub mod ident;
 pub mod input;
 pub mod objects;
 pub mod pgvalue;
 pub mod plan;
 pub mod snapshot;
+pub mod system;
 pub mod types;
 pub mod view;
 

@@ -71,6 +71,9 @@ pub struct ColumnDef {
     pub not_null: bool,
     /// Default expression as SQL text, planned when a row needs it.
     pub default: Option<String>,
+    /// OID of the default as a catalog object (`pg_attrdef.oid`); `0` until assigned.
+    #[serde(default)]
+    pub default_oid: Oid,
     /// Dropped columns keep their slot but are invisible.
     pub dropped: bool,
     /// Encoded value read for rows stored before this column existed (ADD COLUMN DEFAULT).
@@ -81,11 +84,25 @@ pub struct ColumnDef {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct KeyConstraint {
     pub name: String,
+    /// The constraint's OID (`pg_constraint.oid`); `0` until the storage layer assigns
+    /// one when the definition is recorded.
+    #[serde(default)]
+    pub oid: Oid,
+    /// OID of the constraint's index as a relation (`pg_class`, `pg_index.indexrelid`).
+    #[serde(default)]
+    pub index_oid: Oid,
     /// attnums of the key columns, in key order.
     pub columns: Vec<i16>,
     /// Key prefix of this constraint's index entries (unused for the primary key, whose
     /// index is the table's row key itself).
     pub index_id: u64,
+}
+
+impl KeyConstraint {
+    /// A constraint on `columns` whose OIDs are assigned when it is recorded.
+    pub fn new(name: String, columns: Vec<i16>, index_id: u64) -> Self {
+        KeyConstraint { name, oid: 0, index_oid: 0, columns, index_id }
+    }
 }
 
 /// A secondary index made by `CREATE [UNIQUE] INDEX` (constraint indexes live in
@@ -102,6 +119,10 @@ pub struct KeyConstraint {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct IndexDef {
     pub name: String,
+    /// The index's OID as a relation (`pg_class`, `pg_index.indexrelid`); `0` until
+    /// assigned when the definition is recorded.
+    #[serde(default)]
+    pub oid: Oid,
     /// attnums of the key columns, in key order; `0` for an expression key.
     pub columns: Vec<i16>,
     pub unique: bool,
@@ -118,7 +139,7 @@ pub struct IndexDef {
 impl IndexDef {
     /// A plain index over columns `columns`.
     pub fn on_columns(name: String, columns: Vec<i16>, unique: bool, index_id: u64) -> Self {
-        IndexDef { name, columns, unique, index_id, exprs: vec![], predicate: None }
+        IndexDef { name, oid: 0, columns, unique, index_id, exprs: vec![], predicate: None }
     }
 
     /// True when a key is an expression or the index is partial (its entries then need
@@ -141,6 +162,9 @@ pub struct IndexExpr {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CheckConstraint {
     pub name: String,
+    /// The constraint's OID (`pg_constraint.oid`); `0` until assigned.
+    #[serde(default)]
+    pub oid: Oid,
     /// Boolean expression as SQL text.
     pub expr: String,
 }
@@ -209,6 +233,49 @@ pub struct IndexStats {
 }
 
 impl TableDef {
+    /// Gives every constraint and index whose OID is still `0` a new one from `allocate`
+    /// (called when a definition is recorded, and once for catalogs written before
+    /// these objects had OIDs); returns whether any was assigned.
+    pub fn assign_oids(&mut self, mut allocate: impl FnMut() -> Oid) -> bool {
+        let mut assigned = false;
+        let mut fill = |oid: &mut Oid| {
+            if *oid == 0 {
+                *oid = allocate();
+                assigned = true;
+            }
+        };
+        for k in self.primary_key.iter_mut().chain(self.uniques.iter_mut()) {
+            fill(&mut k.oid);
+            fill(&mut k.index_oid);
+        }
+        for i in &mut self.indexes {
+            fill(&mut i.oid);
+        }
+        for c in &mut self.checks {
+            fill(&mut c.oid);
+        }
+        for c in self.columns.iter_mut().filter(|c| c.default.is_some()) {
+            fill(&mut c.default_oid);
+        }
+        assigned
+    }
+
+    /// The largest OID the relation, its constraints and its indexes use.
+    pub fn max_oid(&self) -> Oid {
+        let keys = self.primary_key.iter().chain(&self.uniques).flat_map(|k| [k.oid, k.index_oid]);
+        let others =
+            self.indexes.iter().map(|i| i.oid).chain(self.checks.iter().map(|c| c.oid)).chain(self.columns.iter().map(|c| c.default_oid));
+        keys.chain(others).fold(self.oid, Oid::max)
+    }
+
+    /// Whether some constraint or index has no OID yet (see [`TableDef::assign_oids`]).
+    pub fn has_unassigned_oids(&self) -> bool {
+        self.primary_key.iter().chain(&self.uniques).any(|k| k.oid == 0 || k.index_oid == 0)
+            || self.indexes.iter().any(|i| i.oid == 0)
+            || self.checks.iter().any(|c| c.oid == 0)
+            || self.columns.iter().any(|c| c.default.is_some() && c.default_oid == 0)
+    }
+
     /// Index ids of every secondary index: unique constraints' and CREATE INDEX's.
     pub fn index_ids(&self) -> impl Iterator<Item = u64> + '_ {
         self.uniques.iter().map(|u| u.index_id).chain(self.indexes.iter().map(|i| i.index_id))

@@ -164,13 +164,19 @@ impl CatalogSnapshot {
     pub fn max_oid(&self) -> Oid {
         let d = self.databases.keys().next_back().copied().unwrap_or(0);
         let s = self.schemas.keys().next_back().copied().unwrap_or(0);
-        let r = self.relations.keys().next_back().copied().unwrap_or(0);
+        let r = self.relations.values().map(|r| r.max_oid()).max().unwrap_or(0);
         d.max(s).max(r)
     }
 
     /// The largest storage id or index id in use (0 when empty).
     pub fn max_storage_id(&self) -> u64 {
-        self.relations.values().flat_map(|r| std::iter::once(r.storage_id).chain(r.uniques.iter().map(|u| u.index_id))).max().unwrap_or(0)
+        self.relations
+            .values()
+            .flat_map(|r| {
+                std::iter::once(r.storage_id).chain(r.uniques.iter().map(|u| u.index_id)).chain(r.indexes.iter().map(|i| i.index_id))
+            })
+            .max()
+            .unwrap_or(0)
     }
 }
 

@@ -36,6 +36,12 @@ pub trait CatalogView: Send + Sync {
     /// `__quiver_rowkey` column (UPDATE and DELETE inputs).
     fn dml_source(&self, table: &Arc<TableDef>) -> Result<Arc<dyn TableSource>>;
 
+    /// What `pg_catalog` and `information_schema` show to this statement; `None` where
+    /// there is no session (then the system tables are unknown).
+    fn system_view(&self) -> Option<Arc<crate::system::SystemView>> {
+        None
+    }
+
     /// The schema named `name` in the current database.
     fn schema_by_name(&self, name: &str) -> Option<Arc<SchemaDef>> {
         self.snapshot().schema_by_name(self.database(), name).cloned()

@@ -148,7 +148,12 @@ fn type_name(dt: &DataType) -> String {
             quiverdb_catalog::SqlType::Array(_) => "array".into(),
             other => other.to_string(),
         },
-        Err(_) => "?column?".into(),
+        // reg* types and other names we do not store: their own name.
+        Err(_) => match dt {
+            DataType::Regclass => "regclass".into(),
+            DataType::Custom(name, _) => name.0.last().map(|p| p.to_string().trim_matches('"').to_ascii_lowercase()).unwrap_or_default(),
+            _ => "?column?".into(),
+        },
     }
 }
 

@@ -13,12 +13,15 @@ use datafusion::common::config::ConfigOptions;
 use datafusion::common::{DFSchema, DataFusionError, Result, ScalarValue, TableReference};
 use datafusion::datasource::provider_as_source;
 use datafusion::execution::SessionState;
+use datafusion::logical_expr::expr::ScalarFunction;
 use datafusion::logical_expr::planner::{ContextProvider, ExprPlanner, TypePlanner};
 use datafusion::logical_expr::simplify::SimplifyContext;
 use datafusion::logical_expr::{AggregateUDF, Expr, HigherOrderUDF, LogicalPlan, LogicalPlanBuilder, ScalarUDF, TableSource, WindowUDF};
 use datafusion::optimizer::simplify_expressions::ExprSimplifier;
 use datafusion::sql::planner::SqlToRel;
 use datafusion::sql::sqlparser::ast::Statement;
+use quiverdb_catalog::system::{self, INFORMATION_SCHEMA};
+use quiverdb_catalog::view::PG_CATALOG;
 use quiverdb_catalog::{CatalogView, Error, ErrorCode, Oid, TableDef};
 use std::borrow::Cow;
 use std::cell::{Cell, RefCell};
@@ -81,6 +84,24 @@ impl<'a> QuiverContext<'a> {
         self.catalog
             .resolve_relation(name.schema(), name.table())
             .ok_or_else(|| Error::new(ErrorCode::UndefinedTable, format!("relation \"{name}\" does not exist")))
+    }
+
+    /// The system table `name` names, if it is one: any name in `pg_catalog` or
+    /// `information_schema` (42P01 when that schema has no such table), or an unqualified
+    /// name of a `pg_catalog` table, which PostgreSQL finds before the search path.
+    fn system_table(&self, name: &TableReference) -> Result<Option<Arc<dyn TableSource>>> {
+        let schema = name.schema();
+        let system_schema = matches!(schema, Some(PG_CATALOG | INFORMATION_SCHEMA));
+        if schema.is_some() && !system_schema {
+            return Ok(None);
+        }
+        let (Some(view), Some(table)) = (self.catalog.system_view(), system::lookup(schema, name.table())) else {
+            if system_schema {
+                return Err(Error::new(ErrorCode::UndefinedTable, format!("relation \"{name}\" does not exist")).into());
+            }
+            return Ok(None);
+        };
+        Ok(Some(system::source(table, &view)?))
     }
 
     /// Plans the stored query of `view`.
@@ -170,6 +191,26 @@ impl<'a> QuiverContext<'a> {
         Ok(self.catalog.plan_aql(self.state, &query, bind.as_deref(), typed_columns)?)
     }
 
+    /// A set-returning function in FROM as an array unnested over one row:
+    /// `unnest(array)` (also reached as `pg_catalog.unnest(...)`), and `generate_series`
+    /// over values of an outer row (a correlated subquery's `FROM generate_series(0, t.n)`,
+    /// through the array form). Outer references stay expressions of the plan, which the
+    /// subquery machinery substitutes per row.
+    fn unnested(&self, name: &str, mut args: Vec<Expr>) -> Result<LogicalPlan> {
+        let array = if name == "unnest" {
+            if args.len() != 1 {
+                return Err(Error::unsupported("unnest() in FROM takes one array").into());
+            }
+            args.remove(0)
+        } else {
+            let udf = self.state.scalar_functions().get(name).cloned().ok_or_else(|| {
+                DataFusionError::from(Error::new(ErrorCode::UndefinedFunction, format!("function {name} does not exist")))
+            })?;
+            Expr::ScalarFunction(ScalarFunction::new_udf(udf, args))
+        };
+        LogicalPlanBuilder::empty(true).project(vec![array.alias(name)])?.unnest_column(name)?.build()
+    }
+
     /// A SQL-to-plan converter over this context.
     pub fn sql_to_rel(&self) -> SqlToRel<'_, Self> {
         SqlToRel::new_with_options(self, crate::parser_options())
@@ -187,6 +228,9 @@ impl ContextProvider for QuiverContext<'_> {
                 .ok_or_else(|| Error::internal(format!("unknown DML target {name}")))?;
             return Ok(self.catalog.dml_source(&def)?);
         }
+        if let Some(source) = self.system_table(&name)? {
+            return Ok(source);
+        }
         let def = self.resolve(&name)?;
         if self.view_depth.get() == 0 {
             self.referenced.borrow_mut().push(def.oid);
@@ -203,10 +247,6 @@ impl ContextProvider for QuiverContext<'_> {
             let plan = self.plan_aql(args, name != "aql", name == crate::AQL_SESSION)?;
             return Ok(Arc::new(ViewSource { schema: plan.schema().inner().clone(), plan }));
         }
-        let func =
-            self.state.table_functions().get(name).cloned().ok_or_else(|| {
-                DataFusionError::from(Error::new(ErrorCode::UndefinedFunction, format!("function {name} does not exist")))
-            })?;
         let context = SimplifyContext::builder().with_config_options(self.state.config_options().clone()).build();
         let simplifier = ExprSimplifier::new(context);
         let schema = DFSchema::empty();
@@ -214,6 +254,14 @@ impl ContextProvider for QuiverContext<'_> {
         // parse) go to the function as they are; it reads them its own way.
         let args: Vec<Expr> =
             args.into_iter().map(|a| simplifier.coerce(a.clone(), &schema).and_then(|e| simplifier.simplify(e)).unwrap_or(a)).collect();
+        if name == "unnest" || (name == "generate_series" && args.iter().any(Expr::contains_outer)) {
+            let plan = self.unnested(name, args)?;
+            return Ok(Arc::new(ViewSource { schema: plan.schema().inner().clone(), plan }));
+        }
+        let func =
+            self.state.table_functions().get(name).cloned().ok_or_else(|| {
+                DataFusionError::from(Error::new(ErrorCode::UndefinedFunction, format!("function {name} does not exist")))
+            })?;
         let provider = func.create_table_provider_with_args(TableFunctionArgs::new(&args, self.state))?;
         Ok(provider_as_source(provider))
     }
@@ -231,6 +279,10 @@ impl ContextProvider for QuiverContext<'_> {
     }
 
     fn get_function_meta(&self, name: &str) -> Option<Arc<ScalarUDF>> {
+        if let Some(udf) = self.catalog.system_view().and_then(|view| system::functions::udf(name, &view)) {
+            return Some(udf);
+        }
+        let name = name.strip_prefix("pg_catalog.").unwrap_or(name);
         self.state.scalar_functions().get(name).cloned()
     }
 
@@ -239,6 +291,7 @@ impl ContextProvider for QuiverContext<'_> {
     }
 
     fn get_aggregate_meta(&self, name: &str) -> Option<Arc<AggregateUDF>> {
+        let name = name.strip_prefix("pg_catalog.").unwrap_or(name);
         self.state.aggregate_functions().get(name).cloned()
     }
 
@@ -255,7 +308,7 @@ impl ContextProvider for QuiverContext<'_> {
     }
 
     fn udf_names(&self) -> Vec<String> {
-        self.state.scalar_functions().keys().cloned().collect()
+        self.state.scalar_functions().keys().cloned().chain(system::functions::names().map(String::from)).collect()
     }
 
     fn higher_order_function_names(&self) -> Vec<String> {

@@ -149,6 +149,7 @@ fn scratch_table(name: &str, columns: &[NewColumn]) -> TableDef {
                 ty: c.ty.clone(),
                 not_null: c.not_null,
                 default: c.default.clone(),
+                default_oid: 0,
                 dropped: false,
                 missing: None,
             })
@@ -520,6 +521,7 @@ pub fn plan_alter_table(ctx: &QuiverContext, at: AlterTable) -> Result<Plan> {
                     .map(|c| {
                         Ok(quiverdb_catalog::CheckConstraint {
                             name: c.name.clone(),
+                            oid: c.oid,
                             expr: crate::rewrite::rename_identifier(&c.expr, &old, &new)?,
                         })
                     })

@@ -115,7 +115,7 @@ pub fn plan_create_index(ctx: &QuiverContext, ci: ast::CreateIndex) -> Result<Pl
             choose_name(&table.name, &name_parts, "idx", &mut taken)
         }
     };
-    let index = IndexDef { name, columns, unique: ci.unique, index_id: 0, exprs, predicate };
+    let index = IndexDef { name, oid: 0, columns, unique: ci.unique, index_id: 0, exprs, predicate };
     Ok(Plan::CreateIndex { table, index })
 }
 

@@ -99,6 +99,17 @@ fn custom(name: &str, modifiers: &[String]) -> Result<SqlType, Error> {
         "uuid" => SqlType::Uuid,
         "oid" => SqlType::Oid,
         "name" => SqlType::Varchar(Some(63)),
+        "text" | "char" | "pg_node_tree" => SqlType::Text,
+        "float" | "double precision" => SqlType::Float8,
+        "real" => SqlType::Float4,
+        "boolean" => SqlType::Bool,
+        "date" => SqlType::Date,
+        "time" => SqlType::Time,
+        "interval" => SqlType::Interval,
+        "bytea" => SqlType::Bytea,
+        "xid" => SqlType::Int8,
+        "int2vector" => SqlType::Array(Box::new(SqlType::Int2)),
+        "oidvector" => SqlType::Array(Box::new(SqlType::Oid)),
         "serial" | "serial4" | "bigserial" | "serial8" | "smallserial" | "serial2" => {
             return Err(Error::unsupported(format!("type {name} is not supported yet; use an integer primary key and supply ids")));
         }

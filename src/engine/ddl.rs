@@ -92,14 +92,10 @@ impl Engine {
         let columns: Vec<ColumnDef> = plan.columns.iter().enumerate().map(|(i, c)| new_column(i as i16 + 1, c)).collect();
         let attnums =
             |cols: &[String]| -> Vec<i16> { cols.iter().filter_map(|n| columns.iter().find(|c| &c.name == n).map(|c| c.attnum)).collect() };
-        let primary_key =
-            plan.primary_key.as_ref().map(|k| KeyConstraint { name: k.name.clone(), columns: attnums(&k.columns), index_id: 0 });
-        let uniques = plan
-            .uniques
-            .iter()
-            .map(|k| KeyConstraint { name: k.name.clone(), columns: attnums(&k.columns), index_id: storage.allocate_storage_id() })
-            .collect();
-        let checks = plan.checks.iter().map(|c| CheckConstraint { name: c.name.clone(), expr: c.expr.clone() }).collect();
+        let primary_key = plan.primary_key.as_ref().map(|k| KeyConstraint::new(k.name.clone(), attnums(&k.columns), 0));
+        let uniques =
+            plan.uniques.iter().map(|k| KeyConstraint::new(k.name.clone(), attnums(&k.columns), storage.allocate_storage_id())).collect();
+        let checks = plan.checks.iter().map(|c| CheckConstraint { name: c.name.clone(), oid: 0, expr: c.expr.clone() }).collect();
         let def = TableDef {
             oid: storage.allocate_oid(),
             database: db,
@@ -305,19 +301,15 @@ impl Engine {
                     let attnum = col.attnum;
                     def.columns.push(col);
                     if let Some(k) = unique {
-                        def.uniques.push(KeyConstraint {
-                            name: k.name.clone(),
-                            columns: vec![attnum],
-                            index_id: self.storage().allocate_storage_id(),
-                        });
+                        def.uniques.push(KeyConstraint::new(k.name.clone(), vec![attnum], self.storage().allocate_storage_id()));
                         new_uniques.push(k.name.clone());
                     }
                     if let Some(k) = primary_key {
-                        def.primary_key = Some(KeyConstraint { name: k.name.clone(), columns: vec![attnum], index_id: 0 });
+                        def.primary_key = Some(KeyConstraint::new(k.name.clone(), vec![attnum], 0));
                         rekey = true;
                     }
                     if let Some(c) = check {
-                        def.checks.push(CheckConstraint { name: c.name.clone(), expr: c.expr.clone() });
+                        def.checks.push(CheckConstraint { name: c.name.clone(), oid: 0, expr: c.expr.clone() });
                     }
                 }
                 AlterOp::DropColumn { name, cascade } => {
@@ -366,7 +358,7 @@ impl Engine {
                 AlterOp::RenameTable { new } => def.name = new.clone(),
                 AlterOp::AddUnique(k) => {
                     let cols = attnums(&def, &k.columns);
-                    def.uniques.push(KeyConstraint { name: k.name.clone(), columns: cols, index_id: self.storage().allocate_storage_id() });
+                    def.uniques.push(KeyConstraint::new(k.name.clone(), cols, self.storage().allocate_storage_id()));
                     new_uniques.push(k.name.clone());
                 }
                 AlterOp::AddPrimaryKey(k) => {
@@ -376,10 +368,10 @@ impl Engine {
                             c.not_null = true;
                         }
                     }
-                    def.primary_key = Some(KeyConstraint { name: k.name.clone(), columns: cols, index_id: 0 });
+                    def.primary_key = Some(KeyConstraint::new(k.name.clone(), cols, 0));
                     rekey = true;
                 }
-                AlterOp::AddCheck(c) => def.checks.push(CheckConstraint { name: c.name.clone(), expr: c.expr.clone() }),
+                AlterOp::AddCheck(c) => def.checks.push(CheckConstraint { name: c.name.clone(), oid: 0, expr: c.expr.clone() }),
                 AlterOp::DropConstraint { name } => {
                     if def.primary_key.as_ref().is_some_and(|pk| pk.name == *name) {
                         def.primary_key = None;
@@ -521,6 +513,7 @@ fn new_column(attnum: i16, c: &NewColumn) -> ColumnDef {
         ty: c.ty.clone(),
         not_null: c.not_null,
         default: c.default.clone(),
+        default_oid: 0,
         dropped: false,
         missing: None,
     }

@@ -4,8 +4,9 @@
 use crate::engine::Engine;
 use datafusion::execution::SessionState;
 use datafusion::logical_expr::{LogicalPlan, TableSource};
+use quiverdb_catalog::system::SystemView;
 use quiverdb_catalog::{CatalogSnapshot, CatalogView, Oid, Result, TableDef, view::PG_CATALOG};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 /// The catalog as one statement sees it.
 pub struct SessionCatalog {
@@ -13,6 +14,13 @@ pub struct SessionCatalog {
     pub snapshot: Arc<CatalogSnapshot>,
     pub database: Oid,
     pub search_path: Vec<String>,
+    /// The session's user, backend pid and settings (name, value, description), for the
+    /// system tables and catalog functions.
+    pub user: String,
+    pub pid: i32,
+    pub settings: Vec<(String, String, String)>,
+    /// The system view, made on first use.
+    pub system: OnceLock<Arc<SystemView>>,
 }
 
 impl CatalogView for SessionCatalog {
@@ -31,6 +39,22 @@ impl CatalogView for SessionCatalog {
             .filter(|s| self.snapshot.schema_by_name(self.database, s).is_some())
             .cloned()
             .collect()
+    }
+
+    fn system_view(&self) -> Option<Arc<SystemView>> {
+        let view = self.system.get_or_init(|| {
+            let started = self.engine.started().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_micros() as i64).unwrap_or(0);
+            Arc::new(SystemView {
+                snapshot: self.snapshot.clone(),
+                database: self.database,
+                search_path: CatalogView::search_path(self),
+                user: self.user.clone(),
+                pid: self.pid,
+                settings: self.settings.clone(),
+                started_micros: started,
+            })
+        });
+        Some(view.clone())
     }
 
     fn table_source(&self, table: &Arc<TableDef>) -> Result<Arc<dyn TableSource>> {

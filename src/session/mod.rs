@@ -175,6 +175,10 @@ impl Session {
             snapshot,
             database: self.database.oid,
             search_path: self.settings.search_path(&self.user),
+            user: self.user.clone(),
+            pid: self.pid,
+            settings: self.settings.all(),
+            system: Default::default(),
         }
     }
 

@@ -36,7 +36,7 @@ pub use txn::{Isolation, ReadView, Savepoint, Txn, TxnCursor, WriteKind};
 use crate::storage::oracle::{Oracle, OracleState};
 use crate::storage::txn::TxnState;
 use parking_lot::{Mutex, RwLock};
-use quiverdb_catalog::{CatalogChange, CatalogSnapshot, DatabaseDef, Oid, SchemaDef, view::PUBLIC_SCHEMA};
+use quiverdb_catalog::{CatalogChange, CatalogSnapshot, DatabaseDef, Oid, SchemaDef, TableDef, view::PUBLIC_SCHEMA};
 use rocksdb::{ColumnFamilyDescriptor, DB, Options, WriteBatch, WriteOptions};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -129,7 +129,24 @@ impl Storage {
             path: path.to_path_buf(),
         });
         storage.bootstrap()?;
+        storage.assign_missing_oids()?;
         Ok(storage)
+    }
+
+    /// Gives OIDs to the constraints and indexes of catalogs written before those had
+    /// their own (once; `record_catalog` assigns them to new definitions).
+    fn assign_missing_oids(self: &Arc<Self>) -> Result<(), StorageError> {
+        let stale: Vec<TableDef> = self.catalog().relations().filter(|r| r.has_unassigned_oids()).map(|r| TableDef::clone(r)).collect();
+        if stale.is_empty() {
+            return Ok(());
+        }
+        let txn = self.begin(Isolation::ReadCommitted);
+        for def in stale {
+            txn.record_catalog(CatalogChange::PutRelation(def))?;
+        }
+        txn.commit(true)?;
+        tracing::info!("assigned OIDs to constraints and indexes of an older catalog");
+        Ok(())
     }
 
     /// Creates the default databases (each with schema `public`) on first start.

@@ -523,7 +523,7 @@ mod tests {
     use quiverdb_catalog::{ColumnDef, RelationKind};
 
     fn col(attnum: i16, ty: SqlType) -> ColumnDef {
-        ColumnDef { attnum, name: format!("c{attnum}"), ty, not_null: false, default: None, dropped: false, missing: None }
+        ColumnDef { attnum, name: format!("c{attnum}"), ty, not_null: false, default: None, default_oid: 0, dropped: false, missing: None }
     }
 
     fn table(columns: Vec<ColumnDef>) -> TableDef {

@@ -242,7 +242,10 @@ impl Txn {
     }
 
     /// Records a catalog change and its persistent form in the write set.
-    pub fn record_catalog(&self, change: CatalogChange) -> Result<(), StorageError> {
+    pub fn record_catalog(&self, mut change: CatalogChange) -> Result<(), StorageError> {
+        if let CatalogChange::PutRelation(def) = &mut change {
+            def.assign_oids(|| self.storage.allocate_oid());
+        }
         let (key, value) = crate::storage::catalog_store::encode_change(&change)?;
         self.write(Cf::Catalog, &key, value, WriteKind::Put)?;
         self.state.lock().catalog_changes.push(change);

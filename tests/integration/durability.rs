@@ -74,7 +74,7 @@ impl Process {
 fn data_catalog_and_constraints_survive_a_restart() {
     let dir = tempfile::tempdir().unwrap();
     let p = Process::start(dir.path());
-    block_on(async {
+    let oids = block_on(async {
         let c = p.connect().await;
         c.batch_execute(
             "CREATE SCHEMA app; \
@@ -90,11 +90,14 @@ fn data_catalog_and_constraints_survive_a_restart() {
         .await
         .unwrap();
         c.batch_execute("CREATE DATABASE other").await.unwrap();
+        catalog_oids(&c).await
     });
     p.stop();
     let p = Process::start(dir.path());
     block_on(async {
         let c = p.connect().await;
+        // Every relation, index, constraint and default keeps its OID.
+        assert_eq!(catalog_oids(&c).await, oids);
         let rows = c.query("SELECT id, email, bal::text, note FROM app.acct ORDER BY id", &[]).await.unwrap();
         let got: Vec<(i32, String, String, String)> = rows.iter().map(|r| (r.get(0), r.get(1), r.get(2), r.get(3))).collect();
         assert_eq!(
@@ -129,6 +132,8 @@ fn data_catalog_and_constraints_survive_a_restart() {
         c.batch_execute("INSERT INTO plain VALUES ('second')").await.unwrap();
         let n: i64 = c.query_one("SELECT count(*) FROM plain", &[]).await.unwrap().get(0);
         assert_eq!(n, 2);
+        // The last object made before the restart is an index.
+        c.batch_execute("CREATE INDEX plain_x ON plain (x)").await.unwrap();
     });
     p.stop();
     // The database created before the first restart is still there.
@@ -140,8 +145,26 @@ fn data_catalog_and_constraints_survive_a_restart() {
             let _ = connection.await;
         });
         client.batch_execute("SELECT 1").await.unwrap();
+        // Ids given after a restart do not reuse that index's key prefix: a new unique
+        // index sees none of its entries.
+        let c = p.connect().await;
+        c.batch_execute("CREATE TABLE later (x text UNIQUE); INSERT INTO later VALUES ('second')").await.unwrap();
+        let n: i64 = c.query_one("SELECT count(*) FROM plain WHERE x = 'second'", &[]).await.unwrap().get(0);
+        assert_eq!(n, 1);
     });
     p.stop();
+}
+
+/// Name and OID of every relation, constraint and default of schema `app`.
+async fn catalog_oids(c: &Client) -> Vec<(String, u32)> {
+    let sql = "SELECT relname::text, oid FROM pg_class WHERE relnamespace = 'app'::regnamespace \
+               UNION ALL SELECT conname::text, oid FROM pg_constraint WHERE connamespace = 'app'::regnamespace \
+               UNION ALL SELECT 'default ' || adnum::text, oid FROM pg_attrdef WHERE adrelid = 'app.acct'::regclass \
+               ORDER BY 1";
+    let rows = c.query(sql, &[]).await.unwrap();
+    let oids: Vec<(String, u32)> = rows.iter().map(|r| (r.get(0), r.get(1))).collect();
+    assert!(oids.len() >= 9, "{oids:?}");
+    oids
 }
 
 #[test]

@@ -15,6 +15,7 @@ mod errors;
 mod index_model;
 mod isolation;
 mod protocol;
+mod psql;
 mod raw;
 mod types;
 

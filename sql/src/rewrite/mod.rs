@@ -1,6 +1,8 @@
 //! AST rewrites applied before planning, where PostgreSQL's meaning differs from what
 //! DataFusion's planner would do with the same syntax.
 //!
+//! * [`pg_compat`] — `OPERATOR(pg_catalog.~)`, `COLLATE "C"`, `current_user`, and the
+//!   reg* casts (`'t'::regclass`) that clients' catalog queries use.
 //! * [`casts`] — casts whose PostgreSQL semantics are not Arrow casts become function calls
 //!   (`::json`, `::jsonb`, `::uuid`, `::text`, `::varchar(n)`, `::char(n)`).
 //! * [`literals`] — integer literals that fit in 32 bits are typed `integer`, as in
@@ -25,6 +27,7 @@ pub mod casts;
 pub mod checks;
 pub mod fetch;
 pub mod literals;
+pub mod pg_compat;
 pub mod precedence;
 pub mod row_in;
 pub mod set_all;
@@ -43,6 +46,7 @@ pub use casts::cast_function;
 
 /// Applies every rewrite to `stmt` (after output column names were chosen).
 pub fn rewrite(mut stmt: Statement) -> Result<Statement> {
+    pg_compat::rewrite(&mut stmt)?;
     shadowing::rewrite(&mut stmt);
     fetch::rewrite(&mut stmt)?;
     row_in::rewrite(&mut stmt)?;

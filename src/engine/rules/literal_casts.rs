@@ -38,6 +38,7 @@ fn input_type(dt: &DataType) -> Option<SqlType> {
         DataType::Timestamp(_, Some(_)) => SqlType::Timestamptz,
         DataType::Interval(IntervalUnit::MonthDayNano) => SqlType::Interval,
         DataType::Binary => SqlType::Bytea,
+        DataType::UInt32 => SqlType::Oid,
         DataType::Utf8 => SqlType::Text,
         DataType::List(f) => SqlType::Array(Box::new(input_type(f.data_type())?)),
         _ => return None,
