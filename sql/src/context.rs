@@ -279,7 +279,7 @@ impl ContextProvider for QuiverContext<'_> {
     }
 
     fn get_function_meta(&self, name: &str) -> Option<Arc<ScalarUDF>> {
-        if let Some(udf) = self.catalog.system_view().and_then(|view| system::functions::udf(name, &view)) {
+        if let Some(udf) = system::functions::udf(name, || self.catalog.system_view()) {
             return Some(udf);
         }
         let name = name.strip_prefix("pg_catalog.").unwrap_or(name);

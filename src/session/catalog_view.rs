@@ -1,6 +1,7 @@
 //! The [`CatalogView`] a session plans against: one catalog snapshot (including the
 //! transaction's own DDL), the connected database, the search path, and table sources.
 
+use super::settings::Settings;
 use crate::engine::Engine;
 use datafusion::execution::SessionState;
 use datafusion::logical_expr::{LogicalPlan, TableSource};
@@ -14,11 +15,11 @@ pub struct SessionCatalog {
     pub snapshot: Arc<CatalogSnapshot>,
     pub database: Oid,
     pub search_path: Vec<String>,
-    /// The session's user, backend pid and settings (name, value, description), for the
-    /// system tables and catalog functions.
+    /// The session's user, backend pid and settings, for the system tables and catalog
+    /// functions (listed only when a statement uses those).
     pub user: String,
     pub pid: i32,
-    pub settings: Vec<(String, String, String)>,
+    pub settings: Settings,
     /// The system view, made on first use.
     pub system: OnceLock<Arc<SystemView>>,
 }
@@ -50,7 +51,7 @@ impl CatalogView for SessionCatalog {
                 search_path: CatalogView::search_path(self),
                 user: self.user.clone(),
                 pid: self.pid,
-                settings: self.settings.clone(),
+                settings: self.settings.all(),
                 started_micros: started,
             })
         });

@@ -177,7 +177,7 @@ impl Session {
             search_path: self.settings.search_path(&self.user),
             user: self.user.clone(),
             pid: self.pid,
-            settings: self.settings.all(),
+            settings: self.settings.clone(),
             system: Default::default(),
         }
     }

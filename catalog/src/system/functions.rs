@@ -96,17 +96,18 @@ const FUNCTIONS: &[(&str, usize, usize, Out)] = &[
     ("quiver_regrole_name", 1, 1, Out::Text),
 ];
 
-/// The function `name` (possibly `pg_catalog.`-qualified) over `view`, if it is one of
-/// these.
-pub fn udf(name: &str, view: &Arc<SystemView>) -> Option<Arc<ScalarUDF>> {
+/// The function `name` (possibly `pg_catalog.`-qualified) over the view `view` gives, if
+/// it is one of these (`view` is asked only then).
+pub fn udf(name: &str, view: impl FnOnce() -> Option<Arc<SystemView>>) -> Option<Arc<ScalarUDF>> {
     let bare = name.strip_prefix("pg_catalog.").unwrap_or(name);
     let &(name, min, max, out) = FUNCTIONS.iter().find(|(n, ..)| *n == bare)?;
+    let view = view()?;
     let signature = match (min, max) {
         (0, 0) => Signature::nullary(Volatility::Stable),
         (0, _) => Signature::one_of(vec![TypeSignature::Nullary, TypeSignature::VariadicAny], Volatility::Stable),
         _ => Signature::variadic_any(Volatility::Stable),
     };
-    Some(Arc::new(ScalarUDF::new_from_impl(CatalogFunction { name, min, max, out, signature, view: view.clone() })))
+    Some(Arc::new(ScalarUDF::new_from_impl(CatalogFunction { name, min, max, out, signature, view })))
 }
 
 /// The names of these functions.
@@ -201,7 +202,7 @@ fn to_scalar(v: Val, dt: &DataType) -> Result<ScalarValue> {
             let values: Vec<ScalarValue> = items.into_iter().map(|s| ScalarValue::Utf8(Some(s))).collect();
             ScalarValue::List(ScalarValue::new_list_nullable(&values, field.data_type()))
         }
-        (Val::Texts(items), _) => ScalarValue::Utf8(Some(items.join(","))),
+        (Val::Texts(_), other) => return Err(Error::internal(format!("a text array cannot be a {other} result")).into()),
     })
 }
 
@@ -221,10 +222,6 @@ fn int(v: &ScalarValue) -> Option<i64> {
 
 fn text(v: &ScalarValue) -> Option<String> {
     v.try_as_str().flatten().map(str::to_string)
-}
-
-fn is_null(v: &ScalarValue) -> bool {
-    v.is_null()
 }
 
 /// Splits a possibly qualified, possibly quoted name (`public."My T"`) into its parts,
@@ -249,14 +246,10 @@ fn name_parts(name: &str) -> Vec<String> {
 }
 
 impl CatalogFunction {
-    fn view(&self) -> &SystemView {
-        &self.view
-    }
-
     fn eval(&self, args: &[ScalarValue]) -> Result<Val> {
-        let view = self.view();
+        let view = &*self.view;
         let arg_oid = |i: usize| args.get(i).and_then(int).map(|o| o as Oid);
-        let strict_null = self.min > 0 && args.first().is_some_and(is_null) && !self.name.starts_with("has_");
+        let strict_null = self.min > 0 && args.first().is_some_and(ScalarValue::is_null) && !self.name.starts_with("has_");
         if strict_null {
             return Ok(Val::Null);
         }
@@ -380,7 +373,7 @@ impl CatalogFunction {
 
     /// The relation (or index) `name` through the search path: `regclass` input.
     fn regclass(&self, name: &str) -> Result<Oid> {
-        let view = self.view();
+        let view = &*self.view;
         let parts = name_parts(name);
         let (schemas, rel) = match parts.as_slice() {
             [rel] => (view.effective_path(), rel.clone()),
@@ -398,22 +391,21 @@ impl CatalogFunction {
 
     /// The OID of relation or index `name` in schema `schema`.
     fn relation_in(&self, schema: &str, name: &str) -> Option<Oid> {
-        let view = self.view();
+        let view = &*self.view;
         if let Some(t) = super::lookup(Some(schema), name) {
             return Some(t.oid);
         }
         let schema_oid = view.schema_oid(schema)?;
-        relations(view).filter(|t| t.schema == schema_oid).find_map(|t| {
-            if t.name == name {
-                return Some(t.oid);
-            }
-            indexes_of(t).into_iter().find(|i| i.name == name).map(|i| i.oid)
-        })
+        if let Some(t) = view.snapshot.relation_by_name(schema_oid, name) {
+            return Some(t.oid);
+        }
+        // Indexes share the relations' names but are not in the name map.
+        relations(view).filter(|t| t.schema == schema_oid).find_map(|t| indexes_of(t).into_iter().find(|i| i.name == name).map(|i| i.oid))
     }
 
     /// The schema and name of relation (or index) `oid`.
     fn relation_schema_name(&self, oid: Oid) -> Option<(String, String)> {
-        let view = self.view();
+        let view = &*self.view;
         if let Some(t) = super::by_oid(oid) {
             return Some((t.schema.to_string(), t.name.to_string()));
         }
@@ -435,20 +427,20 @@ impl CatalogFunction {
         let Some((_, name)) = self.relation_schema_name(oid) else {
             return false;
         };
-        self.view().effective_path().iter().find_map(|s| self.relation_in(s, &name)) == Some(oid)
+        self.view.effective_path().iter().find_map(|s| self.relation_in(s, &name)) == Some(oid)
     }
 
     fn regnamespace(&self, name: &str) -> Result<Oid> {
         let parts = name_parts(name);
         let schema = parts.first().cloned().unwrap_or_default();
-        self.view()
+        self.view
             .schema_oid(&schema)
             .ok_or_else(|| Error::new(ErrorCode::UndefinedSchema, format!("schema \"{name}\" does not exist")).into())
     }
 
     fn regrole(&self, name: &str) -> Result<Oid> {
         let parts = name_parts(name);
-        if parts.first().map(String::as_str) == Some(self.view().user.as_str()) {
+        if parts.first().map(String::as_str) == Some(self.view.user.as_str()) {
             return Ok(ROLE_OID);
         }
         Err(Error::new(ErrorCode::UndefinedObject, format!("role \"{name}\" does not exist")).into())

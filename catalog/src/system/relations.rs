@@ -66,11 +66,6 @@ pub fn index_by_oid(view: &SystemView, oid: Oid) -> Option<(&Arc<TableDef>, Inde
     relations(view).find_map(|t| indexes_of(t).into_iter().find(|i| i.oid == oid).map(|i| (t, i)))
 }
 
-/// The type OID of a column type (the array type's OID for arrays).
-pub fn type_oid(ty: &SqlType) -> Oid {
-    ty.oid()
-}
-
 fn schema_of(table: &SystemTable) -> Oid {
     if table.schema == INFORMATION_SCHEMA { INFORMATION_SCHEMA_OID } else { PG_CATALOG_OID }
 }
@@ -210,7 +205,7 @@ const ATTRIBUTE: &[(&str, Ty)] = &[
 
 /// A `pg_attribute` row of a column of type `ty` (`None`: a dropped column).
 fn attribute_row(rel: Oid, name: &str, attnum: i16, ty: Option<&SqlType>, not_null: bool, has_default: bool) -> Vec<V> {
-    let t = ty.and_then(|ty| super::pg_types::by_oid(type_oid(ty)));
+    let t = ty.and_then(|ty| super::pg_types::by_oid(ty.oid()));
     let collation = if ty.is_some_and(|ty| ty.is_text_like() && !matches!(ty, SqlType::Json | SqlType::Jsonb | SqlType::Uuid)) {
         DEFAULT_COLLATION
     } else {
@@ -219,7 +214,7 @@ fn attribute_row(rel: Oid, name: &str, attnum: i16, ty: Option<&SqlType>, not_nu
     row![
         rel,
         name,
-        ty.map(type_oid).unwrap_or(0),
+        ty.map(SqlType::oid).unwrap_or(0),
         -1i32,
         t.map(|t| t.len).unwrap_or(-1),
         attnum,

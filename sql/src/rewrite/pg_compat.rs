@@ -127,23 +127,20 @@ fn rewrite_expr(expr: &mut Expr) -> Result<()> {
         Expr::Identifier(ident) if ident.quote_style.is_none() && is_niladic(&ident.value) => {
             *expr = call(&ident.value.to_ascii_lowercase(), vec![]);
         }
-        Expr::Function(f) if matches!(f.args, FunctionArguments::None) && f.name.0.len() == 1 && is_niladic(&f.name.to_string()) => {
-            *expr = call(&f.name.to_string().to_ascii_lowercase(), vec![]);
-        }
-        Expr::Function(f) if f.name.to_string().eq_ignore_ascii_case("array") && matches!(f.args, FunctionArguments::Subquery(_)) => {
-            if let FunctionArguments::Subquery(query) = &f.args {
-                *expr = array_subquery(query)?;
+        Expr::Function(f) => {
+            let name = f.name.to_string().to_ascii_lowercase();
+            match (name.as_str(), &f.args) {
+                (n, FunctionArguments::None) if f.name.0.len() == 1 && is_niladic(n) => *expr = call(n, vec![]),
+                ("array", FunctionArguments::Subquery(query)) => *expr = array_subquery(query)?,
+                // One-dimensional arrays with lower bound 1: the upper bound is the length.
+                ("array_upper" | "array_lower", FunctionArguments::List(list)) => {
+                    let args = list.args.iter().map(|a| a.to_string()).collect::<Vec<_>>().join(", ");
+                    let upper = format!("CAST(array_length({args}) AS integer)");
+                    *expr =
+                        parse_expr(&if name == "array_lower" { format!("CASE WHEN {upper} IS NULL THEN NULL ELSE 1 END") } else { upper })?;
+                }
+                _ => {}
             }
-        }
-        Expr::Function(f) if ["array_upper", "array_lower"].iter().any(|n| f.name.to_string().eq_ignore_ascii_case(n)) => {
-            // One-dimensional arrays with lower bound 1: the upper bound is the length.
-            let FunctionArguments::List(list) = &f.args else {
-                return Ok(());
-            };
-            let args = list.args.iter().map(|a| a.to_string()).collect::<Vec<_>>().join(", ");
-            let upper = format!("CAST(array_length({args}) AS integer)");
-            let lower = f.name.to_string().eq_ignore_ascii_case("array_lower");
-            *expr = parse_expr(&if lower { format!("CASE WHEN {upper} IS NULL THEN NULL ELSE 1 END") } else { upper })?;
         }
         Expr::Cast { expr: inner, data_type, .. } => {
             if is_text_type(data_type)
