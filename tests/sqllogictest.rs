@@ -107,6 +107,9 @@ impl AsyncDB for InProcess {
                     DBOutput::StatementComplete(n)
                 }
                 Response::Empty => DBOutput::StatementComplete(0),
+                Response::CopyIn(_) | Response::CopyOut { .. } => {
+                    return Err(SltError("COPY moves data over the protocol; test it through the wire".into()));
+                }
             };
         }
         Ok(last)

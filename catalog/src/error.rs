@@ -100,6 +100,10 @@ pub enum ErrorCode {
     NumericValueOutOfRange,
     /// Division by zero.
     DivisionByZero,
+    /// The object is not in the state the command needs (a NO SCROLL cursor moved back).
+    ObjectNotInPrerequisiteState,
+    /// A cursor of that name is already open.
+    DuplicateCursor,
     /// A string is too long for its declared length.
     StringDataRightTruncation,
     /// A date/time field is out of range.
@@ -118,6 +122,8 @@ pub enum ErrorCode {
     InvalidRegularExpression,
     /// A LIKE escape string is invalid.
     InvalidEscapeSequence,
+    /// COPY data that does not follow its format (wrong column count, bad quoting).
+    BadCopyFileFormat,
     /// Some other data exception.
     DataException,
     // --- transactions
@@ -185,6 +191,8 @@ pub struct Error {
     pub hint: Option<String>,
     /// Optional 1-based character position in the statement text.
     pub position: Option<u32>,
+    /// Optional context line: where the error happened (`COPY t, line 3, column a: "x"`).
+    pub context: Option<String>,
 }
 
 /// Result type of the catalog and frontend layers.
@@ -193,7 +201,7 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 impl Error {
     /// Creates an error of `code` with `message`.
     pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
-        Error { code, message: message.into(), detail: None, hint: None, position: None }
+        Error { code, message: message.into(), detail: None, hint: None, position: None, context: None }
     }
 
     /// Adds a detail line.
@@ -211,6 +219,12 @@ impl Error {
     /// Adds a 1-based character position in the statement text.
     pub fn with_position(mut self, position: u32) -> Self {
         self.position = Some(position);
+        self
+    }
+
+    /// Adds a context line (kept when one is already set: the innermost wins).
+    pub fn with_context(mut self, context: impl Into<String>) -> Self {
+        self.context.get_or_insert_with(|| context.into());
         self
     }
 

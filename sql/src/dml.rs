@@ -33,17 +33,22 @@ use std::sync::Arc;
 
 /// Resolves the target of a DML statement; views and missing tables are errors.
 fn target(ctx: &QuiverContext, name: &ast::ObjectName, verb: &str) -> Result<Arc<TableDef>> {
-    let (schema, table) = split_name(name)?;
-    let reference = match &schema {
-        Some(s) => TableReference::partial(s.as_str(), table.as_str()),
-        None => TableReference::bare(table.as_str()),
-    };
-    let def = ctx.resolve(&reference)?;
+    let def = resolve_name(ctx, name)?;
     if def.is_view() {
         return Err(Error::new(ErrorCode::WrongObjectType, format!("cannot {verb} view \"{}\"", def.name))
             .with_detail("Views are not automatically updatable yet."));
     }
     Ok(def)
+}
+
+/// The relation (table, view or collection) `name` resolves to.
+pub(crate) fn resolve_name(ctx: &QuiverContext, name: &ast::ObjectName) -> Result<Arc<TableDef>> {
+    let (schema, table) = split_name(name)?;
+    let reference = match &schema {
+        Some(s) => TableReference::partial(s.as_str(), table.as_str()),
+        None => TableReference::bare(table.as_str()),
+    };
+    ctx.resolve(&reference)
 }
 
 /// The logical CHECK expressions of `table`, planned against its columns.
@@ -227,7 +232,36 @@ pub fn insert_from(ctx: &QuiverContext, table: Arc<TableDef>, source: LogicalPla
         let from = e.get_type(&schema)?;
         exprs.push(assign_cast(e, &from, col)?.alias(col.name.clone()));
     }
-    let input = LogicalPlanBuilder::from(source).project(exprs)?.build()?;
+    insert_projected(ctx, table, LogicalPlanBuilder::from(source).project(exprs)?.build()?)
+}
+
+/// An INSERT of `source`'s rows into `table` where source column k fills live column
+/// `targets[k]` and the other columns take their defaults (COPY FROM). The source holds
+/// values already made by the column types' input functions.
+pub fn insert_copied(ctx: &QuiverContext, table: Arc<TableDef>, targets: &[usize], source: LogicalPlan) -> Result<LogicalPlan> {
+    let live: Vec<&quiverdb_catalog::ColumnDef> = table.live_columns().collect();
+    let schema = source.schema().clone();
+    let cols = schema.columns();
+    if cols.len() != targets.len() {
+        return Err(Error::internal("COPY source does not match its column list"));
+    }
+    let mut exprs = Vec::with_capacity(live.len());
+    for (pos, col) in live.iter().enumerate() {
+        let e = match targets.iter().position(|t| *t == pos) {
+            Some(k) => {
+                let e = Expr::Column(cols[k].clone());
+                let from = e.get_type(&schema)?;
+                assign_cast(e, &from, col)?
+            }
+            None => default_expr(ctx, col)?,
+        };
+        exprs.push(e.alias(col.name.clone()));
+    }
+    insert_projected(ctx, table, LogicalPlanBuilder::from(source).project(exprs)?.build()?)
+}
+
+/// The plain INSERT (no ON CONFLICT, no RETURNING) of `input`, which has every live column.
+fn insert_projected(ctx: &QuiverContext, table: Arc<TableDef>, input: LogicalPlan) -> Result<LogicalPlan> {
     let name = table.name.clone();
     match finish(ctx, table, &name, ModifyOp::Insert { on_conflict: None }, input, None, &mut PlannerContext::new())? {
         Plan::Modify { plan, .. } => Ok(plan),

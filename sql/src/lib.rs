@@ -12,6 +12,7 @@
 //!    * INSERT / UPDATE / DELETE are planned as a DataFusion query producing the rows to
 //!      write, under a `TableModify` node ([`dml`]) → [`Plan::Modify`];
 //!    * DDL is validated against the catalog into a description of the change ([`ddl`]);
+//!    * COPY's options and columns are checked, and `COPY ... TO` gets its query ([`copy`]);
 //!    * session and transaction commands become their own plans ([`session`]).
 //!
 //! The server executes plans; this crate never touches storage.
@@ -19,6 +20,8 @@
 pub mod collection;
 pub mod colnames;
 pub mod context;
+pub mod copy;
+pub mod cursor;
 pub mod ddl;
 pub mod dml;
 pub mod drop;
@@ -115,6 +118,8 @@ impl<'a> SqlPlanner<'a> {
             Statement::CreateIndex(ci) => index::plan_create_index(&self.ctx, ci),
             Statement::Truncate(t) => ddl::plan_truncate(&self.ctx, t),
             Statement::Analyze(a) => ddl::plan_analyze(&self.ctx, a),
+            Statement::Copy { .. } => copy::plan_copy(&self.ctx, stmt, params),
+            Statement::Declare { .. } | Statement::Fetch { .. } | Statement::Close { .. } => cursor::plan_cursor(&self.ctx, stmt, params),
             other => session::plan_other(&self.ctx, other),
         }
     }
@@ -126,6 +131,17 @@ impl<'a> SqlPlanner<'a> {
         source: datafusion::logical_expr::LogicalPlan,
     ) -> Result<datafusion::logical_expr::LogicalPlan> {
         dml::insert_from(&self.ctx, table, source)
+    }
+
+    /// Plans the insertion of `source`'s rows into the `targets` columns of `table`, the
+    /// others taking their defaults (COPY FROM).
+    pub fn insert_copied(
+        &self,
+        table: std::sync::Arc<quiverdb_catalog::TableDef>,
+        targets: &[usize],
+        source: datafusion::logical_expr::LogicalPlan,
+    ) -> Result<datafusion::logical_expr::LogicalPlan> {
+        dml::insert_copied(&self.ctx, table, targets, source)
     }
 
     /// Plans a one-row evaluation of the SQL expression `sql` as type `ty`.

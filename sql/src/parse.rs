@@ -34,7 +34,8 @@ pub fn parse(sql: &str) -> Result<Vec<Statement>, Error> {
 }
 
 /// Token fixes for syntax sqlparser lacks: `ABORT` (= ROLLBACK) at the start of a
-/// statement, collection DDL ([`crate::collection`]), and `BETWEEN SYMMETRIC` (the keyword is dropped; the locations of the
+/// statement, collection DDL ([`crate::collection`]), COPY's `FORCE_QUOTE *` (a marker
+/// column list, see [`crate::copy::ALL_COLUMNS_QUOTE`]), and `BETWEEN SYMMETRIC` (the keyword is dropped; the locations of the
 /// lower bounds are returned so the parsed BETWEENs can be made symmetric).
 fn normalize(mut tokens: Vec<TokenWithSpan>) -> (Vec<TokenWithSpan>, Vec<Location>) {
     let mut at_start = true;
@@ -46,6 +47,12 @@ fn normalize(mut tokens: Vec<TokenWithSpan>) -> (Vec<TokenWithSpan>, Vec<Locatio
             Token::SemiColon => at_start = true,
             Token::Word(w) if at_start && w.quote_style.is_none() && w.value.eq_ignore_ascii_case("abort") => {
                 tokens[i].token = Token::Word(Word { value: "ROLLBACK".into(), quote_style: None, keyword: Keyword::ROLLBACK });
+                at_start = false;
+            }
+            Token::Word(w)
+                if at_start && w.quote_style.is_none() && (w.keyword == Keyword::FETCH || w.value.eq_ignore_ascii_case("move")) =>
+            {
+                fetch_tokens(&mut tokens, i);
                 at_start = false;
             }
             Token::Word(w) if at_start && w.quote_style.is_none() && matches!(w.keyword, Keyword::CREATE | Keyword::DROP) => {
@@ -64,11 +71,79 @@ fn normalize(mut tokens: Vec<TokenWithSpan>) -> (Vec<TokenWithSpan>, Vec<Locatio
                     }
                 }
             }
+            Token::Word(w) if w.quote_style.is_none() && w.value.eq_ignore_ascii_case("force_quote") => {
+                at_start = false;
+                let next = (i + 1..tokens.len()).find(|&j| !matches!(tokens[j].token, Token::Whitespace(_)));
+                if let Some(j) = next
+                    && tokens[j].token == Token::Mul
+                {
+                    let span = tokens[j].span;
+                    let marker = Word { value: "*".into(), quote_style: Some(crate::copy::ALL_COLUMNS_QUOTE), keyword: Keyword::NoKeyword };
+                    let parts = [Token::LParen, Token::Word(marker), Token::RParen].map(|token| TokenWithSpan { token, span });
+                    tokens.splice(j..=j, parts);
+                }
+            }
             _ => at_start = false,
         }
         i += 1;
     }
     (tokens, symmetric)
+}
+
+/// `FETCH`/`MOVE [direction] [FROM | IN] cursor` at token `i`, in the shape sqlparser
+/// parses: `FROM` inserted before the cursor name when missing, and `MOVE` spelled as
+/// `FETCH ... INTO` [`crate::cursor::MOVE_MARKER`].
+fn fetch_tokens(tokens: &mut Vec<TokenWithSpan>, i: usize) {
+    let mut end = (i + 1..tokens.len()).find(|&j| tokens[j].token == Token::SemiColon).unwrap_or(tokens.len());
+    // Negative counts (`ABSOLUTE -2`) as one number token.
+    let mut j = i + 1;
+    while j + 1 < end {
+        if tokens[j].token == Token::Minus
+            && let Token::Number(n, long) = &tokens[j + 1].token
+        {
+            tokens[j + 1].token = Token::Number(format!("-{n}"), *long);
+            tokens.remove(j);
+            end -= 1;
+        }
+        j += 1;
+    }
+    let words: Vec<usize> = (i + 1..end).filter(|&j| !matches!(tokens[j].token, Token::Whitespace(_))).collect();
+    let span = tokens[i].span;
+    let word = |value: &str, keyword: Keyword| TokenWithSpan {
+        token: Token::Word(Word { value: value.into(), quote_style: None, keyword }),
+        span,
+    };
+    let space = || TokenWithSpan { token: Token::Whitespace(datafusion::sql::sqlparser::tokenizer::Whitespace::Space), span };
+    let is_move = matches!(&tokens[i].token, Token::Word(w) if w.keyword != Keyword::FETCH);
+    if let Some(&name) = words.last() {
+        let before = words.len().checked_sub(2).map(|k| &tokens[words[k]].token);
+        let has_from =
+            matches!(before, Some(Token::Word(w)) if w.quote_style.is_none() && matches!(w.keyword, Keyword::FROM | Keyword::IN));
+        if !has_from {
+            tokens.splice(name..name, [word("FROM", Keyword::FROM), space()]);
+            end += 2;
+        }
+    }
+    // sqlparser needs a direction, and a count after FORWARD / BACKWARD.
+    let next_word =
+        |tokens: &[TokenWithSpan], from: usize| (from..tokens.len()).find(|&j| !matches!(tokens[j].token, Token::Whitespace(_)));
+    let is_from = |t: &Token| matches!(t, Token::Word(w) if w.quote_style.is_none() && matches!(w.keyword, Keyword::FROM | Keyword::IN));
+    if let Some(first) = next_word(tokens, i + 1) {
+        if is_from(&tokens[first].token) {
+            tokens.splice(first..first, [word("NEXT", Keyword::NEXT), space()]);
+            end += 2;
+        } else if matches!(&tokens[first].token, Token::Word(w) if matches!(w.keyword, Keyword::FORWARD | Keyword::BACKWARD))
+            && let Some(after) = next_word(tokens, first + 1)
+            && is_from(&tokens[after].token)
+        {
+            tokens.splice(after..after, [TokenWithSpan { token: Token::Number("1".into(), false), span }, space()]);
+            end += 2;
+        }
+    }
+    if is_move {
+        tokens[i] = word("FETCH", Keyword::FETCH);
+        tokens.splice(end..end, [space(), word("INTO", Keyword::INTO), space(), word(crate::cursor::MOVE_MARKER, Keyword::NoKeyword)]);
+    }
 }
 
 /// Turns `x BETWEEN a AND b` whose lower bound starts at a recorded location into

@@ -71,6 +71,16 @@ pub enum Plan {
     Deallocate(Option<String>),
     /// DISCARD ALL and friends.
     Discard,
+    /// COPY table FROM STDIN: the server asks the client for the data.
+    CopyFrom(Box<crate::copy::CopyFromPlan>),
+    /// COPY table / (query) TO STDOUT: the rows of `query`, in the COPY format.
+    CopyTo { query: LogicalPlan, options: crate::copy::CopyOptions },
+    /// DECLARE name CURSOR FOR query.
+    DeclareCursor { name: String, query: LogicalPlan, scroll: bool, hold: bool, binary: bool },
+    /// FETCH (rows) or MOVE (`move_only`: only the count).
+    Fetch { name: String, direction: crate::cursor::FetchDirection, move_only: bool },
+    /// CLOSE name, or CLOSE ALL (`None`).
+    CloseCursor(Option<String>),
     /// Nothing to do but report `tag`, with optional notices (e.g. IF NOT EXISTS skipped).
     NoOp { tag: String, notices: Vec<String> },
 }
@@ -81,15 +91,18 @@ pub enum ModifyVerb {
     Insert,
     Update,
     Delete,
+    /// COPY FROM: an INSERT reported as `COPY n`.
+    Copy,
 }
 
 impl ModifyVerb {
-    /// The command tag prefix (`INSERT 0` / `UPDATE` / `DELETE`).
+    /// The command tag prefix (`INSERT 0` / `UPDATE` / `DELETE` / `COPY`).
     pub fn tag(self) -> &'static str {
         match self {
             ModifyVerb::Insert => "INSERT 0",
             ModifyVerb::Update => "UPDATE",
             ModifyVerb::Delete => "DELETE",
+            ModifyVerb::Copy => "COPY",
         }
     }
 }

@@ -77,10 +77,25 @@ impl Session {
                     return Err(Error::new(ErrorCode::ActiveTransaction, "DISCARD ALL cannot run inside a transaction block"));
                 }
                 self.sql_prepared.clear();
+                self.cursors = Default::default();
                 self.settings = super::settings::Settings::default();
                 self.session_settings = self.settings.clone();
                 Ok(StatementResult::new(Response::Command("DISCARD ALL".into())))
             }
+            Plan::CopyFrom(copy) => {
+                self.check_writable("COPY FROM")?;
+                Ok(StatementResult::new(Response::CopyIn(copy)))
+            }
+            Plan::CopyTo { query, options } => {
+                let rows = self.run_query(query).await?;
+                let Response::Rows { columns, stream, .. } = rows.response else {
+                    return Err(Error::internal("COPY TO query returned no rows"));
+                };
+                Ok(StatementResult::new(Response::CopyOut { columns, stream, options }))
+            }
+            Plan::DeclareCursor { name, query, scroll, hold, binary } => self.declare_cursor(name, query, scroll, hold, binary).await,
+            Plan::Fetch { name, direction, move_only } => self.fetch(&name, direction, move_only).await,
+            Plan::CloseCursor(name) => self.close_cursor(name.as_deref()),
             Plan::NoOp { tag, notices } => Ok(StatementResult::new(Response::Command(tag)).with_notices(notices)),
             ddl => {
                 self.check_writable(ddl_verb(&ddl))?;
@@ -101,7 +116,7 @@ impl Session {
 
     /// Runs INSERT/UPDATE/DELETE (`verb`), or a query that writes (`None`), to completion
     /// (and commits when autocommit).
-    async fn run_modify(&mut self, plan: LogicalPlan, verb: Option<ModifyVerb>, returning: bool) -> Result<StatementResult> {
+    pub(super) async fn run_modify(&mut self, plan: LogicalPlan, verb: Option<ModifyVerb>, returning: bool) -> Result<StatementResult> {
         let mut attempt = 0;
         loop {
             let (txn, autocommit_txn) = self.statement_txn()?;
@@ -420,6 +435,7 @@ fn verb_name(v: ModifyVerb) -> &'static str {
         ModifyVerb::Insert => "INSERT",
         ModifyVerb::Update => "UPDATE",
         ModifyVerb::Delete => "DELETE",
+        ModifyVerb::Copy => "COPY FROM",
     }
 }
 
@@ -453,12 +469,7 @@ fn count_of(batches: &[RecordBatch]) -> u64 {
 /// The response of a completed INSERT/UPDATE/DELETE.
 fn modify_response(schema: SchemaRef, batches: Vec<RecordBatch>, verb: ModifyVerb, returning: bool) -> Result<Response> {
     if returning {
-        let tag = match verb {
-            ModifyVerb::Insert => "INSERT 0",
-            ModifyVerb::Update => "UPDATE",
-            ModifyVerb::Delete => "DELETE",
-        };
-        return Ok(batches_response(schema, batches, tag));
+        return Ok(batches_response(schema, batches, verb.tag()));
     }
     Ok(Response::Command(format!("{} {}", verb.tag(), count_of(&batches))))
 }

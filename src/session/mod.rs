@@ -15,6 +15,8 @@
 //! READ COMMITTED does by re-evaluating the newest row version.
 
 pub mod catalog_view;
+mod copy;
+mod cursor;
 mod execute;
 mod result;
 pub mod settings;
@@ -70,6 +72,7 @@ pub struct Session {
     block: Option<Block>,
     default_modes: TxnModes,
     sql_prepared: HashMap<String, Arc<Prepared>>,
+    cursors: cursor::Cursors,
     _registration: SessionRegistration,
 }
 
@@ -94,6 +97,7 @@ impl Session {
             block: None,
             default_modes: TxnModes::default(),
             sql_prepared: HashMap::new(),
+            cursors: Default::default(),
             _registration: registration,
         })
     }
@@ -225,6 +229,11 @@ impl Session {
             });
         };
         let declared: Vec<Option<SqlType>> = param_types.to_vec();
+        // FETCH describes the cursor's rows.
+        let fetch_columns = match &stmt {
+            Statement::Fetch { name, into: None, .. } => self.cursors.columns(&quiverdb_sql::normalize_ident(name)).map(<[_]>::to_vec),
+            _ => None,
+        };
         let plannable = matches!(
             stmt,
             Statement::Query(_) | Statement::Insert(_) | Statement::Update(_) | Statement::Delete(_) | Statement::Explain { .. }
@@ -236,7 +245,7 @@ impl Session {
                 plan: None,
                 catalog: None,
                 param_types: param_types.iter().map(|t| t.clone().unwrap_or(SqlType::Text)).collect(),
-                columns: result::utility_columns(sql),
+                columns: fetch_columns.unwrap_or_else(|| result::utility_columns(sql)),
                 deferred: false,
             });
         }
@@ -380,10 +389,14 @@ impl Session {
         if !implicit {
             return Ok(());
         }
+        if self.block.as_ref().is_some_and(|b| !b.is_failed()) {
+            self.cursors.before_commit().await?;
+        }
         let block = self.block.take().ok_or_else(|| Error::internal("no block"))?;
         if block.is_failed() {
             self.restore_settings(&block);
             block.txn.rollback();
+            self.cursors.after_rollback();
             return Ok(());
         }
         self.settings = self.session_settings.clone();
@@ -429,6 +442,7 @@ impl Session {
                 if let Some(block) = block {
                     self.restore_settings(&block);
                     block.txn.rollback();
+                    self.cursors.after_rollback();
                 }
             } else {
                 b.fail();

@@ -7,6 +7,7 @@ use datafusion::execution::SendableRecordBatchStream;
 use datafusion::physical_plan::stream::RecordBatchStreamAdapter;
 use quiverdb_catalog::{Error, ErrorCode, Oid, Result, SqlType};
 use quiverdb_sql::Plan;
+use quiverdb_sql::copy::{CopyFromPlan, CopyOptions};
 use std::sync::Arc;
 
 /// A result column as RowDescription describes it.
@@ -54,6 +55,11 @@ pub enum Response {
     Command(String),
     /// An empty query.
     Empty,
+    /// COPY FROM STDIN: the wire layer collects the data, then calls
+    /// [`crate::session::Session::copy_from`].
+    CopyIn(Box<CopyFromPlan>),
+    /// COPY TO STDOUT: rows to send in the COPY format.
+    CopyOut { columns: Vec<ColumnInfo>, stream: SendableRecordBatchStream, options: CopyOptions },
 }
 
 /// A statement's complete result.
@@ -62,12 +68,14 @@ pub struct StatementResult {
     pub notices: Vec<Notice>,
     /// Settings whose new value the client must be told (ParameterStatus).
     pub parameter_status: Vec<(&'static str, String)>,
+    /// Rows go out in binary in the simple protocol too (FETCH from a BINARY cursor).
+    pub binary: bool,
 }
 
 impl StatementResult {
     /// A result without notices.
     pub fn new(response: Response) -> Self {
-        StatementResult { response, notices: vec![], parameter_status: vec![] }
+        StatementResult { response, notices: vec![], parameter_status: vec![], binary: false }
     }
 
     /// Adds a notice.

@@ -139,9 +139,15 @@ impl Session {
         if block.is_failed() {
             self.restore_settings(&block);
             block.txn.rollback();
+            self.cursors.after_rollback();
             return Ok(StatementResult::new(Response::Command("ROLLBACK".into())));
         }
         self.settings = self.session_settings.clone();
+        if let Err(e) = self.cursors.before_commit().await {
+            block.txn.rollback();
+            self.cursors.after_rollback();
+            return Err(e);
+        }
         commit_txn(block.txn.clone(), self.settings.durable()).await?;
         Ok(StatementResult::new(Response::Command("COMMIT".into())))
     }
@@ -154,6 +160,7 @@ impl Session {
             Some(block) => {
                 self.restore_settings(&block);
                 block.txn.rollback();
+                self.cursors.after_rollback();
                 StatementResult::new(Response::Command("ROLLBACK".into()))
             }
         }

@@ -58,6 +58,9 @@ pub fn sqlstate(code: ErrorCode) -> &'static str {
         ArraySubscriptError => "2202E",
         InvalidRegularExpression => "2201B",
         InvalidEscapeSequence => "22025",
+        BadCopyFileFormat => "22P04",
+        ObjectNotInPrerequisiteState => "55000",
+        DuplicateCursor => "42P03",
         DataException => "22000",
         SerializationFailure => "40001",
         DeadlockDetected => "40P01",
@@ -91,6 +94,7 @@ pub fn error_info(err: &Error, fatal: bool) -> ErrorInfo {
     info.detail = err.detail.clone();
     info.hint = err.hint.clone();
     info.position = err.position.map(|p| p.to_string());
+    info.where_context = err.context.clone();
     info
 }
 

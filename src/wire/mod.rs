@@ -7,6 +7,7 @@
 //!   BackendKeyData (for CancelRequest);
 //! * simple Query — statements run one after another and each result is streamed before
 //!   the next statement starts; several statements form one implicit transaction;
+//! * COPY FROM STDIN / TO STDOUT in text, CSV and binary (the `copy` module);
 //! * Parse/Bind/Describe/Execute/Sync — statements are planned at Parse (parameter types
 //!   inferred from the plan), executed at Execute (portal row limits by pgwire), and the
 //!   Executes up to a Sync form one implicit transaction, as in PostgreSQL.
@@ -15,6 +16,7 @@
 
 mod batching;
 mod cancel;
+mod copy;
 pub mod encode;
 pub mod errors;
 mod guard;
@@ -53,6 +55,8 @@ pub struct Connection {
     ctx: Arc<ServerContext>,
     session: Arc<Mutex<Option<Session>>>,
     parser: Arc<query::Parser>,
+    /// The COPY FROM STDIN waiting for data, if any.
+    copy: parking_lot::Mutex<Option<copy::CopyIn>>,
 }
 
 impl Connection {
@@ -60,7 +64,7 @@ impl Connection {
     pub fn handlers(ctx: Arc<ServerContext>) -> Handlers {
         let session = Arc::new(Mutex::new(None));
         let parser = Arc::new(query::Parser { session: session.clone() });
-        Handlers { conn: Arc::new(Connection { ctx, session, parser }) }
+        Handlers { conn: Arc::new(Connection { ctx, session, parser, copy: Default::default() }) }
     }
 }
 
@@ -79,6 +83,10 @@ impl PgWireServerHandlers for Handlers {
     }
 
     fn startup_handler(&self) -> Arc<impl pgwire::api::auth::StartupHandler> {
+        self.conn.clone()
+    }
+
+    fn copy_handler(&self) -> Arc<impl pgwire::api::copy::CopyHandler> {
         self.conn.clone()
     }
 

@@ -3,6 +3,7 @@
 use super::Connection;
 use super::batching::Deferred;
 use super::cancel::CancelSlot;
+use super::copy::{CopyOutError, copy_tag};
 use super::encode::{Format, encode_batch};
 use super::errors::{error_info, to_pgwire};
 use super::guard::StatementGuard;
@@ -13,7 +14,7 @@ use futures::{StreamExt, stream};
 use pgwire::api::DEFAULT_NAME;
 use pgwire::api::portal::{Format as PortalFormat, Portal};
 use pgwire::api::query::{ExtendedQueryHandler, SimpleQueryHandler};
-use pgwire::api::results::{FieldFormat, FieldInfo, QueryResponse, Response, Tag};
+use pgwire::api::results::{CopyResponse, FieldFormat, FieldInfo, QueryResponse, Response, Tag};
 use pgwire::api::stmt::QueryParser;
 use pgwire::api::stmt::StoredStatement;
 use pgwire::api::store::Entry;
@@ -63,7 +64,7 @@ fn formats_of(f: Option<&PortalFormat>, n: usize) -> Vec<Format> {
         .collect()
 }
 
-fn to_txn_status(s: TxStatus) -> TransactionStatus {
+pub(super) fn to_txn_status(s: TxStatus) -> TransactionStatus {
     match s {
         TxStatus::Idle => TransactionStatus::Idle,
         TxStatus::InBlock => TransactionStatus::Transaction,
@@ -72,7 +73,11 @@ fn to_txn_status(s: TxStatus) -> TransactionStatus {
 }
 
 /// Sends a statement's notices and ParameterStatus messages.
-async fn send_side_messages<C>(client: &mut C, notices: &[Notice], parameter_status: &[(&'static str, String)]) -> PgWireResult<()>
+pub(super) async fn send_side_messages<C>(
+    client: &mut C,
+    notices: &[Notice],
+    parameter_status: &[(&'static str, String)],
+) -> PgWireResult<()>
 where
     C: Sink<PgWireBackendMessage> + Unpin + Send,
     C::Error: Debug,
@@ -97,13 +102,13 @@ fn notice(n: &Notice) -> NoticeResponse {
 }
 
 /// The cancel receiver of the current statement.
-fn cancel_receiver<C: ClientInfo>(client: &C) -> Option<futures::channel::oneshot::Receiver<()>> {
+pub(super) fn cancel_receiver<C: ClientInfo>(client: &C) -> Option<futures::channel::oneshot::Receiver<()>> {
     let slot = client.session_extensions().get::<Arc<CancelSlot>>()?;
     Some(slot.arm())
 }
 
 impl Connection {
-    async fn session(&self) -> PgWireResult<tokio::sync::MappedMutexGuard<'_, Session>> {
+    pub(super) async fn session(&self) -> PgWireResult<tokio::sync::MappedMutexGuard<'_, Session>> {
         let guard = self.session.lock().await;
         tokio::sync::MutexGuard::try_map(guard, |s| s.as_mut())
             .map_err(|_| to_pgwire(Error::new(ErrorCode::ProtocolViolation, "connection is not started")))
@@ -123,6 +128,7 @@ impl Connection {
         PgWireError: From<<C as Sink<PgWireBackendMessage>>::Error>,
     {
         send_side_messages(client, &result.notices, &result.parameter_status).await?;
+        let binary = result.binary;
         match result.response {
             SessionResponse::Empty => client.feed(PgWireBackendMessage::EmptyQueryResponse(EmptyQueryResponse::new())).await?,
             SessionResponse::Command(tag) => {
@@ -130,7 +136,7 @@ impl Connection {
             }
             SessionResponse::Rows { columns, stream, tag } => {
                 let mut stream = guard.wrap(stream);
-                let formats = vec![Format::Text; columns.len()];
+                let formats = vec![if binary { Format::Binary } else { Format::Text }; columns.len()];
                 let desc = fields(&columns, &formats);
                 client.feed(PgWireBackendMessage::RowDescription(RowDescription::new(desc.iter().map(Into::into).collect()))).await?;
                 let types: Vec<SqlType> = columns.iter().map(|c| c.ty.clone()).collect();
@@ -155,9 +161,23 @@ impl Connection {
                     }
                 }
                 // PostgreSQL counts rows in SELECT's tag only (SHOW's tag is plain "SHOW").
-                let tag: CommandComplete = if tag == "SELECT" { Tag::new(tag).with_rows(rows) } else { Tag::new(tag) }.into();
+                let tag: CommandComplete =
+                    if matches!(tag, "SELECT" | "FETCH") { Tag::new(tag).with_rows(rows) } else { Tag::new(tag) }.into();
                 client.feed(PgWireBackendMessage::CommandComplete(tag)).await?;
             }
+            SessionResponse::CopyOut { columns, stream, options } => {
+                let settings = session.settings().format.clone();
+                match Connection::send_copy_out(client, &columns, guard.wrap(stream), options, settings).await {
+                    Ok(rows) => client.feed(PgWireBackendMessage::CommandComplete(copy_tag(rows).into())).await?,
+                    Err(CopyOutError::Wire(e)) => return Err(e),
+                    Err(CopyOutError::Query(e)) => {
+                        session.mark_failed();
+                        client.feed(PgWireBackendMessage::ErrorResponse(error_info(&e, false).into())).await?;
+                        return Ok(false);
+                    }
+                }
+            }
+            SessionResponse::CopyIn(_) => return Err(to_pgwire(Error::internal("COPY FROM STDIN reached the result writer"))),
         }
         Ok(true)
     }
@@ -200,6 +220,21 @@ impl SimpleQueryHandler for Connection {
                     let mut guard = StatementGuard::new(cancel_receiver(client), timeout);
                     let result = guard.run(session.run_statement(stmt)).await;
                     match result {
+                        Ok(StatementResult { response: SessionResponse::CopyIn(plan), notices, parameter_status, .. }) => {
+                            if multi {
+                                let e = session
+                                    .fail(Error::unsupported("COPY FROM STDIN cannot run with other statements in one query message"));
+                                client.feed(PgWireBackendMessage::ErrorResponse(error_info(&e, false).into())).await?;
+                                ok = false;
+                                continue;
+                            }
+                            // The data follows as CopyData; pgwire sends ReadyForQuery after CopyDone.
+                            send_side_messages(client, &notices, &parameter_status).await?;
+                            let response = self.start_copy_in(&session, plan);
+                            client.set_state(PgWireConnectionState::CopyInProgress(false));
+                            client.send(PgWireBackendMessage::CopyInResponse(response)).await?;
+                            return Ok(());
+                        }
                         Ok(r) => ok = self.send_simple_result(client, &mut session, r, guard).await?,
                         Err(e) => {
                             let e = session.fail(e);
@@ -369,6 +404,10 @@ impl ExtendedQueryHandler for Connection {
         let result = self._on_execute(&mut Deferred(&mut *client), message).await;
         let status = to_txn_status(self.session().await?.status());
         client.set_transaction_status(status);
+        // A COPY FROM STDIN waits for the client's data: CopyInResponse must leave now.
+        if matches!(client.state(), PgWireConnectionState::CopyInProgress(_)) {
+            client.flush().await?;
+        }
         result
     }
 
@@ -425,6 +464,18 @@ impl ExtendedQueryHandler for Connection {
         Ok(match result.response {
             SessionResponse::Empty => Response::EmptyQuery,
             SessionResponse::Command(tag) => Response::Execution(Tag::new(&tag)),
+            SessionResponse::CopyIn(plan) => {
+                let response = self.start_copy_in(&session, plan);
+                Response::CopyIn(CopyResponse::new(response.format, response.columns as usize, stream::empty()))
+            }
+            SessionResponse::CopyOut { columns, stream, options } => {
+                let settings = session.settings().format.clone();
+                match Connection::send_copy_out(client, &columns, guard.wrap(stream), options, settings).await {
+                    Ok(rows) => Response::Execution(copy_tag(rows)),
+                    Err(CopyOutError::Wire(e)) => return Err(e),
+                    Err(CopyOutError::Query(e)) => return Err(to_pgwire(session.fail(e))),
+                }
+            }
             SessionResponse::Rows { columns, stream, tag } => {
                 let stream = guard.wrap(stream);
                 let formats = formats_of(Some(&portal.result_column_format), columns.len());

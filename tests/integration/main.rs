@@ -10,6 +10,8 @@ mod common;
 
 mod aql;
 mod clients;
+mod copy;
+mod cursors;
 mod durability;
 mod errors;
 mod index_model;
