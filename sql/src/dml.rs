@@ -220,24 +220,16 @@ fn select_items(ctx: &QuiverContext, items: &[SelectItem], schema: &DFSchema, pc
 /// An INSERT of every row of `source` (positional, all live columns) into `table`
 /// (CREATE TABLE AS).
 pub fn insert_from(ctx: &QuiverContext, table: Arc<TableDef>, source: LogicalPlan) -> Result<LogicalPlan> {
-    let live: Vec<&quiverdb_catalog::ColumnDef> = table.live_columns().collect();
-    let schema = source.schema().clone();
-    let cols = schema.columns();
-    if cols.len() != live.len() {
+    let columns = table.live_column_count();
+    if source.schema().fields().len() != columns {
         return Err(Error::syntax("INSERT has more expressions than target columns"));
     }
-    let mut exprs = Vec::with_capacity(live.len());
-    for (c, col) in cols.iter().zip(&live) {
-        let e = Expr::Column(c.clone());
-        let from = e.get_type(&schema)?;
-        exprs.push(assign_cast(e, &from, col)?.alias(col.name.clone()));
-    }
-    insert_projected(ctx, table, LogicalPlanBuilder::from(source).project(exprs)?.build()?)
+    insert_copied(ctx, table, &(0..columns).collect::<Vec<_>>(), source)
 }
 
 /// An INSERT of `source`'s rows into `table` where source column k fills live column
-/// `targets[k]` and the other columns take their defaults (COPY FROM). The source holds
-/// values already made by the column types' input functions.
+/// `targets[k]` (assignment casts) and the other columns take their defaults (COPY FROM,
+/// whose source holds values made by the column types' input functions).
 pub fn insert_copied(ctx: &QuiverContext, table: Arc<TableDef>, targets: &[usize], source: LogicalPlan) -> Result<LogicalPlan> {
     let live: Vec<&quiverdb_catalog::ColumnDef> = table.live_columns().collect();
     let schema = source.schema().clone();

@@ -25,7 +25,7 @@ use std::collections::HashMap;
 
 /// One open cursor.
 pub(super) struct Cursor {
-    pub(super) columns: Vec<ColumnInfo>,
+    columns: Vec<ColumnInfo>,
     schema: SchemaRef,
     /// The rest of the result (`None` once read to the end).
     stream: Option<SendableRecordBatchStream>,

@@ -46,12 +46,6 @@ pub struct CopyDecoder {
     batches: Vec<RecordBatch>,
 }
 
-/// One field of a text or CSV record before conversion.
-struct RawField {
-    /// The value after de-escaping / unquoting (`None`: NULL).
-    value: Option<String>,
-}
-
 impl CopyDecoder {
     /// A decoder for `plan`'s columns and options.
     pub fn new(plan: &CopyFromPlan, settings: FormatSettings) -> Self {
@@ -91,15 +85,17 @@ impl CopyDecoder {
     }
 
     fn decode(&mut self, last: bool) -> Result<()> {
+        // The buffer leaves `self` while records borrow it.
+        let buf = std::mem::take(&mut self.buf);
         let mut pos = 0;
         let result = loop {
-            if self.ended || pos >= self.buf.len() {
+            if self.ended || pos >= buf.len() {
                 break Ok(());
             }
             let step = match self.options.format {
-                CopyFormat::Text => self.text_record(pos, last),
-                CopyFormat::Csv => self.csv_record(pos, last),
-                CopyFormat::Binary => self.binary_record(pos, last),
+                CopyFormat::Text => self.text_record(&buf, pos, last),
+                CopyFormat::Csv => self.csv_record(&buf, pos, last),
+                CopyFormat::Binary => self.binary_record(&buf, pos, last),
             };
             match step {
                 Ok(Some(next)) => pos = next,
@@ -107,6 +103,7 @@ impl CopyDecoder {
                 Err(e) => break Err(e),
             }
         };
+        self.buf = buf;
         self.buf.drain(..pos);
         if result.is_ok() && last && !self.buf.is_empty() && !self.ended {
             return Err(Error::new(ErrorCode::BadCopyFileFormat, "unexpected EOF in COPY data").with_context(self.context_line()));
@@ -130,14 +127,14 @@ impl CopyDecoder {
     }
 
     /// Decodes the text-format record at `pos`; `None` while its newline has not arrived.
-    fn text_record(&mut self, pos: usize, last: bool) -> Result<Option<usize>> {
-        let rest = &self.buf[pos..];
+    fn text_record(&mut self, buf: &[u8], pos: usize, last: bool) -> Result<Option<usize>> {
+        let rest = &buf[pos..];
         let (len, next) = match memchr(b'\n', rest) {
             Some(nl) => (nl, pos + nl + 1),
-            None if last => (rest.len(), self.buf.len()),
+            None if last => (rest.len(), buf.len()),
             None => return Ok(None),
         };
-        let mut record = &self.buf[pos..pos + len];
+        let mut record = &buf[pos..pos + len];
         if record.last() == Some(&b'\r') {
             record = &record[..record.len() - 1];
         }
@@ -149,15 +146,14 @@ impl CopyDecoder {
         if std::mem::take(&mut self.header_pending) {
             return Ok(Some(next));
         }
-        let record = record.to_vec();
-        let fields = self.split_text(&record)?;
-        self.add_row(fields, &record)?;
+        let fields = self.split_text(record)?;
+        self.add_row(fields, record)?;
         Ok(Some(next))
     }
 
     /// Splits a text-format record at unescaped delimiters, matching the NULL string
     /// against the raw field and de-escaping the others.
-    fn split_text(&self, record: &[u8]) -> Result<Vec<RawField>> {
+    fn split_text(&self, record: &[u8]) -> Result<Vec<Option<String>>> {
         let delim = self.options.delimiter as u8;
         let null = self.options.null.as_bytes();
         let mut fields = Vec::with_capacity(self.columns.len());
@@ -167,7 +163,7 @@ impl CopyDecoder {
             if i == record.len() || record[i] == delim {
                 let raw = &record[start..i];
                 let value = if raw == null { None } else { Some(self.unescape(raw, record)?) };
-                fields.push(RawField { value });
+                fields.push(value);
                 if i == record.len() {
                     break;
                 }
@@ -242,9 +238,8 @@ impl CopyDecoder {
     }
 
     /// Decodes the CSV record at `pos`; `None` while it is incomplete.
-    fn csv_record(&mut self, pos: usize, last: bool) -> Result<Option<usize>> {
+    fn csv_record(&mut self, buf: &[u8], pos: usize, last: bool) -> Result<Option<usize>> {
         let (delim, quote, escape) = (self.options.delimiter as u8, self.options.quote as u8, self.options.escape as u8);
-        let buf = &self.buf;
         // The end marker is a line holding only `\.`.
         if let Some(nl) = memchr(b'\n', &buf[pos..]) {
             if Self::is_end_marker(&buf[pos..pos + nl]) {
@@ -268,8 +263,7 @@ impl CopyDecoder {
                 }
                 if in_quotes {
                     self.line += 1;
-                    let record = buf[pos..].to_vec();
-                    return Err(self.record_error(ErrorCode::BadCopyFileFormat, "unterminated CSV quoted field", &record));
+                    return Err(self.record_error(ErrorCode::BadCopyFileFormat, "unterminated CSV quoted field", &buf[pos..]));
                 }
                 fields.push((std::mem::take(&mut cur), quoted));
                 break buf.len();
@@ -313,23 +307,23 @@ impl CopyDecoder {
         if std::mem::take(&mut self.header_pending) {
             return Ok(Some(end));
         }
-        let record = self.buf[pos..end].to_vec();
+        let record = &buf[pos..end];
         let null = self.options.null.as_bytes();
         let mut raw = Vec::with_capacity(fields.len());
         for (k, (bytes, quoted)) in fields.into_iter().enumerate() {
             let force_not_null = self.options.force_not_null.get(k).copied().unwrap_or(false);
             let force_null = self.options.force_null.get(k).copied().unwrap_or(false);
             let is_null = bytes == null && if quoted { force_null } else { !force_not_null };
-            let value = if is_null { None } else { Some(self.utf8(bytes, &record)?) };
-            raw.push(RawField { value });
+            let value = if is_null { None } else { Some(self.utf8(bytes, record)?) };
+            raw.push(value);
         }
-        self.add_row(raw, &record)?;
+        self.add_row(raw, record)?;
         Ok(Some(end))
     }
 
     /// Decodes the binary-format header or tuple at `pos`; `None` while incomplete.
-    fn binary_record(&mut self, pos: usize, last: bool) -> Result<Option<usize>> {
-        let buf = &self.buf[pos..];
+    fn binary_record(&mut self, buf: &[u8], pos: usize, last: bool) -> Result<Option<usize>> {
+        let buf = &buf[pos..];
         let bad = |m: &str| Error::new(ErrorCode::BadCopyFileFormat, m.to_string());
         if self.binary_header_pending {
             if buf.len() < 19 {
@@ -392,8 +386,8 @@ impl CopyDecoder {
         Ok(Some(pos + at))
     }
 
-    /// Converts a text or CSV record's fields and adds the row.
-    fn add_row(&mut self, fields: Vec<RawField>, record: &[u8]) -> Result<()> {
+    /// Converts a text or CSV record's fields (`None`: NULL) and adds the row.
+    fn add_row(&mut self, fields: Vec<Option<String>>, record: &[u8]) -> Result<()> {
         if fields.len() > self.columns.len() {
             return Err(self.record_error(ErrorCode::BadCopyFileFormat, "extra data after last expected column", record));
         }
@@ -404,7 +398,7 @@ impl CopyDecoder {
         let mut row = Vec::with_capacity(fields.len());
         for (k, f) in fields.into_iter().enumerate() {
             let ty = &self.columns[k].ty;
-            row.push(match f.value {
+            row.push(match f {
                 None => null_of(ty)?,
                 Some(s) => text_value(&s, ty, &self.settings)
                     .map_err(|e| e.with_context(format!("{}, column {}: \"{s}\"", self.context_line(), self.columns[k].name)))?,
