@@ -6,6 +6,7 @@
 //!
 //! * [`server`] — configuration, listener, connection limit, shutdown;
 //! * [`wire`] — the PostgreSQL protocol (pgwire), value encoding, the SQLSTATE table;
+//! * [`auth`] — authentication rules per client address and password verifiers;
 //! * [`session`] — per-connection state, transactions, prepared statements;
 //! * [`engine`] — the DataFusion session template, execution, DDL application;
 //! * [`exec`] — physical operators for our plan nodes (DML);
@@ -13,6 +14,7 @@
 //! * [`provider`] — table providers and scans with key pushdown;
 //! * [`storage`] — RocksDB: key encoding, row codec, transactions, catalog persistence.
 
+pub mod auth;
 pub mod engine;
 pub mod exec;
 pub mod functions;

@@ -83,6 +83,10 @@ pub enum ErrorCode {
     DependentObjectsStillExist,
     /// The object is in use by another session.
     ObjectInUse,
+    /// The current role lacks the privilege or attribute the command needs.
+    InsufficientPrivilege,
+    /// The name is reserved for the system (e.g. roles starting with `pg_`).
+    ReservedName,
     // --- data
     /// A unique or primary-key constraint would be violated.
     UniqueViolation,

@@ -6,6 +6,7 @@
 //!   catalog and the changes DDL records.
 //! * [`system`] — the `pg_catalog` and `information_schema` tables and the catalog
 //!   functions clients call (`pg_table_is_visible`, `format_type`, `::regclass`, ...).
+//! * [`role`] — roles (users) and their attributes; passwords only as verifiers.
 //! * [`ident`] — identifier quoting as PostgreSQL prints it.
 //! * [`view`] — the [`CatalogView`] trait through which planners resolve names.
 //! * [`plan`] — logical extension nodes (`TableModify`, ...).
@@ -19,6 +20,7 @@ pub mod input;
 pub mod objects;
 pub mod pgvalue;
 pub mod plan;
+pub mod role;
 pub mod snapshot;
 pub mod system;
 pub mod types;
@@ -26,6 +28,7 @@ pub mod view;
 
 pub use error::{Error, ErrorCode, Result};
 pub use objects::{CheckConstraint, CollectionKind, ColumnDef, DatabaseDef, KeyConstraint, RelationKind, SchemaDef, TableDef};
+pub use role::RoleDef;
 pub use snapshot::{CatalogChange, CatalogSnapshot};
 pub use types::{Oid, SqlType};
 pub use view::CatalogView;

@@ -6,6 +6,7 @@
 //! Cloning a snapshot copies maps of `Arc`s, not the objects.
 
 use crate::objects::{DatabaseDef, SchemaDef, TableDef, TableStats};
+use crate::role::RoleDef;
 use crate::types::Oid;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
@@ -30,6 +31,10 @@ pub enum CatalogChange {
     /// Replaces a table's planner statistics (ANALYZE). Stored apart from the table's
     /// definition so that ANALYZE never conflicts with concurrent writers of the table.
     PutStats(Oid, TableStats),
+    /// Creates or replaces a role.
+    PutRole(RoleDef),
+    /// Removes a role.
+    DropRole(Oid),
 }
 
 /// An immutable view of every catalog object.
@@ -41,6 +46,8 @@ pub struct CatalogSnapshot {
     database_names: HashMap<String, Oid>,
     schema_names: HashMap<(Oid, String), Oid>,
     relation_names: HashMap<(Oid, String), Oid>,
+    roles: BTreeMap<Oid, Arc<RoleDef>>,
+    role_names: HashMap<String, Oid>,
 }
 
 impl CatalogSnapshot {
@@ -91,6 +98,18 @@ impl CatalogSnapshot {
             CatalogChange::DropRelation(oid) => {
                 if let Some(old) = self.relations.remove(oid) {
                     self.relation_names.remove(&(old.schema, old.name.clone()));
+                }
+            }
+            CatalogChange::PutRole(role) => {
+                if let Some(old) = self.roles.get(&role.oid) {
+                    self.role_names.remove(&old.name);
+                }
+                self.role_names.insert(role.name.clone(), role.oid);
+                self.roles.insert(role.oid, Arc::new(role.clone()));
+            }
+            CatalogChange::DropRole(oid) => {
+                if let Some(old) = self.roles.remove(oid) {
+                    self.role_names.remove(&old.name);
                 }
             }
         }
@@ -160,12 +179,28 @@ impl CatalogSnapshot {
         self.relations.values()
     }
 
+    /// The role named `name`.
+    pub fn role_by_name(&self, name: &str) -> Option<&Arc<RoleDef>> {
+        self.role_names.get(name).and_then(|oid| self.roles.get(oid))
+    }
+
+    /// The role with `oid`.
+    pub fn role(&self, oid: Oid) -> Option<&Arc<RoleDef>> {
+        self.roles.get(&oid)
+    }
+
+    /// Every role, by OID.
+    pub fn roles(&self) -> impl Iterator<Item = &Arc<RoleDef>> {
+        self.roles.values()
+    }
+
     /// The largest OID in use (0 when empty).
     pub fn max_oid(&self) -> Oid {
         let d = self.databases.keys().next_back().copied().unwrap_or(0);
         let s = self.schemas.keys().next_back().copied().unwrap_or(0);
         let r = self.relations.values().map(|r| r.max_oid()).max().unwrap_or(0);
-        d.max(s).max(r)
+        let a = self.roles.keys().next_back().copied().unwrap_or(0);
+        d.max(s).max(r).max(a)
     }
 
     /// The largest storage id or index id in use (0 when empty).

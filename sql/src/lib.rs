@@ -13,6 +13,7 @@
 //!      write, under a `TableModify` node ([`dml`]) → [`Plan::Modify`];
 //!    * DDL is validated against the catalog into a description of the change ([`ddl`]);
 //!    * COPY's options and columns are checked, and `COPY ... TO` gets its query ([`copy`]);
+//!    * role statements become [`RoleOptions`](quiverdb_catalog::role::RoleOptions) ([`role`]);
 //!    * session and transaction commands become their own plans ([`session`]).
 //!
 //! The server executes plans; this crate never touches storage.
@@ -31,6 +32,7 @@ pub mod parse;
 pub mod plan;
 pub mod query;
 pub mod rewrite;
+pub mod role;
 pub mod session;
 pub mod types;
 
@@ -40,7 +42,7 @@ pub use plan::*;
 use context::QuiverContext;
 use datafusion::execution::SessionState;
 use datafusion::sql::planner::ParserOptions;
-use datafusion::sql::sqlparser::ast::{Ident, ObjectName, ObjectNamePart, Statement};
+use datafusion::sql::sqlparser::ast::{Ident, ObjectName, ObjectNamePart, ObjectType, Statement};
 use datafusion::sql::sqlparser::dialect::PostgreSqlDialect;
 use quiverdb_catalog::SqlType;
 use quiverdb_catalog::objects::truncate_identifier;
@@ -109,6 +111,11 @@ impl<'a> SqlPlanner<'a> {
             Statement::Delete(delete) => dml::plan_delete(&self.ctx, delete, params),
             Statement::CreateTable(ct) => ddl::plan_create_table(&self.ctx, ct, params),
             Statement::AlterTable(at) => ddl::plan_alter_table(&self.ctx, at),
+            Statement::CreateRole(cr) => role::plan_create_role(cr),
+            Statement::AlterRole { name, operation } => role::plan_alter_role(name, operation),
+            Statement::Drop { object_type: ObjectType::Role | ObjectType::User, if_exists, names, .. } => {
+                role::plan_drop_roles(&names, if_exists)
+            }
             Statement::Drop { object_type, if_exists, names, cascade, purge, .. } => {
                 drop::plan_drop(&self.ctx, object_type, if_exists, names, cascade, purge)
             }

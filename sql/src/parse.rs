@@ -34,7 +34,7 @@ pub fn parse(sql: &str) -> Result<Vec<Statement>, Error> {
 }
 
 /// Token fixes for syntax sqlparser lacks: `ABORT` (= ROLLBACK) at the start of a
-/// statement, collection DDL ([`crate::collection`]), COPY's `FORCE_QUOTE *` (a marker
+/// statement, collection DDL ([`crate::collection`]), CREATE/ALTER USER ([`crate::role`]), COPY's `FORCE_QUOTE *` (a marker
 /// column list, see [`crate::copy::ALL_COLUMNS_QUOTE`]), and `BETWEEN SYMMETRIC` (the keyword is dropped; the locations of the
 /// lower bounds are returned so the parsed BETWEENs can be made symmetric).
 fn normalize(mut tokens: Vec<TokenWithSpan>) -> (Vec<TokenWithSpan>, Vec<Location>) {
@@ -56,7 +56,13 @@ fn normalize(mut tokens: Vec<TokenWithSpan>) -> (Vec<TokenWithSpan>, Vec<Locatio
                 at_start = false;
             }
             Token::Word(w) if at_start && w.quote_style.is_none() && matches!(w.keyword, Keyword::CREATE | Keyword::DROP) => {
-                crate::collection::rewrite_tokens(&mut tokens, i);
+                if !crate::collection::rewrite_tokens(&mut tokens, i) {
+                    crate::role::rewrite_tokens(&mut tokens, i);
+                }
+                at_start = false;
+            }
+            Token::Word(w) if at_start && w.quote_style.is_none() && w.keyword == Keyword::ALTER => {
+                crate::role::rewrite_tokens(&mut tokens, i);
                 at_start = false;
             }
             Token::Word(w) if w.keyword == Keyword::BETWEEN => {

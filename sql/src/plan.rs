@@ -81,6 +81,14 @@ pub enum Plan {
     Fetch { name: String, direction: crate::cursor::FetchDirection, move_only: bool },
     /// CLOSE name, or CLOSE ALL (`None`).
     CloseCursor(Option<String>),
+    /// CREATE ROLE / CREATE USER.
+    CreateRole { name: String, options: quiverdb_catalog::role::RoleOptions },
+    /// ALTER ROLE name [WITH] options.
+    AlterRole { name: String, options: quiverdb_catalog::role::RoleOptions },
+    /// ALTER ROLE name RENAME TO new_name.
+    RenameRole { name: String, new_name: String },
+    /// DROP ROLE / DROP USER.
+    DropRoles { names: Vec<String>, if_exists: bool },
     /// Nothing to do but report `tag`, with optional notices (e.g. IF NOT EXISTS skipped).
     NoOp { tag: String, notices: Vec<String> },
 }

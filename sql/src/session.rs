@@ -54,9 +54,7 @@ pub fn plan_other(_ctx: &QuiverContext, stmt: Statement) -> Result<Plan> {
         Statement::Declare { .. } | Statement::Fetch { .. } | Statement::Close { .. } => {
             Err(Error::unsupported("cursors are not supported yet"))
         }
-        Statement::CreateRole(_) | Statement::Grant(_) | Statement::Revoke(_) => {
-            Err(Error::unsupported("roles and privileges are not supported yet"))
-        }
+        Statement::Grant(_) | Statement::Revoke(_) => Err(Error::unsupported("GRANT and REVOKE (privileges) are not supported yet")),
         other => {
             let text = other.to_string();
             let verb: String = text.split_whitespace().take(2).collect::<Vec<_>>().join(" ");

@@ -9,7 +9,7 @@ pub mod config;
 
 use crate::engine::Engine;
 use crate::storage::Storage;
-use crate::wire::{self, AuthConfig, ServerContext};
+use crate::wire::{self, ServerContext, Tls};
 use config::Config;
 use std::sync::Arc;
 use std::time::Duration;
@@ -37,7 +37,11 @@ impl Server {
         let engine = Engine::new(storage.clone());
         let listener =
             TcpListener::bind(&config.listen).await.map_err(|e| anyhow_like::Error(format!("cannot listen on {}: {e}", config.listen)))?;
-        let ctx = ServerContext::new(engine, AuthConfig::default());
+        let tls = match &config.tls {
+            Some(files) => Some(Tls::load(&files.cert, &files.key).map_err(anyhow_like::Error)?),
+            None => None,
+        };
+        let ctx = ServerContext::new(engine, config.auth.clone(), tls, config.tls_required);
         Ok(Server { listener, ctx, storage, max_connections: config.max_connections })
     }
 
@@ -76,8 +80,7 @@ impl Server {
                         Ok(permit) => {
                             let ctx = self.ctx.clone();
                             tasks.spawn(async move {
-                                let handlers = wire::Connection::handlers(ctx);
-                                if let Err(e) = pgwire::tokio::process_socket(socket, None, handlers).await {
+                                if let Err(e) = wire::serve(socket, ctx).await {
                                     tracing::debug!(%peer, error = %e, "connection ended with an error");
                                 }
                                 drop(permit);

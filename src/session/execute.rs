@@ -282,6 +282,7 @@ impl Session {
             }
             "transaction isolation level" | "transaction_isolation" => self.isolation_name(),
             "transaction_read_only" => self.read_only_name().to_string(),
+            "is_superuser" => self.is_superuser().to_string(),
             other => self.settings.get(other)?,
         };
         Ok(StatementResult::new(text_rows(&column, vec![value], "SHOW")?))
@@ -412,6 +413,9 @@ impl Session {
                 engine.drop_indexes(txn, &targets)?;
                 Ok(command("DROP INDEX").with_notices(notices))
             }
+            role @ (Plan::CreateRole { .. } | Plan::AlterRole { .. } | Plan::RenameRole { .. } | Plan::DropRoles { .. }) => {
+                self.apply_role(txn, &catalog, role)
+            }
             other => Err(Error::internal(format!("not a DDL plan: {other:?}"))),
         }
     }
@@ -454,6 +458,9 @@ fn ddl_verb(plan: &Plan) -> &'static str {
         Plan::CreateIndex { .. } => "CREATE INDEX",
         Plan::DropIndexes { .. } => "DROP INDEX",
         Plan::Analyze(_) => "ANALYZE",
+        Plan::CreateRole { .. } => "CREATE ROLE",
+        Plan::AlterRole { .. } | Plan::RenameRole { .. } => "ALTER ROLE",
+        Plan::DropRoles { .. } => "DROP ROLE",
         _ => "this command",
     }
 }

@@ -19,6 +19,7 @@ mod copy;
 mod cursor;
 mod execute;
 mod result;
+mod roles;
 pub mod settings;
 mod txn_block;
 
@@ -73,6 +74,8 @@ pub struct Session {
     default_modes: TxnModes,
     sql_prepared: HashMap<String, Arc<Prepared>>,
     cursors: cursor::Cursors,
+    /// The session user has the SUPERUSER attribute (at connection time).
+    superuser: bool,
     _registration: SessionRegistration,
 }
 
@@ -84,6 +87,7 @@ impl Session {
             .database_by_name(database)
             .cloned()
             .ok_or_else(|| Error::new(ErrorCode::UndefinedDatabase, format!("database \"{database}\" does not exist")))?;
+        let superuser = catalog.role_by_name(user).is_some_and(|r| r.superuser);
         let registration = engine.register_session(db.oid);
         let state = engine.new_state();
         Ok(Session {
@@ -98,6 +102,7 @@ impl Session {
             default_modes: TxnModes::default(),
             sql_prepared: HashMap::new(),
             cursors: Default::default(),
+            superuser,
             _registration: registration,
         })
     }
@@ -112,7 +117,12 @@ impl Session {
         &self.database
     }
 
-    /// The session user.
+    /// `is_superuser` as PostgreSQL reports it: `on` when the session user is a superuser.
+    pub fn is_superuser(&self) -> &'static str {
+        if self.superuser { "on" } else { "off" }
+    }
+
+    /// The session user's name.
     pub fn user(&self) -> &str {
         &self.user
     }

@@ -135,6 +135,15 @@ fn language(v: &str) -> Result<String> {
     }
 }
 
+fn password_encryption(v: &str) -> Result<String> {
+    let l = v.to_ascii_lowercase();
+    match l.as_str() {
+        "scram-sha-256" | "md5" => Ok(l),
+        _ => Err(Error::new(ErrorCode::InvalidParameterValue, format!("invalid value for parameter \"password_encryption\": \"{v}\""))
+            .with_hint("Available values: md5, scram-sha-256.")),
+    }
+}
+
 fn application_name(v: &str) -> Result<String> {
     // PostgreSQL replaces non-ASCII bytes with '?'.
     Ok(v.bytes().map(|b| if (32..127).contains(&b) { b as char } else { '?' }).take(63).collect())
@@ -225,6 +234,13 @@ const DEFS: &[Def] = &[
         kind: Kind::ReadOnly,
         validate: any,
         description: "Shows the maximum identifier length.",
+    },
+    Def {
+        name: "password_encryption",
+        default: "scram-sha-256",
+        kind: Kind::User,
+        validate: password_encryption,
+        description: "Chooses the algorithm for encrypting passwords.",
     },
     Def {
         name: "quiver.language",

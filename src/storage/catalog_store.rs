@@ -7,6 +7,7 @@
 //! b's' ++ oid: u32 BE   → SchemaDef
 //! b'r' ++ oid: u32 BE   → TableDef (tables and views)
 //! b't' ++ oid: u32 BE   → TableStats of relation oid (ANALYZE; read after the relations)
+//! b'u' ++ oid: u32 BE   → RoleDef (cluster-wide; passwords as verifiers only)
 //! b'V'                  → on-disk format version (u32 BE)
 //! ```
 //!
@@ -15,7 +16,7 @@
 
 use crate::storage::error::StorageError;
 use quiverdb_catalog::objects::TableStats;
-use quiverdb_catalog::{CatalogChange, CatalogSnapshot, DatabaseDef, SchemaDef, TableDef};
+use quiverdb_catalog::{CatalogChange, CatalogSnapshot, DatabaseDef, RoleDef, SchemaDef, TableDef};
 
 /// Key of the on-disk format version.
 pub const FORMAT_KEY: &[u8] = b"V";
@@ -48,6 +49,8 @@ pub fn encode_change(change: &CatalogChange) -> Result<(Vec<u8>, Option<Vec<u8>>
         CatalogChange::PutRelation(r) => (relation_key(r.oid), Some(json(r)?)),
         CatalogChange::DropRelation(oid) => (relation_key(*oid), None),
         CatalogChange::PutStats(oid, stats) => (key(b't', *oid), Some(json(stats)?)),
+        CatalogChange::PutRole(r) => (key(b'u', r.oid), Some(json(r)?)),
+        CatalogChange::DropRole(oid) => (key(b'u', *oid), None),
     })
 }
 
@@ -60,6 +63,7 @@ pub fn decode_all<'a>(entries: impl Iterator<Item = (&'a [u8], &'a [u8])>) -> Re
             Some(b'd') => CatalogChange::PutDatabase(serde_json::from_slice::<DatabaseDef>(v).map_err(bad)?),
             Some(b's') => CatalogChange::PutSchema(serde_json::from_slice::<SchemaDef>(v).map_err(bad)?),
             Some(b'r') => CatalogChange::PutRelation(serde_json::from_slice::<TableDef>(v).map_err(bad)?),
+            Some(b'u') => CatalogChange::PutRole(serde_json::from_slice::<RoleDef>(v).map_err(bad)?),
             Some(b't') => {
                 let oid = k
                     .get(1..5)

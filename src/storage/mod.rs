@@ -36,7 +36,7 @@ pub use txn::{Isolation, ReadView, Savepoint, Txn, TxnCursor, WriteKind};
 use crate::storage::oracle::{Oracle, OracleState};
 use crate::storage::txn::TxnState;
 use parking_lot::{Mutex, RwLock};
-use quiverdb_catalog::{CatalogChange, CatalogSnapshot, DatabaseDef, Oid, SchemaDef, TableDef, view::PUBLIC_SCHEMA};
+use quiverdb_catalog::{CatalogChange, CatalogSnapshot, DatabaseDef, Oid, RoleDef, SchemaDef, TableDef, view::PUBLIC_SCHEMA};
 use rocksdb::{ColumnFamilyDescriptor, DB, Options, WriteBatch, WriteOptions};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -149,8 +149,21 @@ impl Storage {
         Ok(())
     }
 
+    /// Creates the bootstrap superuser when no role exists (a new data directory, or one
+    /// written before roles were stored).
+    fn bootstrap_role(self: &Arc<Self>) -> Result<(), StorageError> {
+        if self.catalog().roles().next().is_some() {
+            return Ok(());
+        }
+        let txn = self.begin(Isolation::ReadCommitted);
+        txn.record_catalog(CatalogChange::PutRole(RoleDef::bootstrap()))?;
+        txn.commit(true)?;
+        Ok(())
+    }
+
     /// Creates the default databases (each with schema `public`) on first start.
     fn bootstrap(self: &Arc<Self>) -> Result<(), StorageError> {
+        self.bootstrap_role()?;
         if self.catalog().databases().next().is_some() {
             return Ok(());
         }

@@ -27,9 +27,14 @@ pub fn runtime() -> &'static Runtime {
 
 /// Starts a server on an ephemeral port with a fresh data directory.
 pub fn start_server() -> TestServer {
+    start_server_with(|_| {})
+}
+
+/// Starts a server like [`start_server`], with `configure` applied to its configuration.
+pub fn start_server_with(configure: impl FnOnce(&mut Config)) -> TestServer {
     let dir = tempfile::tempdir().expect("tempdir");
-    let config =
-        Config { data_dir: dir.path().to_path_buf(), listen: "127.0.0.1:0".parse().expect("addr"), max_connections: 100, log: None };
+    let mut config = Config::new(dir.path().to_path_buf(), "127.0.0.1:0".parse().expect("addr"));
+    configure(&mut config);
     let rt = runtime();
     let server = rt.block_on(Server::bind(&config)).expect("server starts");
     let addr = server.local_addr().expect("addr");

@@ -9,6 +9,7 @@
 mod common;
 
 mod aql;
+mod auth;
 mod clients;
 mod copy;
 mod cursors;

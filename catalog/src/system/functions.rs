@@ -11,7 +11,7 @@
 
 use super::describe::{constraintdef, indexdef, viewdef};
 use super::relations::{constraints_of, index_by_oid, indexes_of, relations};
-use super::{ROLE_OID, SystemView, pg_types};
+use super::{SystemView, pg_types};
 use crate::error::{Error, ErrorCode};
 use crate::ident::quote_ident;
 use crate::types::{Oid, SqlType};
@@ -257,8 +257,7 @@ impl CatalogFunction {
             "pg_table_is_visible" => arg_oid(0).map(|o| Val::Bool(self.relation_visible(o))).unwrap_or(Val::Null),
             "pg_type_is_visible" => Val::Bool(arg_oid(0).and_then(pg_types::by_oid).is_some()),
             "pg_get_userbyid" => match arg_oid(0) {
-                Some(ROLE_OID) => Val::Text(view.user.clone()),
-                Some(o) => Val::Text(format!("unknown (OID={o})")),
+                Some(o) => Val::Text(view.snapshot.role(o).map(|r| r.name.clone()).unwrap_or_else(|| format!("unknown (OID={o})"))),
                 None => Val::Null,
             },
             "format_type" => match arg_oid(0) {
@@ -352,7 +351,7 @@ impl CatalogFunction {
             }
             "quiver_regrole_name" => {
                 let oid = self.reg(args, |s| self.regrole(s))?;
-                Val::Text(if oid == ROLE_OID { quote_ident(&view.user) } else { oid.to_string() })
+                Val::Text(view.snapshot.role(oid).map(|r| quote_ident(&r.name)).unwrap_or_else(|| oid.to_string()))
             }
             other => return Err(Error::internal(format!("catalog function {other} has no implementation")).into()),
         })
@@ -440,8 +439,10 @@ impl CatalogFunction {
 
     fn regrole(&self, name: &str) -> Result<Oid> {
         let parts = name_parts(name);
-        if parts.first().map(String::as_str) == Some(self.view.user.as_str()) {
-            return Ok(ROLE_OID);
+        if let [role] = parts.as_slice()
+            && let Some(r) = self.view.snapshot.role_by_name(role)
+        {
+            return Ok(r.oid);
         }
         Err(Error::new(ErrorCode::UndefinedObject, format!("role \"{name}\" does not exist")).into())
     }

@@ -22,8 +22,9 @@
 //! * [`functions`] — catalog-aware SQL functions (`pg_table_is_visible`, `::regclass`,
 //!   `current_schemas`, ...) bound to one statement's view.
 //!
-//! Roles are not in the catalog yet: the session's user is the one role (OID 10, owner of
-//! everything).
+//! Roles come from the catalog (`pg_roles`, `pg_authid`, `pg_user`, `::regrole`,
+//! `pg_get_userbyid`). Ownership and privileges are not modelled: the bootstrap superuser
+//! (OID 10) owns every object and the `has_*_privilege` functions answer true.
 
 pub mod describe;
 pub mod functions;
@@ -48,7 +49,7 @@ pub const PG_CATALOG_OID: Oid = 11;
 pub const INFORMATION_SCHEMA: &str = "information_schema";
 /// OID of the `information_schema` schema.
 pub const INFORMATION_SCHEMA_OID: Oid = 13000;
-/// OID of the one role: the session's user (PostgreSQL's bootstrap superuser OID).
+/// OID of the bootstrap superuser, the owner of every object (PostgreSQL's).
 pub const ROLE_OID: Oid = 10;
 /// OID of the `btree` access method; every index is one.
 pub const BTREE_AM: Oid = 403;

@@ -9,6 +9,7 @@ use super::relations::{indexes_of, relations};
 use super::table::{SystemTable, Ty, V, row};
 use super::{DEFAULT_COLLATION, PG_CATALOG_OID, ROLE_OID, SystemView, pg_types};
 use crate::objects::RelationKind;
+use crate::role::RoleDef;
 use crate::view::PG_CATALOG;
 
 const TYPE: &[(&str, Ty)] = &[
@@ -142,8 +143,33 @@ const ROLES: &[(&str, Ty)] = &[
     ("oid", Ty::Oid),
 ];
 
+/// `rolvaliduntil` of a role (NULL: no expiry).
+fn valid_until(r: &RoleDef) -> V {
+    r.valid_until.map(V::I).unwrap_or(V::Null)
+}
+
 fn roles_rows(view: &SystemView) -> Vec<Vec<V>> {
-    vec![row![&view.user, true, true, true, true, true, true, -1i32, "********", V::Null, true, V::Null, ROLE_OID]]
+    view.snapshot
+        .roles()
+        .map(|r| {
+            let r = &**r;
+            row![
+                &r.name,
+                r.superuser,
+                r.inherit,
+                r.create_role,
+                r.create_db,
+                r.login,
+                r.replication,
+                r.connection_limit,
+                "********",
+                valid_until(r),
+                r.bypass_rls,
+                V::Null,
+                r.oid
+            ]
+        })
+        .collect()
 }
 
 const AUTHID: &[(&str, Ty)] = &[
@@ -162,7 +188,27 @@ const AUTHID: &[(&str, Ty)] = &[
 ];
 
 fn authid_rows(view: &SystemView) -> Vec<Vec<V>> {
-    vec![row![ROLE_OID, &view.user, true, true, true, true, true, true, true, -1i32, V::Null, V::Null]]
+    view.snapshot
+        .roles()
+        .map(|r| {
+            let r = &**r;
+            let password = r.password.as_deref().map(V::from).unwrap_or(V::Null);
+            row![
+                r.oid,
+                &r.name,
+                r.superuser,
+                r.inherit,
+                r.create_role,
+                r.create_db,
+                r.login,
+                r.replication,
+                r.bypass_rls,
+                r.connection_limit,
+                password,
+                valid_until(r)
+            ]
+        })
+        .collect()
 }
 
 const USER: &[(&str, Ty)] = &[
@@ -178,7 +224,14 @@ const USER: &[(&str, Ty)] = &[
 ];
 
 fn user_rows(view: &SystemView) -> Vec<Vec<V>> {
-    vec![row![&view.user, ROLE_OID, true, true, true, true, "********", V::Null, V::Null]]
+    view.snapshot
+        .roles()
+        .filter(|r| r.login)
+        .map(|r| {
+            let r = &**r;
+            row![&r.name, r.oid, r.create_db, r.superuser, r.replication, r.bypass_rls, "********", valid_until(r), V::Null]
+        })
+        .collect()
 }
 
 const AUTH_MEMBERS: &[(&str, Ty)] = &[("roleid", Ty::Oid), ("member", Ty::Oid), ("grantor", Ty::Oid), ("admin_option", Ty::Bool)];
