@@ -95,6 +95,9 @@ impl<'a> SqlPlanner<'a> {
                 _ => Err(Error::internal("aql_explain target is not a query")),
             };
         }
+        if let Some(set) = session::set_config_call(&stmt) {
+            return Ok(set);
+        }
         let mut stmt = stmt;
         let params = &params::declared_by_casts(&stmt, params);
         colnames::apply(&mut stmt);

@@ -45,6 +45,10 @@ pub enum Plan {
     Analyze(Vec<Arc<TableDef>>),
     /// SET name = value (`local`: SET LOCAL).
     Set { name: String, value: SetValue, local: bool },
+    /// `SELECT set_config(name, value, is_local)`: SET (`value` is the setting's text, as
+    /// in a config file; `None` resets it), answered with one row holding the new value in
+    /// column `column`.
+    SetConfig { name: String, value: Option<String>, local: bool, column: String },
     /// SHOW name (`all` for SHOW ALL).
     Show(String),
     /// RESET name (`all` for RESET ALL).

@@ -1,5 +1,6 @@
-//! Session and transaction commands: SET/SHOW/RESET, BEGIN/COMMIT/ROLLBACK, savepoints,
-//! PREPARE/EXECUTE/DEALLOCATE, DISCARD — and a clear error for everything else.
+//! Session and transaction commands: SET/SHOW/RESET, `SELECT set_config(...)`,
+//! BEGIN/COMMIT/ROLLBACK, savepoints, PREPARE/EXECUTE/DEALLOCATE, DISCARD — and a clear
+//! error for everything else.
 
 use crate::context::QuiverContext;
 use crate::plan::*;
@@ -68,14 +69,13 @@ fn plan_set(set: Set) -> Result<Plan> {
         Set::SingleAssignment { scope, variable, values, .. } => {
             let name = variable.to_string().to_lowercase();
             let local = matches!(scope, Some(ContextModifier::Local));
-            if name == "transaction_isolation" || name == "default_transaction_isolation" {
+            let is_default = matches!(values.as_slice(), [ast::Expr::Identifier(i)] if i.quote_style.is_none() && i.value.eq_ignore_ascii_case("default"));
+            if (name == "transaction_isolation" || name == "default_transaction_isolation") && !is_default {
                 let v = values.first().map(value_text).transpose()?.unwrap_or_default();
                 return Ok(Plan::Set { name, value: SetValue::Values(vec![v.to_lowercase()]), local });
             }
-            let value = match values.as_slice() {
-                [ast::Expr::Identifier(i)] if i.quote_style.is_none() && i.value.eq_ignore_ascii_case("default") => SetValue::Default,
-                _ => SetValue::Values(values.iter().map(value_text).collect::<Result<_>>()?),
-            };
+            let value =
+                if is_default { SetValue::Default } else { SetValue::Values(values.iter().map(value_text).collect::<Result<_>>()?) };
             Ok(Plan::Set { name, value, local })
         }
         Set::SetTimeZone { local, value } => {
@@ -135,4 +135,60 @@ fn txn_modes(modes: &[TransactionMode]) -> Result<TxnModes> {
         }
     }
     Ok(out)
+}
+
+/// `SELECT [pg_catalog.]set_config('name', 'value' | NULL, is_local) [AS alias]` — how
+/// pg_dump, pgAdmin and drivers change a setting from a query — as a SET that returns the
+/// new value. Other shapes (non-constant arguments, more columns, a FROM clause) are not
+/// recognised and plan as ordinary queries.
+pub fn set_config_call(stmt: &Statement) -> Option<Plan> {
+    let Statement::Query(q) = stmt else { return None };
+    let ast::SetExpr::Select(select) = q.body.as_ref() else { return None };
+    if !select.from.is_empty() || select.selection.is_some() || q.order_by.is_some() || q.limit_clause.is_some() {
+        return None;
+    }
+    let [item] = select.projection.as_slice() else { return None };
+    let (expr, column) = match item {
+        ast::SelectItem::UnnamedExpr(e) => (e, "set_config".to_string()),
+        ast::SelectItem::ExprWithAlias { expr, alias } => (expr, crate::normalize_ident(alias)),
+        _ => return None,
+    };
+    let ast::Expr::Function(f) = expr else { return None };
+    let name = f.name.0.last()?.as_ident()?;
+    let schema_ok = match f.name.0.as_slice() {
+        [_] => true,
+        [schema, _] => schema.as_ident().is_some_and(|s| s.value.eq_ignore_ascii_case("pg_catalog")),
+        _ => false,
+    };
+    if !schema_ok || !name.value.eq_ignore_ascii_case("set_config") {
+        return None;
+    }
+    let ast::FunctionArguments::List(list) = &f.args else { return None };
+    let args: Vec<&ast::Expr> = list
+        .args
+        .iter()
+        .map(|a| match a {
+            ast::FunctionArg::Unnamed(ast::FunctionArgExpr::Expr(e)) => Some(e),
+            _ => None,
+        })
+        .collect::<Option<_>>()?;
+    let [name, value, local] = args.as_slice() else { return None };
+    let literal = |e: &ast::Expr| match e {
+        ast::Expr::Value(v) => Some(v.value.clone()),
+        _ => None,
+    };
+    let name = match literal(name)? {
+        Value::SingleQuotedString(s) => s,
+        _ => return None,
+    };
+    let value = match literal(value)? {
+        Value::SingleQuotedString(s) => Some(s),
+        Value::Null => None,
+        _ => return None,
+    };
+    let local = match literal(local)? {
+        Value::Boolean(b) => b,
+        _ => return None,
+    };
+    Some(Plan::SetConfig { name: name.to_lowercase(), value, local, column })
 }

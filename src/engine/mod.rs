@@ -13,6 +13,7 @@ pub mod ddl;
 pub mod direct;
 pub mod index_exprs;
 pub mod rules;
+pub mod sources;
 
 use crate::exec::QuiverQueryPlanner;
 use crate::functions::operators::PgOperators;
@@ -162,29 +163,43 @@ impl Engine {
         datafusion::physical_plan::common::collect(stream).await
     }
 
-    /// Records a session connected to database `db`; returns a guard that unregisters it.
-    pub fn register_session(self: &Arc<Self>, db: Oid) -> SessionRegistration {
-        *self.sessions.lock().entry(db).or_insert(0) += 1;
-        SessionRegistration { engine: self.clone(), db }
+    /// Records a session connected to database `db` as `role` (its OID and CONNECTION
+    /// LIMIT, -1 for none); returns a guard that unregisters it, or `None` when the role
+    /// is at its limit. Database and role OIDs share one counter map (OIDs are unique).
+    pub fn register_session(self: &Arc<Self>, db: Oid, role: Option<(Oid, i32)>) -> Option<SessionRegistration> {
+        let mut sessions = self.sessions.lock();
+        if let Some((oid, limit)) = role
+            && limit >= 0
+            && sessions.get(&oid).copied().unwrap_or(0) >= limit as usize
+        {
+            return None;
+        }
+        let keys: Vec<Oid> = std::iter::once(db).chain(role.map(|(oid, _)| oid)).collect();
+        for k in &keys {
+            *sessions.entry(*k).or_insert(0) += 1;
+        }
+        Some(SessionRegistration { engine: self.clone(), keys })
     }
 
-    /// Number of sessions connected to `db`.
+    /// Number of sessions connected to database `db` (or logged in as role `db`).
     pub fn sessions_in(&self, db: Oid) -> usize {
         self.sessions.lock().get(&db).copied().unwrap_or(0)
     }
 }
 
-/// Keeps a session counted against its database while alive.
+/// Keeps a session counted against its database and role while alive.
 pub struct SessionRegistration {
     engine: Arc<Engine>,
-    db: Oid,
+    keys: Vec<Oid>,
 }
 
 impl Drop for SessionRegistration {
     fn drop(&mut self) {
         let mut s = self.engine.sessions.lock();
-        if let Some(n) = s.get_mut(&self.db) {
-            *n = n.saturating_sub(1);
+        for k in &self.keys {
+            if let Some(n) = s.get_mut(k) {
+                *n = n.saturating_sub(1);
+            }
         }
     }
 }

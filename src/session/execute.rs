@@ -49,6 +49,20 @@ impl Session {
             Plan::RollbackTo(n) => self.rollback_to(&n),
             Plan::SetTransaction { modes, session } => self.set_transaction(&modes, session),
             Plan::Set { name, value, local } => self.set(&name, value, local),
+            Plan::SetConfig { name, value, local, column } => {
+                let value_shown = value.clone().unwrap_or_default();
+                let value = match value {
+                    // A list setting's text is the list itself, not one quoted element.
+                    Some(v) if name == "search_path" => SetValue::Values(super::settings::split_list(&v)),
+                    Some(v) => SetValue::Values(vec![v]),
+                    None => SetValue::Default,
+                };
+                let mut out = self.set(&name, value, local)?;
+                out.notices.clear();
+                let now = if local && !self.in_block() { value_shown } else { self.settings.get(&name)? };
+                out.response = text_rows(&column, vec![now], "SELECT")?;
+                Ok(out)
+            }
             Plan::Show(name) => self.show(&name),
             Plan::Reset(name) => self.reset(&name),
             Plan::Prepare { name, statement, param_types } => {
@@ -108,7 +122,7 @@ impl Session {
     async fn run_query(&mut self, plan: LogicalPlan) -> Result<StatementResult> {
         let (txn, _autocommit) = self.statement_txn()?;
         txn.begin_statement();
-        let columns = result::columns_of(plan.schema().as_arrow());
+        let columns = result::plan_columns(&plan);
         let stream = self.engine.execute(&mut self.state, &txn, &plan).await?;
         let stream = guard_stream(stream, self.fail_flag());
         Ok(StatementResult::new(Response::Rows { columns, stream, tag: "SELECT" }))

@@ -87,8 +87,13 @@ impl Session {
             .database_by_name(database)
             .cloned()
             .ok_or_else(|| Error::new(ErrorCode::UndefinedDatabase, format!("database \"{database}\" does not exist")))?;
-        let superuser = catalog.role_by_name(user).is_some_and(|r| r.superuser);
-        let registration = engine.register_session(db.oid);
+        let role = catalog.role_by_name(user);
+        let superuser = role.is_some_and(|r| r.superuser);
+        // Superusers are not held to their role's CONNECTION LIMIT (as in PostgreSQL).
+        let limit = role.map(|r| (r.oid, if r.superuser { -1 } else { r.connection_limit }));
+        let registration = engine
+            .register_session(db.oid, limit)
+            .ok_or_else(|| Error::new(ErrorCode::TooManyConnections, format!("too many connections for role \"{user}\"")))?;
         let state = engine.new_state();
         Ok(Session {
             engine,

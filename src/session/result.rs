@@ -96,6 +96,18 @@ pub fn columns_of(schema: &Schema) -> Vec<ColumnInfo> {
     schema.fields().iter().map(|f| ColumnInfo::new(quiverdb_sql::colnames::display_name(f.name()), SqlType::from_field(f))).collect()
 }
 
+/// Result columns of query `plan`, with the source table and column of plain column
+/// references (RowDescription's table OID and attnum).
+pub fn plan_columns(plan: &datafusion::logical_expr::LogicalPlan) -> Vec<ColumnInfo> {
+    let mut columns = columns_of(plan.schema().as_arrow());
+    let names: Vec<&str> = columns.iter().map(|c| c.name.as_str()).collect();
+    let sources = crate::engine::sources::column_sources(plan, &names);
+    for (column, source) in columns.iter_mut().zip(sources) {
+        column.source = source;
+    }
+    columns
+}
+
 /// Rows from already computed batches.
 pub fn batches_response(schema: SchemaRef, batches: Vec<RecordBatch>, tag: &'static str) -> Response {
     let columns = columns_of(&schema);
@@ -126,10 +138,11 @@ pub fn describe(plan: &Plan) -> Result<(Vec<Option<SqlType>>, Vec<ColumnInfo>)> 
             let params = param_types(plan)?;
             return Ok((params, vec![ColumnInfo::new("QUERY PLAN", SqlType::Text)]));
         }
+        Plan::SetConfig { column, .. } => return Ok((vec![], vec![ColumnInfo::new(column, SqlType::Text)])),
         _ => return Ok((vec![], vec![])),
     };
     let params = param_types(lp)?;
-    let columns = if rows { columns_of(lp.schema().as_arrow()) } else { vec![] };
+    let columns = if rows { plan_columns(lp) } else { vec![] };
     Ok((params, columns))
 }
 

@@ -90,7 +90,10 @@ fn milliseconds(v: &str) -> Result<String> {
 }
 
 fn encoding(v: &str) -> Result<String> {
-    match v.to_ascii_lowercase().replace(['-', '_'], "").as_str() {
+    // PostgreSQL ignores everything but letters and digits in encoding names
+    // (asyncpg sends `'utf-8'`, quotes included).
+    let key: String = v.chars().filter(char::is_ascii_alphanumeric).collect::<String>().to_ascii_lowercase();
+    match key.as_str() {
         "utf8" | "unicode" => Ok("UTF8".into()),
         "sqlascii" => Ok("SQL_ASCII".into()),
         _ => Err(Error::unsupported(format!("conversion between {v} and UTF8 is not supported"))),
@@ -234,6 +237,13 @@ const DEFS: &[Def] = &[
         kind: Kind::ReadOnly,
         validate: any,
         description: "Shows the maximum identifier length.",
+    },
+    Def {
+        name: "max_index_keys",
+        default: "32",
+        kind: Kind::ReadOnly,
+        validate: any,
+        description: "Shows the maximum number of index keys.",
     },
     Def {
         name: "password_encryption",

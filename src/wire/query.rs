@@ -22,8 +22,10 @@ use pgwire::api::store::PortalStore;
 use pgwire::api::{ClientInfo, ClientPortalStore, PgWireConnectionState, Type};
 use pgwire::error::{PgWireError, PgWireResult};
 use pgwire::messages::PgWireBackendMessage;
-use pgwire::messages::data::{DataRow, RowDescription};
-use pgwire::messages::extendedquery::{Bind, BindComplete, Execute, Parse, ParseComplete, Sync as PgSync};
+use pgwire::messages::data::{DataRow, NoData, ParameterDescription, RowDescription};
+use pgwire::messages::extendedquery::{
+    Bind, BindComplete, Describe, Execute, Parse, ParseComplete, Sync as PgSync, TARGET_TYPE_BYTE_STATEMENT,
+};
 use pgwire::messages::response::{CommandComplete, EmptyQueryResponse, NoticeResponse, ReadyForQuery, TransactionStatus};
 use pgwire::messages::simplequery::Query;
 use pgwire::messages::startup::ParameterStatus;
@@ -160,9 +162,10 @@ impl Connection {
                         }
                     }
                 }
-                // PostgreSQL counts rows in SELECT's tag only (SHOW's tag is plain "SHOW").
-                let tag: CommandComplete =
-                    if matches!(tag, "SELECT" | "FETCH") { Tag::new(tag).with_rows(rows) } else { Tag::new(tag) }.into();
+                // PostgreSQL counts rows in the tags of SELECT, FETCH and DML with RETURNING
+                // (`INSERT 0 2`); SHOW's and EXPLAIN's tags are plain.
+                let counted = matches!(tag, "SELECT" | "FETCH" | "INSERT 0" | "UPDATE" | "DELETE");
+                let tag: CommandComplete = if counted { Tag::new(tag).with_rows(rows) } else { Tag::new(tag) }.into();
                 client.feed(PgWireBackendMessage::CommandComplete(tag)).await?;
             }
             SessionResponse::CopyOut { columns, stream, options } => {
@@ -343,6 +346,34 @@ impl ExtendedQueryHandler for Connection {
 
     fn query_parser(&self) -> Arc<Self::QueryParser> {
         self.parser.clone()
+    }
+
+    /// Describe: as pgwire's default, except that a statement returning no rows answers
+    /// NoData after its ParameterDescription, as PostgreSQL does (pgwire sends an empty
+    /// RowDescription when the statement has parameters; pgjdbc then rejects the
+    /// statement's update count).
+    async fn on_describe<C>(&self, client: &mut C, message: Describe) -> PgWireResult<()>
+    where
+        C: ClientInfo + ClientPortalStore + Sink<PgWireBackendMessage> + Unpin + Send + Sync,
+        C::PortalStore: PortalStore<Statement = Self::Statement>,
+        C::Error: Debug,
+        PgWireError: From<<C as Sink<PgWireBackendMessage>>::Error>,
+    {
+        if message.target_type == TARGET_TYPE_BYTE_STATEMENT
+            && let Some(Entry::Value(stmt)) = client.portal_store().get_statement(message.name.as_deref().unwrap_or(DEFAULT_NAME))
+        {
+            let described = self.do_describe_statement(client, &stmt).await?;
+            let oids = described.parameters.iter().map(|t| t.oid()).collect();
+            client.send(PgWireBackendMessage::ParameterDescription(ParameterDescription::new(oids))).await?;
+            let rows = if described.fields.is_empty() {
+                PgWireBackendMessage::NoData(NoData::new())
+            } else {
+                PgWireBackendMessage::RowDescription(RowDescription::new(described.fields.iter().map(Into::into).collect()))
+            };
+            client.send(rows).await?;
+            return Ok(());
+        }
+        self._on_describe(client, message).await
     }
 
     /// Parse: as pgwire's default, but ParseComplete waits for Sync (the batching module).

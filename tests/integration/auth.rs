@@ -253,6 +253,23 @@ fn role_ddl_follows_postgresql_privilege_rules() {
         assert_eq!(cleared, None);
         let limit: i32 = admin.query_one("SELECT rolconnlimit FROM pg_roles WHERE rolname = 'auth_made'", &[]).await.unwrap().get(0);
         assert_eq!(limit, 2);
+        // CONNECTION LIMIT holds for ordinary roles (superusers are exempt).
+        let first = login(addr, "auth_made", None, "quiver").await.unwrap();
+        let second = login(addr, "auth_made", None, "postgres").await.unwrap();
+        let err = login(addr, "auth_made", None, "quiver").await.expect_err("over the limit");
+        assert_eq!(state(&err), ("53300".into(), "too many connections for role \"auth_made\"".into()));
+        drop(first);
+        let mut again = None;
+        for _ in 0..50 {
+            // The server counts the first connection out once it has seen it close.
+            if let Ok(c) = login(addr, "auth_made", None, "quiver").await {
+                again = Some(c);
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
+        assert!(again.is_some(), "a slot frees when a connection closes");
+        drop((second, again));
 
         // Role DDL is transactional.
         admin.batch_execute("BEGIN; DROP ROLE auth_group; ROLLBACK").await.unwrap();

@@ -46,6 +46,8 @@ fn command_tags_match_postgres() {
                  BEGIN; SAVEPOINT s; RELEASE SAVEPOINT s; COMMIT; \
                  CREATE VIEW w AS SELECT id FROM t; DROP VIEW w; \
                  CREATE SCHEMA s2; DROP SCHEMA s2; \
+                 INSERT INTO t VALUES (7, 'r'), (8, 's') RETURNING id; \
+                 UPDATE t SET v = 'y' WHERE id > 6 RETURNING v; DELETE FROM t WHERE id = 8 RETURNING id; \
                  TRUNCATE t; SET search_path = public; SHOW search_path; DROP TABLE t",
             )
             .await;
@@ -63,6 +65,9 @@ fn command_tags_match_postgres() {
             "DROP VIEW",
             "CREATE SCHEMA",
             "DROP SCHEMA",
+            "INSERT 0 2",
+            "UPDATE 2",
+            "DELETE 1",
             "TRUNCATE TABLE",
             "SET",
             "SHOW",
@@ -264,5 +269,40 @@ fn extended_responses_arrive_at_flush_and_sync() {
         c.send(b'S', &[]).await;
         let tags: Vec<char> = c.read_until(b'Z', 5).await.iter().map(|m| m.tag as char).collect();
         assert_eq!(tags, vec!['1', '2', 'D', 'C', 'Z']);
+    });
+}
+
+/// Describe of a statement that returns no rows answers ParameterDescription then NoData
+/// (not an empty RowDescription), as PostgreSQL does: pgjdbc rejects the update count of
+/// a statement described as returning rows.
+#[test]
+fn describe_statement_without_rows_is_nodata() {
+    block_on(async {
+        fresh_db("proto_nodata").await;
+        let mut c = RawClient::connect(server().addr, "quiver", "proto_nodata").await;
+        c.simple("CREATE TABLE t (id int)").await;
+        for (sql, expected) in [("INSERT INTO t VALUES ($1)", [b't', b'n']), ("SELECT id FROM t WHERE id = $1", [b't', b'T'])] {
+            c.parse(sql).await;
+            let mut body = vec![b'S'];
+            body.push(0);
+            c.send(b'D', &body).await;
+            c.send(b'S', &[]).await;
+            let tags: Vec<u8> = c.read_until(b'Z', 10).await.iter().map(|m| m.tag).collect();
+            assert_eq!(tags, [b'1', expected[0], expected[1], b'Z'], "{sql}");
+        }
+    });
+}
+
+/// RowDescription names the source table and column of plain column references (0 for
+/// expressions), as pgjdbc's ResultSetMetaData and psqlODBC expect.
+#[test]
+fn row_description_carries_table_oid_and_attnum() {
+    block_on(async {
+        let client = fresh_db("proto_sources").await;
+        client.batch_execute("CREATE TABLE src (a int, b text, c int); ALTER TABLE src DROP COLUMN a").await.unwrap();
+        let oid: u32 = client.query_one("SELECT 'src'::regclass::oid", &[]).await.unwrap().get(0);
+        let stmt = client.prepare("SELECT c, b, c + 1 AS d, s.b, b AS e FROM src s ORDER BY c").await.unwrap();
+        let sources: Vec<(Option<u32>, Option<i16>)> = stmt.columns().iter().map(|c| (c.table_oid(), c.column_id())).collect();
+        assert_eq!(sources, [(Some(oid), Some(3)), (Some(oid), Some(2)), (None, None), (Some(oid), Some(2)), (Some(oid), Some(2))]);
     });
 }

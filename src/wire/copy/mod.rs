@@ -112,18 +112,28 @@ impl Connection {
         let names: Vec<String> = columns.iter().map(|c| c.name.clone()).collect();
         let encoder = CopyEncoder::new(options, types, settings);
         client.feed(PgWireBackendMessage::CopyOutResponse(CopyOutResponse::new(format, codes.len() as i16, codes))).await.map_err(wire)?;
+        // A header line is a message of its own; the binary file header travels in the
+        // first row's message (or the trailer's), as PostgreSQL sends it: psycopg's binary
+        // row parser expects a row right after the signature.
+        let mut prefix = Vec::new();
         if let Some(header) = encoder.header(&names) {
-            client.feed(PgWireBackendMessage::CopyData(CopyData::new(header.into()))).await.map_err(wire)?;
+            if format == 1 {
+                prefix = header;
+            } else {
+                client.feed(PgWireBackendMessage::CopyData(CopyData::new(header.into()))).await.map_err(wire)?;
+            }
         }
         let mut rows = 0;
         while let Some(batch) = stream.next().await {
             let encoded = batch.map_err(Error::from).and_then(|b| encoder.rows(&b)).map_err(CopyOutError::Query)?;
             rows += encoded.len();
             for row in encoded {
+                let row = if prefix.is_empty() { row } else { [std::mem::take(&mut prefix), row].concat() };
                 client.feed(PgWireBackendMessage::CopyData(CopyData::new(row.into()))).await.map_err(wire)?;
             }
         }
         if let Some(trailer) = encoder.trailer() {
+            let trailer = [prefix, trailer].concat();
             client.feed(PgWireBackendMessage::CopyData(CopyData::new(trailer.into()))).await.map_err(wire)?;
         }
         client.feed(PgWireBackendMessage::CopyDone(CopyDone::new())).await.map_err(wire)?;
