@@ -197,6 +197,20 @@ pub struct Error {
     pub position: Option<u32>,
     /// Optional context line: where the error happened (`COPY t, line 3, column a: "x"`).
     pub context: Option<String>,
+    /// The object a constraint violation is about (ErrorResponse's schema, table, column
+    /// and constraint fields, which drivers expose, e.g. psycopg2's `diag.constraint_name`).
+    pub object: Option<Box<ErrorObject>>,
+}
+
+/// The table (and column or constraint) an error is about.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ErrorObject {
+    /// OID of the table's schema; the session fills in `schema` from it.
+    pub schema_oid: crate::types::Oid,
+    pub schema: Option<String>,
+    pub table: String,
+    pub column: Option<String>,
+    pub constraint: Option<String>,
 }
 
 /// Result type of the catalog and frontend layers.
@@ -205,7 +219,7 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 impl Error {
     /// Creates an error of `code` with `message`.
     pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
-        Error { code, message: message.into(), detail: None, hint: None, position: None, context: None }
+        Error { code, message: message.into(), detail: None, hint: None, position: None, context: None, object: None }
     }
 
     /// Adds a detail line.
@@ -223,6 +237,18 @@ impl Error {
     /// Adds a 1-based character position in the statement text.
     pub fn with_position(mut self, position: u32) -> Self {
         self.position = Some(position);
+        self
+    }
+
+    /// Names the table (and column or constraint) the error is about.
+    pub fn with_object(mut self, table: &crate::TableDef, column: Option<&str>, constraint: Option<&str>) -> Self {
+        self.object = Some(Box::new(ErrorObject {
+            schema_oid: table.schema,
+            schema: None,
+            table: table.name.clone(),
+            column: column.map(str::to_string),
+            constraint: constraint.map(str::to_string),
+        }));
         self
     }
 

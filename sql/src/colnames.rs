@@ -63,7 +63,18 @@ fn name_items(items: &mut [SelectItem]) {
         }
     }
     let mut bare_seen: HashMap<String, usize> = HashMap::new();
+    let mut alias_seen: HashMap<String, usize> = HashMap::new();
     for item in items.iter_mut() {
+        if let SelectItem::ExprWithAlias { alias, .. } = item {
+            // A repeated alias (`1 AS a, 2 AS a`) is allowed too; later ones get the suffix.
+            let name = normalize_ident(alias);
+            let n = alias_seen.entry(name.clone()).or_insert(0);
+            *n += 1;
+            if *n > 1 {
+                *alias = Ident::with_quote('"', format!("{name}{DUP_MARK}{n}"));
+            }
+            continue;
+        }
         let SelectItem::UnnamedExpr(expr) = item else {
             continue;
         };
@@ -175,6 +186,7 @@ mod tests {
         assert_eq!(names("SELECT a::text, '1'::int FROM t"), "SELECT a::TEXT AS \"a\", '1'::INT AS \"int4\" FROM t");
         assert_eq!(names("SELECT t.a, b FROM t"), "SELECT t.a, b FROM t");
         assert_eq!(display_name(&format!("x{DUP_MARK}2")), "x");
+        assert_eq!(names("SELECT 1 AS a, 2 AS a"), format!("SELECT 1 AS a, 2 AS \"a{DUP_MARK}2\""));
         assert_eq!(names("SELECT 2.5::float8::int"), "SELECT 2.5::FLOAT8::INT AS \"int4\"");
     }
 }

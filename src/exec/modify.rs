@@ -303,6 +303,7 @@ impl Job {
                         format!("new row for relation \"{}\" violates check constraint \"{name}\"", self.writer.table().name),
                     )
                     .with_detail(format!("Failing row contains ({}).", row_text(rows, i)))
+                    .with_object(self.writer.table(), None, Some(name))
                     .into());
                 }
             }

@@ -127,6 +127,7 @@ impl RowWriter {
                     format!("null value in column \"{}\" of relation \"{}\" violates not-null constraint", c.name, self.table.name),
                 )
                 .with_detail(format!("Failing row contains ({}).", row_text(rows, row)))
+                .with_object(&self.table, Some(&c.name), None)
                 .into());
             }
         }
@@ -177,9 +178,10 @@ impl RowWriter {
         Ok((key, has_null))
     }
 
-    fn unique_violation(k: &KeySpec, values: &KeyValues, i: usize) -> datafusion::error::DataFusionError {
+    fn unique_violation(&self, k: &KeySpec, values: &KeyValues, i: usize) -> datafusion::error::DataFusionError {
         Error::new(ErrorCode::UniqueViolation, format!("duplicate key value violates unique constraint \"{}\"", k.name))
             .with_detail(format!("{} already exists.", k.describe(values, i)))
+            .with_object(&self.table, None, Some(&k.name))
             .into()
     }
 
@@ -190,7 +192,7 @@ impl RowWriter {
         match (&self.pk, &rows.pk) {
             (Some(pk), Some(values)) => {
                 if self.txn.get(Cf::Rows, &key)?.is_some() {
-                    return Err(Self::unique_violation(pk, values, i));
+                    return Err(self.unique_violation(pk, values, i));
                 }
                 let kind = WriteKind::Insert { constraint: pk.name.clone(), detail: format!("{} already exists.", pk.describe(values, i)) };
                 self.txn.write(Cf::Rows, &key, Some(value), kind)?;
@@ -220,7 +222,7 @@ impl RowWriter {
             return Ok(());
         }
         if self.txn.get(Cf::Index, &ikey)?.is_some() {
-            return Err(Self::unique_violation(u, values, i));
+            return Err(self.unique_violation(u, values, i));
         }
         let kind = WriteKind::Insert { constraint: u.name.clone(), detail: format!("{} already exists.", u.describe(values, i)) };
         self.txn.write(Cf::Index, &ikey, Some(value), kind)?;
@@ -240,7 +242,7 @@ impl RowWriter {
                 return Err(Error::internal("row key changed without a primary key").into());
             };
             if self.txn.get(Cf::Rows, &new_key)?.is_some() {
-                return Err(Self::unique_violation(pk, values, i));
+                return Err(self.unique_violation(pk, values, i));
             }
             self.txn.delete(Cf::Rows, old_key)?;
             let kind = WriteKind::Insert { constraint: pk.name.clone(), detail: format!("{} already exists.", pk.describe(values, i)) };

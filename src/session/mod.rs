@@ -450,7 +450,12 @@ impl Session {
 
     /// Records a statement failure: an implicit block is rolled back, an explicit one
     /// becomes failed.
-    fn statement_failed(&mut self, e: Error) -> Error {
+    fn statement_failed(&mut self, mut e: Error) -> Error {
+        if let Some(o) = e.object.as_deref_mut()
+            && o.schema.is_none()
+        {
+            o.schema = self.catalog().schema(o.schema_oid).map(|s| s.name.clone());
+        }
         if let Some(b) = &self.block {
             if b.implicit {
                 let block = self.block.take();

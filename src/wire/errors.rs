@@ -97,6 +97,12 @@ pub fn error_info(err: &Error, fatal: bool) -> ErrorInfo {
     info.hint = err.hint.clone();
     info.position = err.position.map(|p| p.to_string());
     info.where_context = err.context.clone();
+    if let Some(o) = &err.object {
+        info.schema = o.schema.clone();
+        info.table = Some(o.table.clone());
+        info.column = o.column.clone();
+        info.constraint = o.constraint.clone();
+    }
     info
 }
 

@@ -135,3 +135,27 @@ fn unknown_database_is_refused_with_3d000() {
         assert_eq!(err.code().map(|c| c.code()), Some("3D000"), "{err}");
     });
 }
+
+/// Constraint violations name their schema, table, column or constraint in the
+/// ErrorResponse fields drivers expose (psycopg2's `diag`, pgjdbc's `ServerErrorMessage`).
+#[test]
+fn constraint_violations_name_their_objects() {
+    block_on(async {
+        let client = fresh_db("err_objects").await;
+        setup(&client).await;
+        let cases = [
+            ("INSERT INTO e VALUES (1, 'dup', 1)", None, Some("e_pkey")),
+            ("INSERT INTO e VALUES (2, NULL, 1)", Some("name"), None),
+            ("INSERT INTO e VALUES (3, 'c', -1)", None, Some("e_qty_check")),
+        ];
+        for (sql, column, constraint) in cases {
+            for extended in [false, true] {
+                let err = if extended { client.execute(sql, &[]).await.map(|_| ()) } else { client.batch_execute(sql).await };
+                let err = err.expect_err(sql);
+                let db = err.as_db_error().expect("server error");
+                assert_eq!((db.schema(), db.table()), (Some("public"), Some("e")), "{sql}");
+                assert_eq!((db.column(), db.constraint()), (column, constraint), "{sql}");
+            }
+        }
+    });
+}

@@ -304,5 +304,9 @@ fn row_description_carries_table_oid_and_attnum() {
         let stmt = client.prepare("SELECT c, b, c + 1 AS d, s.b, b AS e FROM src s ORDER BY c").await.unwrap();
         let sources: Vec<(Option<u32>, Option<i16>)> = stmt.columns().iter().map(|c| (c.table_oid(), c.column_id())).collect();
         assert_eq!(sources, [(Some(oid), Some(3)), (Some(oid), Some(2)), (None, None), (Some(oid), Some(2)), (Some(oid), Some(2))]);
+        // Repeated output names are allowed, as in PostgreSQL.
+        let row = client.query_one("SELECT 1 AS a, 2 AS a", &[]).await.unwrap();
+        let names: Vec<&str> = row.columns().iter().map(|c| c.name()).collect();
+        assert_eq!((names, row.get::<_, i32>(0), row.get::<_, i32>(1)), (vec!["a", "a"], 1, 2));
     });
 }
