@@ -7,7 +7,8 @@
 # with a message that names the packages to install. The client tests' drivers (psycopg 3,
 # Java with pgjdbc) are installed the same way.
 #
-# usage: scripts/setup.sh            (quiet when everything is present)
+# usage: scripts/setup.sh [--clients]   (quiet when everything is present; --clients also
+#        installs the drivers the client tests run)
 set -euo pipefail
 
 missing=()
@@ -46,8 +47,12 @@ if [[ ${#missing[@]} -gt 0 ]]; then
   fi
 fi
 
+# The client tests' drivers, only when asked (`scripts/test` and CI pass --clients; starting
+# the server needs none of them).
+[[ ${1:-} == --clients ]] || exit 0
+
 # Clients the client tests run (tests/integration/clients.rs, psql.rs): psycopg 3 from
-# PyPI; psql, and Java with pgjdbc, from Debian.
+# PyPI; psql, Java with pgjdbc, and Node from Debian; node-postgres from npm.
 if ! python3 -c 'import psycopg' 2>/dev/null; then
   echo "setup: installing psycopg 3 (pip) for the client tests" >&2
   python3 -m pip install --quiet --disable-pip-version-check 'psycopg[binary]' >&2 \
@@ -56,6 +61,8 @@ if ! python3 -c 'import psycopg' 2>/dev/null; then
 fi
 clients=()
 command -v psql >/dev/null || clients+=(postgresql-client)
+command -v node >/dev/null || clients+=(nodejs)
+command -v npm >/dev/null || clients+=(npm)
 command -v java >/dev/null || clients+=(default-jre-headless)
 [[ -f /usr/share/java/postgresql.jar ]] || clients+=(libpostgresql-jdbc-java)
 if [[ ${#clients[@]} -gt 0 ]]; then
@@ -68,4 +75,12 @@ if [[ ${#clients[@]} -gt 0 ]]; then
     echo "setup: the client tests need: sudo apt-get install -y ${clients[*]}" >&2
     exit 1
   fi
+fi
+
+# node-postgres for tests/clients/node (from npm, pinned by its package-lock.json).
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+if [[ ! -d $here/tests/clients/node/node_modules/pg ]]; then
+  echo "setup: installing node-postgres (npm) for the client tests" >&2
+  npm ci --silent --prefix "$here/tests/clients/node" >&2 \
+    || { echo "setup: cannot install node-postgres; run: npm ci --prefix tests/clients/node" >&2; exit 1; }
 fi

@@ -12,7 +12,7 @@
 //! [`display_name`] strips when the name is shown to a client.
 
 use crate::normalize_ident;
-use datafusion::sql::sqlparser::ast::{DataType, Expr, Ident, Query, SelectItem, SetExpr, Statement, VisitMut, VisitorMut};
+use datafusion::sql::sqlparser::ast::{AccessExpr, DataType, Expr, Ident, Query, SelectItem, SetExpr, Statement, VisitMut, VisitorMut};
 use std::collections::HashMap;
 use std::ops::ControlFlow;
 
@@ -112,6 +112,11 @@ fn figure_strength(expr: &Expr) -> Option<(String, u8)> {
         Expr::Identifier(i) => Some((normalize_ident(i), 2)),
         Expr::CompoundIdentifier(parts) => parts.last().map(|p| (normalize_ident(p), 2)),
         Expr::Nested(inner) => figure_strength(inner),
+        // `(composite).field` is named after the field, `a[1]` after `a`.
+        Expr::CompoundFieldAccess { root, access_chain } => match access_chain.last() {
+            Some(AccessExpr::Dot(Expr::Identifier(field))) => Some((normalize_ident(field), 2)),
+            _ => figure_strength(root),
+        },
         Expr::Function(f) => {
             let last = f.name.0.last()?;
             let name = last.as_ident().map(normalize_ident).unwrap_or_else(|| last.to_string().to_lowercase());
@@ -135,7 +140,6 @@ fn figure_strength(expr: &Expr) -> Option<(String, u8)> {
         Expr::Floor { .. } => strong("floor"),
         Expr::TypedString(ts) => Some((type_name(&ts.data_type), 1)),
         Expr::Interval(_) => Some(("interval".into(), 1)),
-        Expr::CompoundFieldAccess { root, .. } => figure_strength(root),
         _ => None,
     }
 }
@@ -186,6 +190,7 @@ mod tests {
         assert_eq!(names("SELECT a::text, '1'::int FROM t"), "SELECT a::TEXT AS \"a\", '1'::INT AS \"int4\" FROM t");
         assert_eq!(names("SELECT t.a, b FROM t"), "SELECT t.a, b FROM t");
         assert_eq!(display_name(&format!("x{DUP_MARK}2")), "x");
+        assert_eq!(names("SELECT (f(x)).n, a[1] FROM t"), "SELECT (f(x)).n AS \"n\", a[1] AS \"a\" FROM t");
         assert_eq!(names("SELECT 1 AS a, 2 AS a"), format!("SELECT 1 AS a, 2 AS \"a{DUP_MARK}2\""));
         assert_eq!(names("SELECT 2.5::float8::int"), "SELECT 2.5::FLOAT8::INT AS \"int4\"");
     }

@@ -42,3 +42,32 @@ fn pgjdbc_runs_the_readme_aql_example() {
         .arg("client_jdbc");
     run(cmd, "Java 17 and pgjdbc are needed: apt-get install default-jre-headless libpostgresql-jdbc-java (scripts/setup.sh does this)");
 }
+
+#[test]
+fn node_postgres_scenario() {
+    block_on(fresh_db("client_node"));
+    let addr = server().addr;
+    let mut cmd = Command::new("node");
+    cmd.arg(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/clients/node/pg_scenario.js"))
+        .arg(addr.ip().to_string())
+        .arg(addr.port().to_string())
+        .arg("client_node");
+    run(
+        cmd,
+        "Node and node-postgres are needed: apt-get install nodejs npm; npm ci --prefix tests/clients/node (scripts/setup.sh does this)",
+    );
+}
+
+#[test]
+fn pgjdbc_scenario() {
+    block_on(fresh_db("client_jdbc_scenario"));
+    let addr = server().addr;
+    let mut cmd = Command::new("java");
+    cmd.arg("-cp")
+        .arg("/usr/share/java/postgresql.jar")
+        .arg(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/clients/JdbcScenario.java"))
+        .arg(addr.ip().to_string())
+        .arg(addr.port().to_string())
+        .arg("client_jdbc_scenario");
+    run(cmd, "Java 17 and pgjdbc are needed: apt-get install default-jre-headless libpostgresql-jdbc-java (scripts/setup.sh does this)");
+}

@@ -11,12 +11,15 @@
 //!   on to text or is a select-list item (where PostgreSQL prints the name),
 //!   `quiver_regclass_name(x)`.
 //!
+//! * `(composite).field` is `composite['field']`, and `information_schema._pg_expandarray(a)`
+//!   is a struct of `x` (each element) and `n` (its position) unnested from `a`.
+//!
 //! Runs before the cast rewrite, which would turn `::text` into a call first.
 
 use super::call;
 use datafusion::sql::sqlparser::ast::{
-    BinaryOperator, DataType, Expr, FunctionArguments, ObjectName, ObjectNamePart, Query, SelectItem, SetExpr, Statement, TableFactor,
-    VisitMut, VisitorMut,
+    AccessExpr, BinaryOperator, DataType, Expr, FunctionArguments, ObjectName, ObjectNamePart, Query, SelectItem, SetExpr, Statement,
+    Subscript, TableFactor, VisitMut, VisitorMut,
 };
 use quiverdb_catalog::{Error, ErrorCode, Result};
 use std::ops::ControlFlow;
@@ -132,6 +135,14 @@ fn rewrite_expr(expr: &mut Expr) -> Result<()> {
             match (name.as_str(), &f.args) {
                 (n, FunctionArguments::None) if f.name.0.len() == 1 && is_niladic(n) => *expr = call(n, vec![]),
                 ("array", FunctionArguments::Subquery(query)) => *expr = array_subquery(query)?,
+                // information_schema._pg_expandarray(a): one (x, n) row per element, which
+                // pgjdbc's primary-key and index metadata queries use.
+                ("information_schema._pg_expandarray" | "_pg_expandarray", FunctionArguments::List(list)) if list.args.len() == 1 => {
+                    let a = list.args[0].to_string();
+                    *expr = parse_expr(&format!(
+                        "named_struct('x', unnest({a}), 'n', CAST(unnest(generate_series(1, cardinality({a}))) AS integer))"
+                    ))?;
+                }
                 // One-dimensional arrays with lower bound 1: the upper bound is the length.
                 ("array_upper" | "array_lower", FunctionArguments::List(list)) => {
                     let args = list.args.iter().map(|a| a.to_string()).collect::<Vec<_>>().join(", ");
@@ -140,6 +151,15 @@ fn rewrite_expr(expr: &mut Expr) -> Result<()> {
                         parse_expr(&if name == "array_lower" { format!("CASE WHEN {upper} IS NULL THEN NULL ELSE 1 END") } else { upper })?;
                 }
                 _ => {}
+            }
+        }
+        // `(composite).field` is a field access: DataFusion spells it `composite['field']`.
+        Expr::CompoundFieldAccess { root, access_chain } if matches!(root.as_ref(), Expr::Nested(_)) => {
+            for access in access_chain.iter_mut() {
+                if let AccessExpr::Dot(Expr::Identifier(field)) = access {
+                    let key = Expr::value(datafusion::sql::sqlparser::ast::Value::SingleQuotedString(crate::normalize_ident(field)));
+                    *access = AccessExpr::Subscript(Subscript::Index { index: key });
+                }
             }
         }
         Expr::Cast { expr: inner, data_type, .. } => {
