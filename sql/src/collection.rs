@@ -14,6 +14,7 @@
 //! ([`collection_columns`]); PURGE (which PostgreSQL does not have) marks a drop that
 //! accepts only collections.
 
+use crate::parse::{next, word_at};
 use datafusion::sql::sqlparser::ast::{CreateTableOptions, Expr, SqlOption, Value};
 use datafusion::sql::sqlparser::keywords::Keyword;
 use datafusion::sql::sqlparser::tokenizer::{Token, TokenWithSpan, Word};
@@ -111,17 +112,4 @@ pub fn collection_columns(table: &str, kind: CollectionKind) -> (Vec<NewColumn>,
 
 fn keyword(value: &str, keyword: Keyword) -> Token {
     Token::Word(Word { value: value.into(), quote_style: None, keyword })
-}
-
-/// The lower-cased unquoted word at `i`.
-fn word_at(tokens: &[TokenWithSpan], i: usize) -> Option<String> {
-    match tokens.get(i).map(|t| &t.token) {
-        Some(Token::Word(w)) if w.quote_style.is_none() => Some(w.value.to_ascii_lowercase()),
-        _ => None,
-    }
-}
-
-/// The index of the first non-whitespace token after `i`.
-fn next(tokens: &[TokenWithSpan], i: usize) -> usize {
-    (i + 1..tokens.len()).find(|&j| !matches!(tokens[j].token, Token::Whitespace(_))).unwrap_or(tokens.len())
 }

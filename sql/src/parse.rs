@@ -96,13 +96,10 @@ fn normalize(mut tokens: Vec<TokenWithSpan>) -> (Vec<TokenWithSpan>, Vec<Locatio
     (tokens, symmetric)
 }
 
-/// `FETCH`/`MOVE [direction] [FROM | IN] cursor` at token `i`, in the shape sqlparser
-/// parses: `FROM` inserted before the cursor name when missing, and `MOVE` spelled as
-/// `FETCH ... INTO` [`crate::cursor::MOVE_MARKER`].
-fn fetch_tokens(tokens: &mut Vec<TokenWithSpan>, i: usize) {
-    let mut end = (i + 1..tokens.len()).find(|&j| tokens[j].token == Token::SemiColon).unwrap_or(tokens.len());
-    // Negative counts (`ABSOLUTE -2`) as one number token.
-    let mut j = i + 1;
+/// Turns each `-` followed by a number in `tokens[from..end]` into one negative number
+/// token; returns the new end.
+pub(crate) fn merge_negative_numbers(tokens: &mut Vec<TokenWithSpan>, from: usize, mut end: usize) -> usize {
+    let mut j = from;
     while j + 1 < end {
         if tokens[j].token == Token::Minus
             && let Token::Number(n, long) = &tokens[j + 1].token
@@ -113,6 +110,29 @@ fn fetch_tokens(tokens: &mut Vec<TokenWithSpan>, i: usize) {
         }
         j += 1;
     }
+    end
+}
+
+/// The lower-cased unquoted word at token `i`.
+pub(crate) fn word_at(tokens: &[TokenWithSpan], i: usize) -> Option<String> {
+    match tokens.get(i).map(|t| &t.token) {
+        Some(Token::Word(w)) if w.quote_style.is_none() => Some(w.value.to_ascii_lowercase()),
+        _ => None,
+    }
+}
+
+/// The index of the first non-whitespace token after `i` (`tokens.len()` when none).
+pub(crate) fn next(tokens: &[TokenWithSpan], i: usize) -> usize {
+    (i + 1..tokens.len()).find(|&j| !matches!(tokens[j].token, Token::Whitespace(_))).unwrap_or(tokens.len())
+}
+
+/// `FETCH`/`MOVE [direction] [FROM | IN] cursor` at token `i`, in the shape sqlparser
+/// parses: `FROM` inserted before the cursor name when missing, and `MOVE` spelled as
+/// `FETCH ... INTO` [`crate::cursor::MOVE_MARKER`].
+fn fetch_tokens(tokens: &mut Vec<TokenWithSpan>, i: usize) {
+    let end = (i + 1..tokens.len()).find(|&j| tokens[j].token == Token::SemiColon).unwrap_or(tokens.len());
+    // Negative counts (`ABSOLUTE -2`) as one number token.
+    let mut end = merge_negative_numbers(tokens, i + 1, end);
     let words: Vec<usize> = (i + 1..end).filter(|&j| !matches!(tokens[j].token, Token::Whitespace(_))).collect();
     let span = tokens[i].span;
     let word = |value: &str, keyword: Keyword| TokenWithSpan {

@@ -87,7 +87,7 @@ pub enum Plan {
     CloseCursor(Option<String>),
     /// CREATE ROLE / CREATE USER.
     CreateRole { name: String, options: quiverdb_catalog::role::RoleOptions },
-    /// ALTER ROLE name [WITH] options.
+    /// ALTER ROLE name \[WITH\] options.
     AlterRole { name: String, options: quiverdb_catalog::role::RoleOptions },
     /// ALTER ROLE name RENAME TO new_name.
     RenameRole { name: String, new_name: String },

@@ -8,6 +8,7 @@
 //! change it, and the password's encryption are decided when the statement runs.
 
 use crate::normalize_ident;
+use crate::parse::{next, word_at};
 use crate::plan::Plan;
 use datafusion::sql::sqlparser::ast::{
     AlterRoleOperation, CreateRole, Expr, Ident, ObjectName, ObjectNamePart, Password, RoleOption, UnaryOperator, Value,
@@ -26,19 +27,8 @@ pub fn rewrite_tokens(tokens: &mut Vec<TokenWithSpan>, start: usize) {
         return;
     }
     let end = (start..tokens.len()).find(|&j| tokens[j].token == Token::SemiColon).unwrap_or(tokens.len());
-    let mut end = end;
     // `CONNECTION LIMIT -2` as one number, so the planner can report the bad limit.
-    let mut j = user_at;
-    while j + 1 < end {
-        if tokens[j].token == Token::Minus
-            && let Token::Number(n, long) = &tokens[j + 1].token
-        {
-            tokens[j + 1].token = Token::Number(format!("-{n}"), *long);
-            tokens.remove(j);
-            end -= 1;
-        }
-        j += 1;
-    }
+    let mut end = crate::parse::merge_negative_numbers(tokens, user_at, end);
     // `ENCRYPTED PASSWORD` means `PASSWORD` (passwords are always stored encrypted).
     let mut j = user_at;
     while j < end {
@@ -73,19 +63,6 @@ pub fn rewrite_tokens(tokens: &mut Vec<TokenWithSpan>, start: usize) {
     tokens.splice(name_at + 1..name_at + 1, login);
 }
 
-/// The lower-cased unquoted word at `i`.
-fn word_at(tokens: &[TokenWithSpan], i: usize) -> Option<String> {
-    match tokens.get(i).map(|t| &t.token) {
-        Some(Token::Word(w)) if w.quote_style.is_none() => Some(w.value.to_ascii_lowercase()),
-        _ => None,
-    }
-}
-
-/// The index of the first non-whitespace token after `i`.
-fn next(tokens: &[TokenWithSpan], i: usize) -> usize {
-    (i + 1..tokens.len()).find(|&j| !matches!(tokens[j].token, Token::Whitespace(_))).unwrap_or(tokens.len())
-}
-
 /// Plans CREATE ROLE (and CREATE USER, rewritten to it).
 pub fn plan_create_role(cr: CreateRole) -> Result<Plan> {
     if cr.if_not_exists {
@@ -112,7 +89,7 @@ pub fn plan_create_role(cr: CreateRole) -> Result<Plan> {
     Ok(Plan::CreateRole { name: role_name(name)?, options })
 }
 
-/// Plans ALTER ROLE name [WITH] options / RENAME TO.
+/// Plans ALTER ROLE name \[WITH\] options / RENAME TO.
 pub fn plan_alter_role(name: Ident, operation: AlterRoleOperation) -> Result<Plan> {
     let name = normalize_ident(&name);
     match operation {

@@ -3,9 +3,9 @@
 //! One [`Connection`] per client holds the [`Session`]. pgwire does the framing, SSL
 //! negotiation and portal bookkeeping; we answer:
 //!
-//! * TLS — SSLRequest answered 'S' when a certificate is configured ([`tls`]);
+//! * TLS — SSLRequest answered 'S' when a certificate is configured (`tls`);
 //! * startup — authentication by the rule for the client's address (trust, password,
-//!   md5, SCRAM-SHA-256[-PLUS]; [`auth`]), session creation (3D000 for unknown databases),
+//!   md5, SCRAM-SHA-256\[-PLUS\]; `auth`), session creation (3D000 for unknown databases),
 //!   ParameterStatus, BackendKeyData (for CancelRequest);
 //! * simple Query — statements run one after another and each result is streamed before
 //!   the next statement starts; several statements form one implicit transaction;
