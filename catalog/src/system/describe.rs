@@ -1,11 +1,12 @@
 //! Catalog objects printed back as SQL: `pg_get_indexdef`, `pg_get_constraintdef`,
-//! `pg_get_viewdef`, in PostgreSQL's spelling (`CREATE UNIQUE INDEX t_pkey ON public.t
+//! `pg_get_viewdef`, column defaults (`pg_get_expr` of `pg_attrdef.adbin`), in PostgreSQL's spelling (`CREATE UNIQUE INDEX t_pkey ON public.t
 //! USING btree (id)`, `PRIMARY KEY (id)`, `CHECK ((v > 0))`).
 
 use super::SystemView;
 use super::relations::{ConstraintInfo, IndexInfo};
 use crate::ident::quote_ident;
 use crate::objects::TableDef;
+use crate::types::SqlType;
 
 /// The name of key column `attnum` of `t` (`None`: an expression key).
 fn key_column(t: &TableDef, attnum: i16) -> Option<String> {
@@ -82,6 +83,50 @@ pub fn viewdef(t: &TableDef) -> Option<String> {
     t.view_sql.as_ref().map(|s| format!(" {};", s.trim().trim_end_matches(';')))
 }
 
+/// A column default as PostgreSQL deparses it: a string literal carries a cast to the
+/// column's type without its modifier (`'x'::character varying`), and a negative number
+/// is a quoted constant of its own type (`'-1'::integer`, `'-2.5'::numeric`), which is
+/// what psqlODBC and pgjdbc show as COLUMN_DEF. Other expressions print as stored.
+pub fn default_expr(sql: &str, ty: &SqlType) -> String {
+    let t = sql.trim();
+    let is_string = t.len() >= 2 && t.starts_with('\'') && t.ends_with('\'') && !t[1..t.len() - 1].replace("''", "").contains('\'');
+    if is_string {
+        return format!("{t}::{}", without_modifiers(&ty.display_name()));
+    }
+    if let Some(digits) = t.strip_prefix('-')
+        && !digits.is_empty()
+        && digits.bytes().all(|b| b.is_ascii_digit() || b == b'.')
+        && digits.bytes().filter(|b| *b == b'.').count() <= 1
+    {
+        let literal_type = match t.parse::<i64>() {
+            Ok(n) if i32::try_from(n).is_ok() => "integer",
+            Ok(_) => "bigint",
+            Err(_) => "numeric",
+        };
+        return format!("'{t}'::{literal_type}");
+    }
+    sql.to_string()
+}
+
+/// `character varying(10)` → `character varying`, `timestamp(3) without time zone` →
+/// `timestamp without time zone`, `numeric(5,2)[]` → `numeric[]`.
+fn without_modifiers(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    let mut rest = name;
+    while let Some(open) = rest.find('(') {
+        let close = rest[open..].find(')').map(|c| open + c);
+        match close {
+            Some(close) if rest[open + 1..close].bytes().all(|b| b.is_ascii_digit() || b == b',' || b == b' ') => {
+                out.push_str(&rest[..open]);
+                rest = &rest[close + 1..];
+            }
+            _ => break,
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -95,5 +140,25 @@ mod tests {
         assert!(is_call("lower(name)"));
         assert!(!is_call("lower(a) || lower(b)"));
         assert!(!is_call("(a + b)"));
+    }
+
+    /// PostgreSQL 15's `pg_get_expr(adbin, adrelid)` for the same defaults.
+    #[test]
+    fn defaults_deparse_like_postgresql() {
+        let cases = [
+            ("-1", SqlType::Int4, "'-1'::integer"),
+            ("'x'", SqlType::Text, "'x'::text"),
+            ("1.5", SqlType::Numeric { precision: Some(5), scale: 2 }, "1.5"),
+            ("true", SqlType::Bool, "true"),
+            ("'it''s'", SqlType::Varchar(Some(10)), "'it''s'::character varying"),
+            ("0", SqlType::Int4, "0"),
+            ("now()", SqlType::Date, "now()"),
+            ("-2.5", SqlType::Float8, "'-2.5'::numeric"),
+            ("'{1,2}'", SqlType::Array(Box::new(SqlType::Int4)), "'{1,2}'::integer[]"),
+            ("'{}'", SqlType::Jsonb, "'{}'::jsonb"),
+        ];
+        for (stored, ty, expected) in cases {
+            assert_eq!(default_expr(stored, &ty), expected, "{stored}");
+        }
     }
 }

@@ -220,7 +220,15 @@ fn columns_rows(view: &SystemView) -> Vec<Vec<V>> {
         let schema = view.schema_name(t.schema).unwrap_or_default();
         for c in t.live_columns() {
             let table = t.kind == RelationKind::Table;
-            rows.push(column_row((&db, &schema, &t.name), &c.name, c.attnum, &c.ty, !c.not_null, c.default.clone().into(), table));
+            rows.push(column_row(
+                (&db, &schema, &t.name),
+                &c.name,
+                c.attnum,
+                &c.ty,
+                !c.not_null,
+                c.default.as_deref().map(|d| super::describe::default_expr(d, &c.ty)).into(),
+                table,
+            ));
         }
     }
     for s in super::tables() {

@@ -427,7 +427,7 @@ fn attrdef_rows(view: &SystemView) -> Vec<Vec<V>> {
     for t in relations(view) {
         for c in t.live_columns() {
             if let Some(d) = &c.default {
-                rows.push(row![c.default_oid, t.oid, c.attnum, d]);
+                rows.push(row![c.default_oid, t.oid, c.attnum, super::describe::default_expr(d, &c.ty)]);
             }
         }
     }
