@@ -2,7 +2,8 @@
 # QuiverDB vs the local PostgreSQL 15 on the client-facing paths of issue 4, in one run:
 #   (a) COPY FROM STDIN of ROWS CSV rows (psql's \copy, one transaction), rows/s, best of 3;
 #   (b) connection setup: pgbench -C (a new connection per transaction) running SELECT 1,
-#       connections/s over CONNECT_SECONDS.
+#       connections/s over CONNECT_SECONDS: QuiverDB's trust vs PostgreSQL's SCRAM, then
+#       SCRAM-SHA-256 on both without TLS, then SCRAM-SHA-256 on both over TLS.
 # Usage: benches/ecosystem_pg.sh   (ROWS, CONNECT_SECONDS, QUIVERDB_BIN as in benches/README.md)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -49,7 +50,24 @@ printf 'COPY FROM STDIN %d rows: QuiverDB %.0f rows/s (%.2f s), PostgreSQL %.0f 
 
 echo "SELECT 1;" >"$WORK/select1.sql"
 tps() { pgbench -n -C -c 1 -j 1 -T "$CONNECT_SECONDS" -f "$WORK/select1.sql" "$@" 2>/dev/null | awk '/^tps/ {print $3}'; }
-q_tps=$(tps -h 127.0.0.1 -p "$PORT" -U quiver quiver)
-p_tps=$(tps postgres)
-printf 'connection setup (pgbench -C, SELECT 1): QuiverDB %.0f conn/s, PostgreSQL %.0f conn/s, ratio %.2f\n' \
-    "$q_tps" "$p_tps" "$(echo "$q_tps / $p_tps" | bc -l)"
+ratio() { printf '%s: QuiverDB %.0f conn/s, PostgreSQL %.0f conn/s, ratio %.2f\n' "$1" "$2" "$3" "$(echo "$2 / $3" | bc -l)"; }
+
+# The same authentication on both sides: a second QuiverDB whose rules ask for SCRAM (and
+# with TLS, the test certificate of tests/fixtures/tls), against PostgreSQL's
+# `host ... scram-sha-256` on 127.0.0.1 (PostgreSQL's ssl is on in Debian's default).
+S2="$WORK/scram"
+PORT2=$((PORT + 1))
+start2() { "$BIN" --data-dir "$S2" --listen "127.0.0.1:$PORT2" "$@" >>"$WORK/server2.log" 2>&1 & S2PID=$!
+    for _ in $(seq 100); do pg_isready -q -h 127.0.0.1 -p "$PORT2" && break; sleep 0.1; done; }
+start2 --auth all=trust
+psql -X -q -h 127.0.0.1 -p "$PORT2" -U quiver -d quiver -c "ALTER ROLE quiver PASSWORD 'quiver'"
+kill $S2PID; wait $S2PID 2>/dev/null || true
+start2 --auth all=scram-sha-256 --tls-cert tests/fixtures/tls/server.crt --tls-key tests/fixtures/tls/server.key
+trap 'kill $SERVER $S2PID 2>/dev/null; wait $SERVER $S2PID 2>/dev/null; rm -rf "$WORK"' EXIT
+
+ratio "connection setup, QuiverDB trust vs PostgreSQL SCRAM, no TLS (pgbench -C, SELECT 1)" \
+    "$(PGSSLMODE=disable tps -h 127.0.0.1 -p "$PORT" -U quiver quiver)" "$(PGSSLMODE=disable tps postgres)"
+ratio "connection setup, SCRAM-SHA-256 both, no TLS" \
+    "$(PGSSLMODE=disable PGPASSWORD=quiver tps -h 127.0.0.1 -p "$PORT2" -U quiver quiver)" "$(PGSSLMODE=disable tps postgres)"
+ratio "connection setup, SCRAM-SHA-256 both, TLS (sslmode=require)" \
+    "$(PGSSLMODE=require PGPASSWORD=quiver tps -h 127.0.0.1 -p "$PORT2" -U quiver quiver)" "$(PGSSLMODE=require tps postgres)"
