@@ -32,7 +32,8 @@ pub fn value_error(e: ValueError) -> Error {
     err
 }
 
-fn now_micros() -> i64 {
+/// The current time in microseconds since the Unix epoch (for `now`/`today` inputs).
+pub fn now_micros() -> i64 {
     std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_micros() as i64).unwrap_or(0)
 }
 

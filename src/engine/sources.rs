@@ -36,9 +36,12 @@ pub fn column_sources(plan: &LogicalPlan, names: &[&str]) -> Vec<Option<(Oid, i1
         return projection
             .expr
             .iter()
-            .map(|e| match e.clone().unalias() {
-                Expr::Column(c) => lookup(c.relation.as_ref(), &c.name),
-                _ => None,
+            .map(|e| {
+                let e = if let Expr::Alias(alias) = e { alias.expr.as_ref() } else { e };
+                match e {
+                    Expr::Column(c) => lookup(c.relation.as_ref(), &c.name),
+                    _ => None,
+                }
             })
             .collect();
     }

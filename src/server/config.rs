@@ -109,9 +109,7 @@ impl Config {
             tls_required: false,
         }
     }
-}
 
-impl Config {
     /// Merges flags/env, the config file and defaults.
     pub fn resolve(cli: Cli) -> Result<Config, String> {
         let file = match &cli.config {

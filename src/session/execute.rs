@@ -92,7 +92,7 @@ impl Session {
                 }
                 self.sql_prepared.clear();
                 self.cursors = Default::default();
-                self.settings = super::settings::Settings::default();
+                self.settings.reset_all();
                 self.session_settings = self.settings.clone();
                 Ok(StatementResult::new(Response::Command("DISCARD ALL".into())))
             }
@@ -296,7 +296,6 @@ impl Session {
             }
             "transaction isolation level" | "transaction_isolation" => self.isolation_name(),
             "transaction_read_only" => self.read_only_name().to_string(),
-            "is_superuser" => self.is_superuser().to_string(),
             other => self.settings.get(other)?,
         };
         Ok(StatementResult::new(text_rows(&column, vec![value], "SHOW")?))
@@ -305,7 +304,7 @@ impl Session {
     fn reset(&mut self, name: &str) -> Result<StatementResult> {
         let mut out = StatementResult::new(Response::Command("RESET".into()));
         if name == "all" {
-            self.settings = super::settings::Settings::default();
+            self.settings.reset_all();
             self.session_settings = self.settings.clone();
             return Ok(out);
         }

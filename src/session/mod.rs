@@ -74,8 +74,6 @@ pub struct Session {
     default_modes: TxnModes,
     sql_prepared: HashMap<String, Arc<Prepared>>,
     cursors: cursor::Cursors,
-    /// The session user has the SUPERUSER attribute (at connection time).
-    superuser: bool,
     _registration: SessionRegistration,
 }
 
@@ -101,13 +99,12 @@ impl Session {
             user: user.to_string(),
             pid,
             state,
-            settings: Settings::default(),
-            session_settings: Settings::default(),
+            settings: Settings::for_role(superuser),
+            session_settings: Settings::for_role(superuser),
             block: None,
             default_modes: TxnModes::default(),
             sql_prepared: HashMap::new(),
             cursors: Default::default(),
-            superuser,
             _registration: registration,
         })
     }
@@ -120,11 +117,6 @@ impl Session {
     /// The connected database.
     pub fn database(&self) -> &DatabaseDef {
         &self.database
-    }
-
-    /// `is_superuser` as PostgreSQL reports it: `on` when the session user is a superuser.
-    pub fn is_superuser(&self) -> &'static str {
-        if self.superuser { "on" } else { "off" }
     }
 
     /// The session user's name.

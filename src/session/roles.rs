@@ -10,6 +10,7 @@ use super::Session;
 use super::result::{Response, StatementResult};
 use crate::auth::password::{self, Encryption};
 use crate::storage::Txn;
+use quiverdb_catalog::input::{now_micros, value_error};
 use quiverdb_catalog::role::{BOOTSTRAP_ROLE_OID, RoleOptions};
 use quiverdb_catalog::{CatalogChange, CatalogSnapshot, Error, ErrorCode, Result, RoleDef};
 use quiverdb_sql::Plan;
@@ -129,8 +130,7 @@ impl Session {
             };
         }
         if let Some(text) = &options.valid_until {
-            let micros = quiverdb_catalog::pgvalue::parse_timestamptz(text, &self.settings.format, now_micros())
-                .map_err(|e| Error::new(ErrorCode::InvalidDatetimeFormat, e.message().to_string()))?;
+            let micros = quiverdb_catalog::pgvalue::parse_timestamptz(text, &self.settings.format, now_micros()).map_err(value_error)?;
             role.valid_until = Some(micros);
         }
         Ok(())
@@ -140,10 +140,6 @@ impl Session {
     fn password_encryption(&self) -> Result<Encryption> {
         Ok(if self.settings.get("password_encryption")? == "md5" { Encryption::Md5 } else { Encryption::ScramSha256 })
     }
-}
-
-fn now_micros() -> i64 {
-    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_micros() as i64).unwrap_or(0)
 }
 
 fn existing(catalog: &CatalogSnapshot, name: &str) -> Result<Arc<RoleDef>> {

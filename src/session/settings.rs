@@ -335,6 +335,23 @@ fn value_error(e: ValueError) -> Error {
 }
 
 impl Settings {
+    /// The defaults of a session whose user is (or is not) a superuser (`is_superuser`).
+    pub fn for_role(superuser: bool) -> Settings {
+        let mut s = Settings::default();
+        if !superuser {
+            Arc::make_mut(&mut s.values).insert("is_superuser".into(), "off".into());
+        }
+        s
+    }
+
+    /// Every setting back to its default (RESET ALL, DISCARD ALL); the read-only values
+    /// the session was started with (`is_superuser`) stay.
+    pub fn reset_all(&mut self) {
+        let kept = self.values.iter().filter(|(name, _)| DEFS.iter().any(|d| d.name == *name && d.kind == Kind::ReadOnly));
+        let kept: BTreeMap<String, String> = kept.map(|(n, v)| (n.clone(), v.clone())).collect();
+        *self = Settings { values: Arc::new(kept), ..Settings::default() };
+    }
+
     /// The canonical (display) name of a setting, if known.
     pub fn canonical(name: &str) -> Option<&'static str> {
         let lower = name.to_ascii_lowercase();
@@ -520,6 +537,16 @@ mod tests {
         assert_eq!(split_list("\"$user\", public"), vec!["$user", "public"]);
         assert_eq!(join_list(&["$user".into(), "public".into()]), "\"$user\", public");
         assert_eq!(split_list("A, \"B c\""), vec!["a", "B c"]);
+    }
+
+    #[test]
+    fn reset_all_keeps_the_role_dependent_read_only_values() {
+        let mut s = Settings::for_role(false);
+        s.set("search_path", "x").unwrap();
+        s.reset_all();
+        assert_eq!(s.get("is_superuser").unwrap(), "off");
+        assert_eq!(s.get("search_path").unwrap(), Settings::default().get("search_path").unwrap());
+        assert_eq!(Settings::for_role(true).get("is_superuser").unwrap(), "on");
     }
 
     #[test]

@@ -19,8 +19,8 @@ use pgwire::api::ClientInfo;
 use pgwire::api::auth::sasl::scram::{ScramSecret, ScramServerAuth, ScramServerAuthWaitingForClientFinal};
 use pgwire::error::{PgWireError, PgWireResult};
 use pgwire::messages::startup::{Authentication, PasswordMessageFamily};
+use quiverdb_catalog::input::now_micros;
 use quiverdb_catalog::{Error, ErrorCode, RoleDef};
-use std::sync::Arc;
 
 const SCRAM: &str = "SCRAM-SHA-256";
 const SCRAM_PLUS: &str = "SCRAM-SHA-256-PLUS";
@@ -58,6 +58,7 @@ impl Connection {
         let method = if self.ctx.tls_required && !tls { None } else { self.ctx.auth.method_for(peer, tls) };
         let role = self.ctx.engine.storage().catalog().role_by_name(&login.user).cloned();
         let stored = role.as_deref().filter(|r| password_valid(r)).and_then(|r| r.password.clone());
+        let verifier = stored.as_deref().and_then(ScramVerifier::parse);
         match method {
             None => Err(fatal(Error::new(ErrorCode::InvalidAuthorization, format!("no pg_hba.conf entry for {where_}")))),
             Some(Method::Reject) => {
@@ -65,12 +66,11 @@ impl Connection {
             }
             Some(Method::Trust) => Ok(Step::Done(login, None)),
             Some(Method::Password) => Ok(Step::Challenge(Authentication::CleartextPassword, Pending::Cleartext { login, stored })),
-            Some(Method::Md5) if stored.as_deref().is_none_or(|s| ScramVerifier::parse(s).is_none()) => {
+            Some(Method::Md5) if verifier.is_none() => {
                 let salt = password::md5_salt();
                 Ok(Step::Challenge(Authentication::MD5Password(salt.to_vec()), Pending::Md5 { login, stored, salt }))
             }
             Some(Method::Md5 | Method::ScramSha256) => {
-                let verifier = stored.as_deref().and_then(ScramVerifier::parse);
                 let mut mechanisms = Vec::new();
                 if tls && self.ctx.tls.is_some() {
                     mechanisms.push(SCRAM_PLUS.to_string());
@@ -132,23 +132,21 @@ impl Connection {
     }
 
     /// The role checks after authentication: it exists and may log in.
-    pub(super) fn login_role(&self, login: &Login) -> PgWireResult<Arc<RoleDef>> {
+    pub(super) fn login_role(&self, login: &Login) -> PgWireResult<()> {
         let catalog = self.ctx.engine.storage().catalog();
         let role = catalog
             .role_by_name(&login.user)
-            .cloned()
             .ok_or_else(|| fatal(Error::new(ErrorCode::InvalidAuthorization, format!("role \"{}\" does not exist", login.user))))?;
         if !role.login {
             return Err(fatal(Error::new(ErrorCode::InvalidAuthorization, format!("role \"{}\" is not permitted to log in", login.user))));
         }
-        Ok(role)
+        Ok(())
     }
 }
 
 /// Whether the role's password is still valid (VALID UNTIL not passed).
 fn password_valid(role: &RoleDef) -> bool {
-    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_micros() as i64).unwrap_or(0);
-    role.valid_until.is_none_or(|until| now < until)
+    role.valid_until.is_none_or(|until| now_micros() < until)
 }
 
 /// 28P01, the same for every kind of failed password exchange.

@@ -91,10 +91,7 @@ impl Connection {
         tracing::info!(pid, %user, %database, peer = %client.socket_addr(), tls = client.is_secure(), "connection authorized");
 
         client.feed(PgWireBackendMessage::Authentication(Authentication::Ok)).await?;
-        for (name, mut value) in session.settings().startup_parameters() {
-            if name == "is_superuser" {
-                value = session.is_superuser().to_string();
-            }
+        for (name, value) in session.settings().startup_parameters() {
             client.feed(PgWireBackendMessage::ParameterStatus(ParameterStatus::new(name.to_string(), value))).await?;
         }
         client.feed(PgWireBackendMessage::ParameterStatus(ParameterStatus::new("session_authorization".into(), user.clone()))).await?;
