@@ -51,14 +51,17 @@ fi
 # the server needs none of them).
 [[ ${1:-} == --clients ]] || exit 0
 
-# Clients the client tests run (tests/integration/clients.rs, psql.rs): psycopg 3 from
-# PyPI; psql, Java with pgjdbc, and Node from Debian; node-postgres from npm.
-if ! python3 -c 'import psycopg' 2>/dev/null; then
-  echo "setup: installing psycopg 3 (pip) for the client tests" >&2
-  python3 -m pip install --quiet --disable-pip-version-check 'psycopg[binary]' >&2 \
-    || python3 -m pip install --quiet --disable-pip-version-check --break-system-packages 'psycopg[binary]' >&2 \
-    || { echo "setup: cannot install psycopg; run: python3 -m pip install 'psycopg[binary]'" >&2; exit 1; }
-fi
+# Clients the client tests run (tests/integration/clients.rs, psql.rs): psycopg 3 and
+# psycopg2 from PyPI; psql, Java with pgjdbc, and Node from Debian; node-postgres from npm.
+for pair in "psycopg:psycopg[binary]" "psycopg2:psycopg2-binary"; do
+  module=${pair%%:*} package=${pair#*:}
+  if ! python3 -c "import $module" 2>/dev/null; then
+    echo "setup: installing $package (pip) for the client tests" >&2
+    python3 -m pip install --quiet --disable-pip-version-check "$package" >&2 \
+      || python3 -m pip install --quiet --disable-pip-version-check --break-system-packages "$package" >&2 \
+      || { echo "setup: cannot install $package; run: python3 -m pip install '$package'" >&2; exit 1; }
+  fi
+done
 clients=()
 command -v psql >/dev/null || clients+=(postgresql-client)
 command -v node >/dev/null || clients+=(nodejs)

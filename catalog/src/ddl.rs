@@ -44,6 +44,17 @@ pub struct CreateTablePlan {
     pub checks: Vec<NewCheck>,
     /// Set by `CREATE [EDGE] COLLECTION` (the columns are then the collection's).
     pub collection: Option<crate::objects::CollectionKind>,
+    /// The sequences of serial columns, created with the table and owned by their column.
+    pub serials: Vec<NewSerial>,
+}
+
+/// The sequence a serial column owns.
+#[derive(Debug, Clone)]
+pub struct NewSerial {
+    pub column: String,
+    /// The sequence's name (in the table's schema).
+    pub sequence: String,
+    pub def: crate::sequence::SequenceDef,
 }
 
 /// CREATE VIEW, validated.

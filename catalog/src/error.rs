@@ -102,6 +102,8 @@ pub enum ErrorCode {
     InvalidTextRepresentation,
     /// A number is out of range for its type.
     NumericValueOutOfRange,
+    /// A sequence reached its bound and does not cycle.
+    SequenceGeneratorLimitExceeded,
     /// Division by zero.
     DivisionByZero,
     /// The object is not in the state the command needs (a NO SCROLL cursor moved back).

@@ -219,6 +219,40 @@ fn decode_binary_array(b: &[u8], elem: &SqlType) -> Result<ScalarValue> {
     list(values, elem)
 }
 
+/// A LIKE pattern written with escape character `escape` (`ESCAPE 'c'`) rewritten for
+/// the backslash escape: an escaped character gets a backslash, a plain backslash is
+/// doubled. `ESCAPE ''` turns escaping off (every backslash doubled); a longer escape is
+/// 22025.
+pub fn like_reescape(pattern: &str, escape: &str) -> Result<String, Error> {
+    let mut it = escape.chars();
+    let esc = match (it.next(), it.next()) {
+        (None, _) => None,
+        (Some(c), None) => Some(c),
+        _ => {
+            return Err(Error::new(ErrorCode::InvalidEscapeSequence, "invalid escape string")
+                .with_hint("Escape string must be empty or one character."));
+        }
+    };
+    let mut out = String::with_capacity(pattern.len() + 4);
+    let mut chars = pattern.chars();
+    while let Some(c) = chars.next() {
+        if Some(c) == esc {
+            match chars.next() {
+                Some(n) => {
+                    out.push('\\');
+                    out.push(n);
+                }
+                None => out.push(c),
+            }
+        } else if c == '\\' {
+            out.push_str("\\\\");
+        } else {
+            out.push(c);
+        }
+    }
+    Ok(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -21,6 +21,7 @@ pub mod objects;
 pub mod pgvalue;
 pub mod plan;
 pub mod role;
+pub mod sequence;
 pub mod snapshot;
 pub mod system;
 pub mod types;

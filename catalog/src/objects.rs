@@ -36,6 +36,9 @@ pub enum RelationKind {
     Table,
     /// A view: a stored query, expanded when referenced.
     View,
+    /// A sequence ([`TableDef::sequence`] holds its options); its columns are PostgreSQL's
+    /// `last_value`, `log_cnt` and `is_called`, read from its current state.
+    Sequence,
 }
 
 /// What a collection's documents are (`CREATE [EDGE] COLLECTION`); a collection is a
@@ -200,6 +203,9 @@ pub struct TableDef {
     /// Set for document and edge collections (`CREATE [EDGE] COLLECTION`).
     #[serde(default)]
     pub collection: Option<CollectionKind>,
+    /// The options of a sequence (set exactly for [`RelationKind::Sequence`]).
+    #[serde(default)]
+    pub sequence: Option<crate::sequence::SequenceDef>,
 }
 
 /// What `ANALYZE` records about a table for the planner's cost choice.
@@ -327,6 +333,23 @@ impl TableDef {
     /// True for views.
     pub fn is_view(&self) -> bool {
         self.kind == RelationKind::View
+    }
+
+    /// True for sequences.
+    pub fn is_sequence(&self) -> bool {
+        self.kind == RelationKind::Sequence
+    }
+
+    /// True for tables (not views or sequences).
+    pub fn is_table(&self) -> bool {
+        self.kind == RelationKind::Table
+    }
+
+    /// The sequences owned by this table's columns (serial columns, `OWNED BY`) in
+    /// `snapshot`.
+    pub fn owned_sequences<'a>(&self, snapshot: &'a crate::CatalogSnapshot) -> impl Iterator<Item = &'a std::sync::Arc<TableDef>> + 'a {
+        let oid = self.oid;
+        snapshot.relations_in(self.schema).filter(move |r| r.sequence.as_ref().and_then(|s| s.owned_by).is_some_and(|(t, _)| t == oid))
     }
 
     /// Every constraint name used by this table.

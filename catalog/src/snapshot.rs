@@ -237,6 +237,7 @@ mod tests {
             indexes: vec![],
             stats: None,
             collection: None,
+            sequence: None,
         }
     }
 

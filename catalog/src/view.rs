@@ -42,6 +42,20 @@ pub trait CatalogView: Send + Sync {
         None
     }
 
+    /// A function bound to the session rather than the catalog (`nextval` and the other
+    /// sequence functions); `None` for any other name, and by default.
+    fn session_function(&self, name: &str) -> Option<Arc<datafusion::logical_expr::ScalarUDF>> {
+        let _ = name;
+        None
+    }
+
+    /// A one-row table source over sequence `seq`'s current state (`SELECT last_value
+    /// FROM seq`); by default 0A000.
+    fn sequence_source(&self, seq: &Arc<TableDef>) -> Result<Arc<dyn TableSource>> {
+        let _ = seq;
+        Err(crate::error::Error::unsupported("sequences cannot be read here"))
+    }
+
     /// The schema named `name` in the current database.
     fn schema_by_name(&self, name: &str) -> Option<Arc<SchemaDef>> {
         self.snapshot().schema_by_name(self.database(), name).cloned()

@@ -239,6 +239,9 @@ impl ContextProvider for QuiverContext<'_> {
             let plan = self.plan_view(&def)?;
             return Ok(Arc::new(ViewSource { schema: plan.schema().inner().clone(), plan }));
         }
+        if def.is_sequence() {
+            return Ok(self.catalog.sequence_source(&def)?);
+        }
         Ok(self.catalog.table_source(&def)?)
     }
 
@@ -280,6 +283,9 @@ impl ContextProvider for QuiverContext<'_> {
 
     fn get_function_meta(&self, name: &str) -> Option<Arc<ScalarUDF>> {
         if let Some(udf) = system::functions::udf(name, || self.catalog.system_view()) {
+            return Some(udf);
+        }
+        if let Some(udf) = self.catalog.session_function(name) {
             return Some(udf);
         }
         let name = name.strip_prefix("pg_catalog.").unwrap_or(name);

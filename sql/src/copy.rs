@@ -281,6 +281,14 @@ fn copy_table(ctx: &QuiverContext, name: &ObjectName, to: bool) -> Result<Arc<Ta
         };
         return Err(e);
     }
+    if def.is_sequence() {
+        return Err(if to {
+            Error::new(ErrorCode::WrongObjectType, format!("cannot copy from sequence \"{}\"", def.name))
+                .with_hint("Try the COPY (SELECT ...) TO variant.")
+        } else {
+            Error::new(ErrorCode::WrongObjectType, format!("cannot copy to sequence \"{}\"", def.name))
+        });
+    }
     Ok(def)
 }
 

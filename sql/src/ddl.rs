@@ -25,7 +25,7 @@ use std::collections::HashSet;
 use std::sync::Arc;
 
 /// The schema a new object named `schema.name` (or unqualified `name`) goes into.
-fn creation_schema(ctx: &QuiverContext, schema: Option<&str>) -> Result<Arc<SchemaDef>> {
+pub(crate) fn creation_schema(ctx: &QuiverContext, schema: Option<&str>) -> Result<Arc<SchemaDef>> {
     match schema {
         Some(s) => {
             ctx.catalog.schema_by_name(s).ok_or_else(|| Error::new(ErrorCode::UndefinedSchema, format!("schema \"{s}\" does not exist")))
@@ -163,6 +163,7 @@ fn scratch_table(name: &str, columns: &[NewColumn]) -> TableDef {
         indexes: vec![],
         stats: None,
         collection: None,
+        sequence: None,
     }
 }
 
@@ -174,15 +175,34 @@ struct Constraints {
     checks: Vec<(Option<String>, ast::Expr, Option<String>)>,
 }
 
-fn column_def(ctx: &QuiverContext, table: &str, def: &ast::ColumnDef, cons: &mut Constraints) -> Result<NewColumn> {
+/// The integer type of a serial type (`serial`, `bigserial`, ...).
+fn serial_of(ty: &ast::DataType) -> Option<SqlType> {
+    match ty {
+        ast::DataType::Custom(name, modifiers) if modifiers.is_empty() && name.0.len() == 1 => {
+            crate::sequence::serial_type(&name.to_string().to_ascii_lowercase())
+        }
+        _ => None,
+    }
+}
+
+/// A column definition; the flag tells a serial column (NOT NULL, its default set once
+/// its sequence is named).
+fn column_def(ctx: &QuiverContext, table: &str, def: &ast::ColumnDef, cons: &mut Constraints) -> Result<(NewColumn, bool)> {
     let name = normalize_ident(&def.name);
-    let ty = sql_type(&def.data_type)?;
-    let mut col = NewColumn { name: name.clone(), ty: ty.clone(), not_null: false, default: None };
+    let serial = serial_of(&def.data_type);
+    let ty = match &serial {
+        Some(t) => t.clone(),
+        None => sql_type(&def.data_type)?,
+    };
+    let mut col = NewColumn { name: name.clone(), ty: ty.clone(), not_null: serial.is_some(), default: None };
     for opt in &def.options {
         let cname = opt.name.as_ref().map(normalize_ident);
         match &opt.option {
             ColumnOption::Null => {}
             ColumnOption::NotNull => col.not_null = true,
+            ColumnOption::Default(_) if serial.is_some() => {
+                return Err(Error::syntax(format!("multiple default values specified for column \"{name}\" of table \"{table}\"")));
+            }
             ColumnOption::Default(e) => col.default = Some(check_default(ctx, e, &name, &ty)?),
             ColumnOption::PrimaryKey(_) => {
                 if cons.primary_key.is_some() {
@@ -215,7 +235,7 @@ fn column_def(ctx: &QuiverContext, table: &str, def: &ast::ColumnDef, cons: &mut
     if !ty.is_key_type() && (cons.primary_key.as_ref().is_some_and(|(_, c)| c.contains(&name))) {
         return Err(Error::unsupported(format!("type {ty} cannot be part of a primary key")));
     }
-    Ok(col)
+    Ok((col, serial.is_some()))
 }
 
 fn multiple_pk(table: &str) -> Error {
@@ -353,16 +373,27 @@ pub fn plan_create_table(ctx: &QuiverContext, ct: CreateTable, params: &[Option<
             return Err(Error::syntax("a collection's columns are fixed: _key, _id, doc (and _from, _to for edges)"));
         }
         let (columns, key) = crate::collection::collection_columns(&name, kind);
-        let table = CreateTablePlan { schema, name, columns, primary_key: Some(key), uniques: vec![], checks: vec![], collection };
+        let table =
+            CreateTablePlan { schema, name, columns, primary_key: Some(key), uniques: vec![], checks: vec![], collection, serials: vec![] };
         return Ok(Plan::CreateTable(table));
     }
     let mut cons = Constraints::default();
     let mut columns = Vec::new();
     let mut seen = HashSet::new();
+    // Sequence names, like index names, must not collide with the schema's relations.
+    let mut relation_names: HashSet<String> = ctx.catalog.snapshot().relations_in(schema.oid).map(|r| r.name.clone()).collect();
+    let mut serials = Vec::new();
     for def in &ct.columns {
-        let col = column_def(ctx, &name, def, &mut cons)?;
+        let (mut col, serial) = column_def(ctx, &name, def, &mut cons)?;
         if !seen.insert(col.name.clone()) {
             return Err(Error::new(ErrorCode::DuplicateColumn, format!("column \"{}\" specified more than once", col.name)));
+        }
+        if serial {
+            let sequence = choose_name(&name, std::slice::from_ref(&col.name), "seq", &mut relation_names);
+            let mut def = quiverdb_catalog::sequence::SequenceDef::new();
+            def.apply(&quiverdb_catalog::sequence::SequenceOptions { ty: Some(col.ty.clone()), ..Default::default() }, true)?;
+            col.default = Some(quiverdb_catalog::sequence::nextval_default(&schema.name, &sequence));
+            serials.push(quiverdb_catalog::ddl::NewSerial { column: col.name.clone(), sequence, def });
         }
         columns.push(col);
     }
@@ -397,9 +428,9 @@ pub fn plan_create_table(ctx: &QuiverContext, ct: CreateTable, params: &[Option<
     if columns.len() > 1600 {
         return Err(Error::new(ErrorCode::ProgramLimitExceeded, "tables can have at most 1600 columns"));
     }
-    let mut taken: HashSet<String> = HashSet::new();
+    let mut taken: HashSet<String> = serials.iter().map(|s| s.sequence.clone()).collect();
     let (primary_key, uniques, checks) = resolve_constraints(ctx, &name, &mut columns, cons, &mut taken)?;
-    let table = CreateTablePlan { schema, name, columns, primary_key, uniques, checks, collection: None };
+    let table = CreateTablePlan { schema, name, columns, primary_key, uniques, checks, collection: None, serials };
     Ok(match query {
         Some(query) => Plan::CreateTableAs { table, query },
         None => Plan::CreateTable(table),
@@ -428,7 +459,7 @@ pub fn plan_analyze(ctx: &QuiverContext, a: ast::Analyze) -> Result<Plan> {
     let tables = match &a.table_name {
         Some(name) => {
             let table = ddl_target(ctx, name, false)?.ok_or_else(|| Error::internal("table vanished"))?;
-            if table.is_view() {
+            if !table.is_table() {
                 return Ok(Plan::NoOp {
                     tag: "ANALYZE".into(),
                     notices: vec![format!("skipping \"{}\" --- cannot analyze non-tables or special system tables", table.name)],
@@ -438,7 +469,7 @@ pub fn plan_analyze(ctx: &QuiverContext, a: ast::Analyze) -> Result<Plan> {
         }
         None => {
             let snap = ctx.catalog.snapshot();
-            snap.relations_in_database(ctx.catalog.database()).filter(|t| !t.is_view()).cloned().collect()
+            snap.relations_in_database(ctx.catalog.database()).filter(|t| t.is_table()).cloned().collect()
         }
     };
     Ok(Plan::Analyze(tables))
@@ -450,7 +481,7 @@ pub fn plan_alter_table(ctx: &QuiverContext, at: AlterTable) -> Result<Plan> {
         let (_, n) = split_name(&at.name)?;
         return Ok(Plan::NoOp { tag: "ALTER TABLE".into(), notices: vec![format!("relation \"{n}\" does not exist, skipping")] });
     };
-    if table.is_view() {
+    if !table.is_table() {
         return Err(Error::new(ErrorCode::WrongObjectType, format!("\"{}\" is not a table", table.name)));
     }
     let mut taken: HashSet<String> = table.constraint_names().map(str::to_string).collect();
@@ -463,7 +494,12 @@ pub fn plan_alter_table(ctx: &QuiverContext, at: AlterTable) -> Result<Plan> {
         match op {
             AlterTableOperation::AddColumn { if_not_exists, column_def: def, .. } => {
                 let mut cons = Constraints::default();
-                let col = column_def(ctx, &table.name, &def, &mut cons)?;
+                let (col, serial) = column_def(ctx, &table.name, &def, &mut cons)?;
+                if serial {
+                    return Err(Error::unsupported("ALTER TABLE ... ADD COLUMN of a serial type is not supported yet").with_hint(
+                        "Create a sequence, add the column with DEFAULT nextval('sequence'), and fill existing rows with UPDATE.",
+                    ));
+                }
                 if columns.iter().any(|c| c.name == col.name) {
                     if if_not_exists {
                         ops.push(AlterOp::Skip {
@@ -713,12 +749,13 @@ pub fn plan_truncate(ctx: &QuiverContext, t: Truncate) -> Result<Plan> {
         let Some(def) = ddl_target(ctx, &target.name, t.if_exists)? else {
             continue;
         };
-        if def.is_view() {
+        if !def.is_table() {
             return Err(Error::new(ErrorCode::WrongObjectType, format!("\"{}\" is not a table", def.name)));
         }
         targets.push(def);
     }
-    Ok(Plan::Truncate(targets))
+    let restart_identity = matches!(t.identity, Some(ast::TruncateIdentityOption::Restart));
+    Ok(Plan::Truncate { targets, restart_identity })
 }
 
 /// Parses a stored expression (re-exported for the server's DDL execution).

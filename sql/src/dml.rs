@@ -38,6 +38,9 @@ fn target(ctx: &QuiverContext, name: &ast::ObjectName, verb: &str) -> Result<Arc
         return Err(Error::new(ErrorCode::WrongObjectType, format!("cannot {verb} view \"{}\"", def.name))
             .with_detail("Views are not automatically updatable yet."));
     }
+    if def.is_sequence() {
+        return Err(Error::new(ErrorCode::WrongObjectType, format!("cannot change sequence \"{}\"", def.name)));
+    }
     Ok(def)
 }
 

@@ -1,15 +1,14 @@
-//! DROP TABLE / VIEW / COLLECTION / SCHEMA / DATABASE / INDEX, validated against the catalog.
+//! DROP TABLE / VIEW / SEQUENCE / COLLECTION / SCHEMA / DATABASE / INDEX, validated against the catalog.
 
 use crate::context::QuiverContext;
 use crate::ddl::ddl_target;
 use crate::plan::Plan;
 use crate::split_name;
 use datafusion::sql::sqlparser::ast::{ObjectName, ObjectType};
-use quiverdb_catalog::{Error, ErrorCode, Result, SchemaDef, TableDef};
+use quiverdb_catalog::{Error, ErrorCode, RelationKind, Result, SchemaDef, TableDef};
 use std::sync::Arc;
 
-/// Plans DROP TABLE / VIEW / SCHEMA / DATABASE.
-/// DROP of tables, views, schemas, databases and indexes; `collections` (DROP COLLECTION)
+/// DROP of tables, views, sequences, schemas, databases and indexes; `collections` (DROP COLLECTION)
 /// accepts only collections.
 pub fn plan_drop(
     ctx: &QuiverContext,
@@ -20,14 +19,12 @@ pub fn plan_drop(
     collections: bool,
 ) -> Result<Plan> {
     match kind {
-        ObjectType::Table | ObjectType::View => {
-            let views = kind == ObjectType::View;
-            let word = if views {
-                "view"
-            } else if collections {
-                "collection"
-            } else {
-                "table"
+        ObjectType::Table | ObjectType::View | ObjectType::Sequence => {
+            let (wanted, word) = match kind {
+                ObjectType::View => (RelationKind::View, "view"),
+                ObjectType::Sequence => (RelationKind::Sequence, "sequence"),
+                _ if collections => (RelationKind::Table, "collection"),
+                _ => (RelationKind::Table, "table"),
             };
             let mut targets = Vec::new();
             let mut notices = Vec::new();
@@ -38,8 +35,12 @@ pub fn plan_drop(
                     None => {
                         return Err(Error::new(ErrorCode::UndefinedTable, format!("{word} \"{n}\" does not exist")));
                     }
-                    Some(t) if t.is_view() != views => {
-                        let hint = if views { "Use DROP TABLE to remove a table." } else { "Use DROP VIEW to remove a view." };
+                    Some(t) if t.kind != wanted => {
+                        let hint = match t.kind {
+                            RelationKind::Table => "Use DROP TABLE to remove a table.",
+                            RelationKind::View => "Use DROP VIEW to remove a view.",
+                            RelationKind::Sequence => "Use DROP SEQUENCE to remove a sequence.",
+                        };
                         return Err(Error::new(ErrorCode::WrongObjectType, format!("\"{n}\" is not a {word}")).with_hint(hint));
                     }
                     Some(t) if collections && t.collection.is_none() => {
@@ -53,7 +54,7 @@ pub fn plan_drop(
                     }
                 }
             }
-            Ok(Plan::DropRelations { views, targets, cascade, notices, collections })
+            Ok(Plan::DropRelations { kind: wanted, targets, cascade, notices, collections })
         }
         ObjectType::Schema => {
             let mut schemas = Vec::new();
@@ -97,7 +98,11 @@ fn plan_drop_index(ctx: &QuiverContext, if_exists: bool, names: &[ObjectName], c
         let mut found = None;
         for s in &schemas {
             if let Some(t) = snap.relation_by_name(s.oid, &name) {
-                let word = if t.is_view() { "VIEW" } else { "TABLE" };
+                let word = match t.kind {
+                    RelationKind::Table => "TABLE",
+                    RelationKind::View => "VIEW",
+                    RelationKind::Sequence => "SEQUENCE",
+                };
                 return Err(Error::new(ErrorCode::WrongObjectType, format!("\"{name}\" is not an index"))
                     .with_hint(format!("Use DROP {word} to remove a {}.", word.to_lowercase())));
             }

@@ -32,9 +32,10 @@ fn relation_name_taken(ctx: &QuiverContext, schema: &SchemaDef, name: &str) -> b
 /// (keys) \[WHERE predicate\]. The plan's index has no id yet.
 pub fn plan_create_index(ctx: &QuiverContext, ci: ast::CreateIndex) -> Result<Plan> {
     let table = ddl_target(ctx, &ci.table_name, false)?.ok_or_else(|| Error::internal("table vanished"))?;
-    if table.is_view() {
+    if !table.is_table() {
+        let kind = if table.is_view() { "views" } else { "sequences" };
         return Err(Error::new(ErrorCode::WrongObjectType, format!("cannot create index on relation \"{}\"", table.name))
-            .with_detail("This operation is not supported for views."));
+            .with_detail(format!("This operation is not supported for {kind}.")));
     }
     if let Some(method) = &ci.using
         && !matches!(method, ast::IndexType::BTree | ast::IndexType::Hash)

@@ -13,6 +13,7 @@
 //!      write, under a `TableModify` node ([`dml`]) → [`Plan::Modify`];
 //!    * DDL is validated against the catalog into a description of the change ([`ddl`]);
 //!    * COPY's options and columns are checked, and `COPY ... TO` gets its query ([`copy`]);
+//!    * CREATE/ALTER SEQUENCE are read by [`sequence`] (sqlparser lacks them);
 //!    * role statements become [`RoleOptions`](quiverdb_catalog::role::RoleOptions) ([`role`]);
 //!    * session and transaction commands become their own plans ([`session`]).
 //!
@@ -33,6 +34,7 @@ pub mod plan;
 pub mod query;
 pub mod rewrite;
 pub mod role;
+pub mod sequence;
 pub mod session;
 pub mod types;
 
@@ -97,6 +99,9 @@ impl<'a> SqlPlanner<'a> {
         }
         if let Some(set) = session::set_config_call(&stmt) {
             return Ok(set);
+        }
+        if let Some(text) = sequence::marked(&stmt) {
+            return sequence::plan(&self.ctx, text);
         }
         let mut stmt = stmt;
         let params = &params::declared_by_casts(&stmt, params);

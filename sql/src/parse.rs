@@ -22,7 +22,7 @@ pub fn parse(sql: &str) -> Result<Vec<Statement>, Error> {
         .with_unescape(true)
         .tokenize_with_location()
         .map_err(|e| convert(sql, ParserError::TokenizerError(e.to_string())))?;
-    let (tokens, symmetric) = normalize(tokens);
+    let (tokens, symmetric) = normalize(sql, tokens)?;
     let mut parser = Parser::new(&dialect).with_recursion_limit(RECURSION_LIMIT).with_tokens_with_locations(tokens);
     let mut stmts = parser.parse_statements().map_err(|e| convert(sql, e))?;
     if !symmetric.is_empty() {
@@ -34,10 +34,10 @@ pub fn parse(sql: &str) -> Result<Vec<Statement>, Error> {
 }
 
 /// Token fixes for syntax sqlparser lacks: `ABORT` (= ROLLBACK) at the start of a
-/// statement, collection DDL ([`crate::collection`]), CREATE/ALTER USER ([`crate::role`]), COPY's `FORCE_QUOTE *` (a marker
+/// statement, collection DDL ([`crate::collection`]), CREATE/ALTER SEQUENCE ([`crate::sequence`]), CREATE/ALTER USER ([`crate::role`]), COPY's `FORCE_QUOTE *` (a marker
 /// column list, see [`crate::copy::ALL_COLUMNS_QUOTE`]), and `BETWEEN SYMMETRIC` (the keyword is dropped; the locations of the
 /// lower bounds are returned so the parsed BETWEENs can be made symmetric).
-fn normalize(mut tokens: Vec<TokenWithSpan>) -> (Vec<TokenWithSpan>, Vec<Location>) {
+fn normalize(sql: &str, mut tokens: Vec<TokenWithSpan>) -> Result<(Vec<TokenWithSpan>, Vec<Location>), Error> {
     let mut at_start = true;
     let mut symmetric = Vec::new();
     let mut i = 0;
@@ -56,13 +56,15 @@ fn normalize(mut tokens: Vec<TokenWithSpan>) -> (Vec<TokenWithSpan>, Vec<Locatio
                 at_start = false;
             }
             Token::Word(w) if at_start && w.quote_style.is_none() && matches!(w.keyword, Keyword::CREATE | Keyword::DROP) => {
-                if !crate::collection::rewrite_tokens(&mut tokens, i) {
+                if !crate::collection::rewrite_tokens(&mut tokens, i) && !crate::sequence::rewrite_tokens(sql, &mut tokens, i)? {
                     crate::role::rewrite_tokens(&mut tokens, i);
                 }
                 at_start = false;
             }
             Token::Word(w) if at_start && w.quote_style.is_none() && w.keyword == Keyword::ALTER => {
-                crate::role::rewrite_tokens(&mut tokens, i);
+                if !crate::sequence::rewrite_tokens(sql, &mut tokens, i)? {
+                    crate::role::rewrite_tokens(&mut tokens, i);
+                }
                 at_start = false;
             }
             Token::Word(w) if w.keyword == Keyword::BETWEEN => {
@@ -93,7 +95,7 @@ fn normalize(mut tokens: Vec<TokenWithSpan>) -> (Vec<TokenWithSpan>, Vec<Locatio
         }
         i += 1;
     }
-    (tokens, symmetric)
+    Ok((tokens, symmetric))
 }
 
 /// Turns each `-` followed by a number in `tokens[from..end]` into one negative number

@@ -22,13 +22,27 @@ pub enum Plan {
     CreateTableAs { table: CreateTablePlan, query: LogicalPlan },
     /// ALTER TABLE.
     AlterTable { table: Arc<TableDef>, ops: Vec<AlterOp> },
-    /// DROP TABLE / DROP VIEW.
-    /// (`collections`: DROP COLLECTION.)
-    DropRelations { views: bool, targets: Vec<Arc<TableDef>>, cascade: bool, notices: Vec<String>, collections: bool },
+    /// DROP TABLE / VIEW / SEQUENCE (`kind`) or, with `collections`, DROP COLLECTION.
+    DropRelations {
+        kind: quiverdb_catalog::RelationKind,
+        targets: Vec<Arc<TableDef>>,
+        cascade: bool,
+        notices: Vec<String>,
+        collections: bool,
+    },
     /// CREATE \[UNIQUE\] INDEX: the new index (its id not yet allocated).
     CreateIndex { table: Arc<TableDef>, index: quiverdb_catalog::objects::IndexDef },
     /// DROP INDEX: (table, index name) pairs.
     DropIndexes { targets: Vec<(Arc<TableDef>, String)>, notices: Vec<String> },
+    /// CREATE SEQUENCE: the new sequence's options (checked; OWNED BY resolved).
+    CreateSequence { schema: Arc<SchemaDef>, name: String, def: quiverdb_catalog::sequence::SequenceDef },
+    /// ALTER SEQUENCE: the new options, the state to restart at (RESTART), or a new name.
+    AlterSequence {
+        sequence: Arc<TableDef>,
+        def: quiverdb_catalog::sequence::SequenceDef,
+        restart: Option<quiverdb_catalog::sequence::SeqState>,
+        rename: Option<String>,
+    },
     /// CREATE SCHEMA.
     CreateSchema { name: String },
     /// DROP SCHEMA.
@@ -39,8 +53,9 @@ pub enum Plan {
     DropDatabase { name: String, if_exists: bool },
     /// CREATE [OR REPLACE] VIEW.
     CreateView(CreateViewPlan),
-    /// TRUNCATE.
-    Truncate(Vec<Arc<TableDef>>),
+    /// TRUNCATE (`restart_identity`: RESTART IDENTITY restarts the sequences the tables'
+    /// columns own).
+    Truncate { targets: Vec<Arc<TableDef>>, restart_identity: bool },
     /// ANALYZE: the tables whose planner statistics are recomputed.
     Analyze(Vec<Arc<TableDef>>),
     /// SET name = value (`local`: SET LOCAL).

@@ -110,9 +110,6 @@ fn custom(name: &str, modifiers: &[String]) -> Result<SqlType, Error> {
         "xid" => SqlType::Int8,
         "int2vector" => SqlType::Array(Box::new(SqlType::Int2)),
         "oidvector" => SqlType::Array(Box::new(SqlType::Oid)),
-        "serial" | "serial4" | "bigserial" | "serial8" | "smallserial" | "serial2" => {
-            return Err(Error::unsupported(format!("type {name} is not supported yet; use an integer primary key and supply ids")));
-        }
         other => {
             return Err(Error::new(ErrorCode::UndefinedObject, format!("type \"{other}\" does not exist")));
         }

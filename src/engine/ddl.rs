@@ -112,8 +112,10 @@ impl Engine {
             indexes: vec![],
             stats: None,
             collection: plan.collection,
+            sequence: None,
         };
         txn.record_catalog(CatalogChange::PutRelation(def.clone()))?;
+        self.create_serials(txn, &def, &plan.serials)?;
         Ok(Arc::new(def))
     }
 
@@ -141,12 +143,14 @@ impl Engine {
             indexes: vec![],
             stats: None,
             collection: None,
+            sequence: None,
         };
         txn.record_catalog(CatalogChange::PutRelation(def))?;
         Ok(())
     }
 
-    /// Drops tables or views; dependent views need `cascade`.
+    /// Drops tables, views or sequences. Dependent views, and defaults drawing from a
+    /// dropped sequence, need `cascade`; the sequences a table's columns own go with it.
     pub fn drop_relations(&self, txn: &Txn, catalog: &CatalogSnapshot, targets: &[Arc<TableDef>], cascade: bool) -> Result<Vec<String>> {
         let mut notices = Vec::new();
         let mut to_drop: Vec<Arc<TableDef>> = targets.to_vec();
@@ -158,7 +162,7 @@ impl Engine {
                     continue;
                 }
                 if !cascade {
-                    let kind = if t.is_view() { "view" } else { "table" };
+                    let kind = kind_name(&t);
                     return Err(Error::new(
                         ErrorCode::DependentObjectsStillExist,
                         format!("cannot drop {kind} {} because other objects depend on it", t.name),
@@ -169,20 +173,59 @@ impl Engine {
                 notices.push(format!("drop cascades to view {}", dep.name));
                 to_drop.push(dep.clone());
             }
+            for seq in t.owned_sequences(catalog) {
+                if !to_drop.iter().any(|d| d.oid == seq.oid) {
+                    to_drop.push(seq.clone());
+                }
+            }
             i += 1;
         }
+        // Defaults of surviving tables that draw from a dropped sequence.
+        let mut altered: Vec<TableDef> = Vec::new();
+        for seq in to_drop.iter().filter(|t| t.is_sequence()) {
+            for (table, attnum) in super::sequences::dependent_defaults(catalog, seq, &to_drop) {
+                if !cascade {
+                    return Err(super::sequences::still_used(seq, &table, attnum));
+                }
+                let pos = match altered.iter().position(|a| a.oid == table.oid) {
+                    Some(p) => p,
+                    None => {
+                        altered.push((*table).clone());
+                        altered.len() - 1
+                    }
+                };
+                if let Some(c) = altered[pos].columns.iter_mut().find(|c| c.attnum == attnum) {
+                    notices.push(format!("drop cascades to default value for column {} of table {}", c.name, table.name));
+                    c.default = None;
+                    c.default_oid = 0;
+                }
+            }
+        }
+        for def in altered {
+            txn.record_catalog(CatalogChange::PutRelation(def))?;
+        }
         for t in &to_drop {
-            if !t.is_view() {
-                delete_data(txn, t);
+            match t.kind {
+                RelationKind::Table => delete_data(txn, t),
+                RelationKind::Sequence => {
+                    super::sequences::drop_sequence(txn, t)?;
+                    continue;
+                }
+                RelationKind::View => {}
             }
             txn.record_catalog(CatalogChange::DropRelation(t.oid))?;
         }
         Ok(notices)
     }
 
-    /// Empties tables: new storage and index ids, old ranges deleted at commit.
-    pub fn truncate(&self, txn: &Txn, targets: &[Arc<TableDef>]) -> Result<()> {
+    /// Empties tables: new storage and index ids, old ranges deleted at commit; with
+    /// `restart_identity`, the sequences their columns own start over (at once: sequence
+    /// states are not transactional).
+    pub fn truncate(&self, txn: &Txn, catalog: &CatalogSnapshot, targets: &[Arc<TableDef>], restart_identity: bool) -> Result<()> {
         for t in targets {
+            if restart_identity {
+                self.restart_owned_sequences(catalog, t)?;
+            }
             delete_data(txn, t);
             let mut def = (**t).clone();
             def.storage_id = self.storage().allocate_storage_id();
@@ -211,18 +254,15 @@ impl Engine {
             let rels: Vec<Arc<TableDef>> = catalog.relations_in(s.oid).cloned().collect();
             if !rels.is_empty() && !cascade {
                 let r = &rels[0];
-                let kind = if r.is_view() { "view" } else { "table" };
                 return Err(Error::new(
                     ErrorCode::DependentObjectsStillExist,
                     format!("cannot drop schema {} because other objects depend on it", s.name),
                 )
-                .with_detail(format!("{kind} {}.{} depends on schema {}", s.name, r.name, s.name))
+                .with_detail(format!("{} {}.{} depends on schema {}", kind_name(r), s.name, r.name, s.name))
                 .with_hint("Use DROP ... CASCADE to drop the dependent objects too."));
             }
             if !rels.is_empty() {
-                notices.extend(
-                    rels.iter().map(|r| format!("drop cascades to {} {}.{}", if r.is_view() { "view" } else { "table" }, s.name, r.name)),
-                );
+                notices.extend(rels.iter().map(|r| format!("drop cascades to {} {}.{}", kind_name(r), s.name, r.name)));
                 notices.extend(self.drop_relations(txn, catalog, &rels, true)?);
             }
             txn.record_catalog(CatalogChange::DropSchema(s.oid))?;
@@ -252,8 +292,13 @@ impl Engine {
         }
         let rels: Vec<Arc<TableDef>> = catalog.relations_in_database(db.oid).cloned().collect();
         for r in &rels {
-            if !r.is_view() {
-                delete_data(txn, r);
+            match r.kind {
+                RelationKind::Table => delete_data(txn, r),
+                RelationKind::Sequence => {
+                    super::sequences::drop_sequence(txn, r)?;
+                    continue;
+                }
+                RelationKind::View => {}
             }
             txn.record_catalog(CatalogChange::DropRelation(r.oid))?;
         }
@@ -341,6 +386,13 @@ impl Engine {
                     }
                     def.indexes = keep_i;
                     def.checks.retain(|c| !mentions(&c.expr, name));
+                    // The sequence a (serial) column owns goes with it.
+                    let catalog = txn.catalog(&self.storage().catalog());
+                    for seq in table.owned_sequences(&catalog) {
+                        if seq.sequence.as_ref().and_then(|d| d.owned_by) == Some((table.oid, attnum)) {
+                            super::sequences::drop_sequence(txn, seq)?;
+                        }
+                    }
                     if let Some(c) = def.columns.iter_mut().find(|c| c.attnum == attnum) {
                         c.dropped = true;
                         c.name = format!("........pg.dropped.{attnum}........");
@@ -516,6 +568,15 @@ fn new_column(attnum: i16, c: &NewColumn) -> ColumnDef {
         default_oid: 0,
         dropped: false,
         missing: None,
+    }
+}
+
+/// How PostgreSQL names the kind of `r` in messages.
+fn kind_name(r: &TableDef) -> &'static str {
+    match r.kind {
+        RelationKind::Table => "table",
+        RelationKind::View => "view",
+        RelationKind::Sequence => "sequence",
     }
 }
 

@@ -13,6 +13,7 @@ pub mod ddl;
 pub mod direct;
 pub mod index_exprs;
 pub mod rules;
+pub mod sequences;
 pub mod sources;
 
 use crate::exec::QuiverQueryPlanner;

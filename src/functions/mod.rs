@@ -30,10 +30,12 @@ pub mod extract;
 pub mod format;
 pub mod interval;
 pub mod json;
+pub mod json_build;
 pub mod jsonvalue;
 pub mod math;
 pub mod operators;
 pub mod quantified;
+pub mod sequence;
 pub mod series;
 pub mod settings;
 pub mod single_value;
@@ -61,6 +63,7 @@ pub fn register(state: &mut SessionState) -> datafusion::common::Result<()> {
         .chain(arith::udfs())
         .chain(text::udfs())
         .chain(json::udfs())
+        .chain(json_build::udfs())
         .chain(datetime::udfs())
         .chain(math::udfs())
         .chain(bytea::udfs())

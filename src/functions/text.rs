@@ -6,6 +6,7 @@
 //! * `quiver_cast_varchar(x, n)` / `quiver_cast_bpchar(x, n)` — explicit casts to
 //!   `varchar(n)` (truncates) and `char(n)` (truncates, then pads with spaces).
 //! * `length`, `octet_length` — also for bytea (DataFusion's are text-only).
+//! * `quote_ident`, `quote_literal`, `quote_nullable`.
 //! * `upper`, `lower`, `initcap` — under the C collation PostgreSQL changes the case of
 //!   ASCII letters only (`upper('été')` is `éTé`); these replace DataFusion's Unicode
 //!   versions.
@@ -262,6 +263,96 @@ impl ScalarUDFImpl for Length {
     }
 }
 
+/// `quote_ident`, `quote_literal` and `quote_nullable`: a name or a value quoted for
+/// inclusion in SQL text. `quote_literal` of NULL is NULL, `quote_nullable`'s is `NULL`;
+/// a value holding a backslash gets the `E'...'` form with the backslash doubled.
+#[derive(Debug, PartialEq, Eq, Hash)]
+pub struct Quote {
+    name: &'static str,
+    signature: Signature,
+}
+
+/// `s` as a string literal, as PostgreSQL's `quote_literal` writes it.
+fn quote_literal(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 3);
+    if s.contains('\\') {
+        out.push('E');
+    }
+    out.push('\'');
+    for c in s.chars() {
+        match c {
+            '\'' => out.push_str("''"),
+            '\\' => out.push_str("\\\\"),
+            c => out.push(c),
+        }
+    }
+    out.push('\'');
+    out
+}
+
+impl ScalarUDFImpl for Quote {
+    fn name(&self) -> &str {
+        self.name
+    }
+
+    fn signature(&self) -> &Signature {
+        &self.signature
+    }
+
+    fn return_type(&self, _arg_types: &[DataType]) -> Result<DataType> {
+        Ok(DataType::Utf8)
+    }
+
+    fn invoke_with_args(&self, args: ScalarFunctionArgs) -> Result<ColumnarValue> {
+        let name = self.name;
+        apply(first_arg(&args)?, |a| {
+            use datafusion::arrow::array::AsArray;
+            let text = datafusion::arrow::compute::cast(a, &DataType::Utf8)?;
+            let out: datafusion::arrow::array::StringArray = text
+                .as_string::<i32>()
+                .iter()
+                .map(|v| match (name, v) {
+                    ("quote_nullable", None) => Some("NULL".to_string()),
+                    (_, None) => None,
+                    ("quote_ident", Some(s)) => Some(quiverdb_catalog::ident::quote_ident(s)),
+                    (_, Some(s)) => Some(quote_literal(s)),
+                })
+                .collect();
+            Ok(Arc::new(out) as ArrayRef)
+        })
+    }
+}
+
+/// `quiver_like_escape(pattern, escape)`: a LIKE pattern written for `ESCAPE 'escape'`
+/// rewritten for the backslash escape DataFusion's LIKE knows (the SQL frontend uses it
+/// when the pattern is not a literal).
+#[derive(Debug, PartialEq, Eq, Hash)]
+pub struct LikeEscape {
+    signature: Signature,
+}
+
+impl ScalarUDFImpl for LikeEscape {
+    fn name(&self) -> &str {
+        "quiver_like_escape"
+    }
+
+    fn signature(&self) -> &Signature {
+        &self.signature
+    }
+
+    fn return_type(&self, _arg_types: &[DataType]) -> Result<DataType> {
+        Ok(DataType::Utf8)
+    }
+
+    fn invoke_with_args(&self, args: ScalarFunctionArgs) -> Result<ColumnarValue> {
+        let escape = match args.args.get(1) {
+            Some(ColumnarValue::Scalar(s)) => s.try_as_str().flatten().unwrap_or_default().to_string(),
+            _ => return Err(DataFusionError::Internal("quiver_like_escape needs a constant escape".into())),
+        };
+        apply(first_arg(&args)?, |a| map_text(a, |s| quiverdb_catalog::input::like_reescape(s, &escape)))
+    }
+}
+
 /// The text functions.
 /// `quiver_output_text(x)`: `x` printed by its type's output function.
 pub fn output_text_udf() -> ScalarUDF {
@@ -286,12 +377,22 @@ pub fn udfs() -> Vec<ScalarUDF> {
         ScalarUDF::from(AsciiCase { name: "initcap", signature: case }),
         ScalarUDF::from(Length { name: "length", bytes: false, signature: Signature::any(1, Volatility::Immutable) }),
         ScalarUDF::from(Length { name: "octet_length", bytes: true, signature: Signature::any(1, Volatility::Immutable) }),
+        ScalarUDF::from(LikeEscape { signature: Signature::string(2, Volatility::Immutable) }),
+        ScalarUDF::from(Quote { name: "quote_ident", signature: Signature::string(1, Volatility::Immutable) }),
+        ScalarUDF::from(Quote { name: "quote_literal", signature: Signature::any(1, Volatility::Immutable) }),
+        ScalarUDF::from(Quote { name: "quote_nullable", signature: Signature::any(1, Volatility::Immutable) }),
     ]
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn literals_are_quoted_like_postgres() {
+        assert_eq!(quote_literal("it's"), "'it''s'");
+        assert_eq!(quote_literal("a\\b"), "E'a\\\\b'");
+    }
 
     #[test]
     fn initcap_and_ascii_case() {

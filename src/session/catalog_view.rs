@@ -22,6 +22,10 @@ pub struct SessionCatalog {
     pub settings: Settings,
     /// The system view, made on first use.
     pub system: OnceLock<Arc<SystemView>>,
+    /// The session's memory of sequence values (currval, lastval).
+    pub sequences: Arc<crate::functions::sequence::SessionSequences>,
+    /// Whether the statement's transaction is read-only.
+    pub read_only: bool,
 }
 
 impl CatalogView for SessionCatalog {
@@ -53,9 +57,38 @@ impl CatalogView for SessionCatalog {
                 pid: self.pid,
                 settings: self.settings.all(),
                 started_micros: started,
+                sequence_states: Some(self.engine.storage().clone() as Arc<dyn quiverdb_catalog::system::SequenceStates>),
             })
         });
         Some(view.clone())
+    }
+
+    fn session_function(&self, name: &str) -> Option<Arc<datafusion::logical_expr::ScalarUDF>> {
+        crate::functions::sequence::udf(name, || {
+            Some(crate::functions::sequence::SequenceContext {
+                storage: self.engine.storage().clone(),
+                view: self.system_view()?,
+                session: self.sequences.clone(),
+                read_only: self.read_only,
+            })
+        })
+    }
+
+    fn sequence_source(&self, seq: &Arc<TableDef>) -> Result<Arc<dyn TableSource>> {
+        use datafusion::arrow::array::{BooleanArray, Int64Array};
+        let storage = self.engine.storage();
+        let (state, reserved) = storage.sequences().current(seq)?;
+        let fields: Vec<_> = seq.live_columns().map(|c| c.ty.to_field(&c.name, false)).collect();
+        let schema = Arc::new(datafusion::arrow::datatypes::Schema::new(fields));
+        let columns: Vec<datafusion::arrow::array::ArrayRef> = vec![
+            Arc::new(Int64Array::from(vec![state.last])),
+            Arc::new(Int64Array::from(vec![reserved as i64])),
+            Arc::new(BooleanArray::from(vec![state.called])),
+        ];
+        let batch = datafusion::arrow::array::RecordBatch::try_new(schema.clone(), columns)
+            .map_err(|e| quiverdb_catalog::Error::internal(e.to_string()))?;
+        let mem = datafusion::catalog::MemTable::try_new(schema, vec![vec![batch]])?;
+        Ok(datafusion::datasource::provider_as_source(Arc::new(mem)))
     }
 
     fn table_source(&self, table: &Arc<TableDef>) -> Result<Arc<dyn TableSource>> {

@@ -12,7 +12,7 @@ use datafusion::physical_plan::display::DisplayableExecutionPlan;
 use datafusion::physical_plan::displayable;
 use datafusion::physical_plan::stream::RecordBatchStreamAdapter;
 use futures::StreamExt;
-use quiverdb_catalog::{Error, ErrorCode, Result};
+use quiverdb_catalog::{Error, ErrorCode, RelationKind, Result};
 use quiverdb_sql::{ModifyVerb, Plan, SetValue};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -370,16 +370,23 @@ impl Session {
                 let notices = engine.alter_table(txn, &table, &ops, missing)?;
                 Ok(command("ALTER TABLE").with_notices(notices))
             }
-            Plan::DropRelations { views, targets, cascade, notices, collections } => {
+            Plan::DropRelations { kind, targets, cascade, notices, collections } => {
                 let more = engine.drop_relations(txn, &catalog, &targets, cascade)?;
-                let tag = if views {
-                    "DROP VIEW"
-                } else if collections {
-                    "DROP COLLECTION"
-                } else {
-                    "DROP TABLE"
+                let tag = match kind {
+                    RelationKind::View => "DROP VIEW",
+                    RelationKind::Sequence => "DROP SEQUENCE",
+                    RelationKind::Table if collections => "DROP COLLECTION",
+                    RelationKind::Table => "DROP TABLE",
                 };
                 Ok(command(tag).with_notices(notices.into_iter().chain(more)))
+            }
+            Plan::CreateSequence { schema, name, def } => {
+                engine.create_sequence(txn, db, schema.oid, &name, def)?;
+                Ok(command("CREATE SEQUENCE"))
+            }
+            Plan::AlterSequence { sequence, def, restart, rename } => {
+                engine.alter_sequence(txn, &catalog, &sequence, def, restart, rename.as_deref())?;
+                Ok(command("ALTER SEQUENCE"))
             }
             Plan::CreateSchema { name } => {
                 engine.create_schema(txn, db, &name)?;
@@ -410,8 +417,8 @@ impl Session {
                 engine.create_view(txn, db, &cv)?;
                 Ok(command("CREATE VIEW"))
             }
-            Plan::Truncate(targets) => {
-                engine.truncate(txn, &targets)?;
+            Plan::Truncate { targets, restart_identity } => {
+                engine.truncate(txn, &catalog, &targets, restart_identity)?;
                 Ok(command("TRUNCATE TABLE"))
             }
             Plan::CreateIndex { table, index } => {
@@ -460,14 +467,17 @@ fn ddl_verb(plan: &Plan) -> &'static str {
     match plan {
         Plan::CreateTable(_) | Plan::CreateTableAs { .. } => "CREATE TABLE",
         Plan::AlterTable { .. } => "ALTER TABLE",
-        Plan::DropRelations { views: true, .. } => "DROP VIEW",
+        Plan::DropRelations { kind: RelationKind::View, .. } => "DROP VIEW",
+        Plan::DropRelations { kind: RelationKind::Sequence, .. } => "DROP SEQUENCE",
         Plan::DropRelations { .. } => "DROP TABLE",
+        Plan::CreateSequence { .. } => "CREATE SEQUENCE",
+        Plan::AlterSequence { .. } => "ALTER SEQUENCE",
         Plan::CreateSchema { .. } => "CREATE SCHEMA",
         Plan::DropSchemas { .. } => "DROP SCHEMA",
         Plan::CreateDatabase { .. } => "CREATE DATABASE",
         Plan::DropDatabase { .. } => "DROP DATABASE",
         Plan::CreateView(_) => "CREATE VIEW",
-        Plan::Truncate(_) => "TRUNCATE TABLE",
+        Plan::Truncate { .. } => "TRUNCATE TABLE",
         Plan::CreateIndex { .. } => "CREATE INDEX",
         Plan::DropIndexes { .. } => "DROP INDEX",
         Plan::Analyze(_) => "ANALYZE",

@@ -74,6 +74,8 @@ pub struct Session {
     default_modes: TxnModes,
     sql_prepared: HashMap<String, Arc<Prepared>>,
     cursors: cursor::Cursors,
+    /// The last value of each sequence this session drew (currval, lastval).
+    sequences: Arc<crate::functions::sequence::SessionSequences>,
     _registration: SessionRegistration,
 }
 
@@ -105,6 +107,7 @@ impl Session {
             default_modes: TxnModes::default(),
             sql_prepared: HashMap::new(),
             cursors: Default::default(),
+            sequences: Default::default(),
             _registration: registration,
         })
     }
@@ -190,6 +193,8 @@ impl Session {
             pid: self.pid,
             settings: self.settings.clone(),
             system: Default::default(),
+            sequences: self.sequences.clone(),
+            read_only: self.read_only_name() == "on",
         }
     }
 

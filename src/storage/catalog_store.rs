@@ -8,6 +8,7 @@
 //! b'r' ++ oid: u32 BE   → TableDef (tables and views)
 //! b't' ++ oid: u32 BE   → TableStats of relation oid (ANALYZE; read after the relations)
 //! b'u' ++ oid: u32 BE   → RoleDef (cluster-wide; passwords as verifiers only)
+//! b'q' ++ oid: u32 BE   → a sequence's state (not a catalog object: see `sequences`)
 //! b'V'                  → on-disk format version (u32 BE)
 //! ```
 //!

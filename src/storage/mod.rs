@@ -4,7 +4,7 @@
 //!
 //! | column family | key | value |
 //! |---|---|---|
-//! | `catalog` | see [`catalog_store`] (`b'd'`/`b's'`/`b'r'` + OID) | object as JSON |
+//! | `catalog` | see [`catalog_store`] (`b'd'`/`b's'`/`b'r'` + OID); sequence states ([`sequences`], `b'q'` + OID) | object as JSON; sequence state |
 //! | `rows` | `storage_id: u64 BE` ++ primary key (memcomparable, [`keycode`]) — or ++ `rowid: u64 BE` for tables without a primary key | the row ([`rowcodec`]) |
 //! | `index` | `index_id: u64 BE` ++ indexed values (memcomparable); when a value is NULL, ++ the row key suffix | the row key suffix (the bytes after `storage_id`) |
 //!
@@ -28,6 +28,7 @@ pub mod handles;
 pub mod keycode;
 pub mod oracle;
 pub mod rowcodec;
+pub mod sequences;
 pub mod txn;
 
 pub use error::StorageError;
@@ -87,6 +88,7 @@ pub struct Storage {
     next_oid: AtomicU32,
     next_storage_id: AtomicU64,
     rowids: Mutex<HashMap<u64, u64>>,
+    sequences: sequences::Sequences,
     path: PathBuf,
 }
 
@@ -120,12 +122,13 @@ impl Storage {
         let next_oid = (catalog.max_oid() + 1).max(FIRST_USER_OID);
         let next_storage = catalog.max_storage_id() + 1;
         let storage = Arc::new(Storage {
-            db,
+            db: db.clone(),
             oracle: Oracle::new(),
             catalog: RwLock::new(Arc::new(catalog)),
             next_oid: AtomicU32::new(next_oid),
             next_storage_id: AtomicU64::new(next_storage.max(1)),
             rowids: Mutex::new(HashMap::new()),
+            sequences: sequences::Sequences::new(db.clone()),
             path: path.to_path_buf(),
         });
         storage.bootstrap()?;
@@ -188,6 +191,11 @@ impl Storage {
     /// The commit oracle.
     pub fn oracle(&self) -> &Oracle {
         &self.oracle
+    }
+
+    /// The state of every sequence (kept outside transactions).
+    pub fn sequences(&self) -> &sequences::Sequences {
+        &self.sequences
     }
 
     /// The data directory.
@@ -300,6 +308,7 @@ impl Storage {
 
     /// Flushes memtables to SST files (graceful shutdown).
     pub fn flush(&self) -> Result<(), StorageError> {
+        self.sequences.persist_all().map_err(|e| StorageError::Internal(e.message))?;
         self.db.flush_wal(true)?;
         for cf in [Cf::Catalog, Cf::Rows, Cf::Index] {
             self.db.flush_cf(self.cf(cf)?)?;

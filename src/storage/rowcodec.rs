@@ -543,6 +543,7 @@ mod tests {
             indexes: vec![],
             stats: None,
             collection: None,
+            sequence: None,
         }
     }
 

@@ -50,6 +50,7 @@ pub fn sqlstate(code: ErrorCode) -> &'static str {
         CheckViolation => "23514",
         InvalidTextRepresentation => "22P02",
         NumericValueOutOfRange => "22003",
+        SequenceGeneratorLimitExceeded => "2200H",
         DivisionByZero => "22012",
         StringDataRightTruncation => "22001",
         DatetimeFieldOverflow => "22008",

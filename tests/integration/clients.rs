@@ -1,6 +1,7 @@
-//! The README's AQL examples through real drivers in other languages: psycopg 3
-//! (`tests/clients/aql_psycopg.py`) and pgjdbc (`tests/clients/AqlJdbc.java`), against the
-//! shared server. `scripts/setup.sh` installs the drivers; a missing one fails the test
+//! Real drivers in other languages against the shared server: the README's AQL examples
+//! through psycopg 3 (`tests/clients/aql_psycopg.py`) and pgjdbc
+//! (`tests/clients/AqlJdbc.java`), and application scenarios through node-postgres,
+//! pgjdbc and psycopg2 (`tests/clients/*_scenario.*`). `scripts/setup.sh` installs the drivers; a missing one fails the test
 //! with the package to install.
 
 use crate::{block_on, fresh_db, server};
@@ -56,6 +57,18 @@ fn node_postgres_scenario() {
         cmd,
         "Node and node-postgres are needed: apt-get install nodejs npm; npm ci --prefix tests/clients/node (scripts/setup.sh does this)",
     );
+}
+
+#[test]
+fn psycopg2_scenario() {
+    block_on(fresh_db("client_psycopg2"));
+    let addr = server().addr;
+    let mut cmd = Command::new("python3");
+    cmd.arg(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/clients/psycopg2_scenario.py"))
+        .arg(addr.ip().to_string())
+        .arg(addr.port().to_string())
+        .arg("client_psycopg2");
+    run(cmd, "psycopg2 is needed: python3 -m pip install psycopg2-binary (scripts/setup.sh does this)");
 }
 
 #[test]

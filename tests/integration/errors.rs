@@ -32,6 +32,14 @@ const CASES: &[(&str, &str, &str)] = &[
     ("DROP SCHEMA no_such_schema", "3F000", "schema \"no_such_schema\" does not exist"),
     ("DROP TABLE e_base", "2BP01", "other objects depend on it"),
     ("SELECT '2024-13-45'::date", "22008", "date/time field value out of range"),
+    ("SELECT nextval('e')", "42809", "\"e\" is not a sequence"),
+    ("SELECT nextval('e_nosuch')", "42P01", "relation \"e_nosuch\" does not exist"),
+    ("SELECT currval('e_seq')", "55000", "currval of sequence \"e_seq\" is not yet defined in this session"),
+    ("SELECT nextval('e_lim')", "2200H", "nextval: reached maximum value of sequence \"e_lim\" (2)"),
+    ("SELECT setval('e_lim', 0)", "22003", "setval: value 0 is out of bounds for sequence \"e_lim\" (1..2)"),
+    ("CREATE SEQUENCE e_bad INCREMENT 0", "22023", "INCREMENT must not be zero"),
+    ("CREATE SEQUENCE e_bad START 1 START 2", "42601", "conflicting or redundant options"),
+    ("DROP SEQUENCE e", "42809", "\"e\" is not a sequence"),
     ("COMMIT", "", ""),
 ];
 
@@ -40,7 +48,8 @@ async fn setup(client: &Client) {
         .batch_execute(
             "CREATE TABLE e (id int PRIMARY KEY, name varchar(10) NOT NULL, qty int CHECK (qty >= 0)); \
              INSERT INTO e VALUES (1, 'dup', 1), (2, 'two', 2); \
-             CREATE TABLE e_base (x int); CREATE VIEW e_view AS SELECT x FROM e_base",
+             CREATE TABLE e_base (x int); CREATE VIEW e_view AS SELECT x FROM e_base; \
+             CREATE SEQUENCE e_seq; CREATE SEQUENCE e_lim MAXVALUE 2; SELECT setval('e_lim', 2)",
         )
         .await
         .unwrap();

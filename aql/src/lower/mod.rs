@@ -309,8 +309,12 @@ impl<'a> Lowerer<'a> {
             .catalog
             .resolve_relation(None, &name)
             .ok_or_else(|| self.err(ErrorCode::UndefinedTable, source.span, format!("collection or view not found: {name}")))?;
-        if table.is_view() {
-            return Err(self.err(ErrorCode::FeatureNotSupported, span, format!("FOR over the SQL view {name} is not supported yet")));
+        if !table.is_table() {
+            return Err(self.err(
+                ErrorCode::FeatureNotSupported,
+                span,
+                format!("FOR over the SQL view or sequence {name} is not supported yet"),
+            ));
         }
         let source =
             if self.dml_target.get() == Some(table.oid) { self.catalog.dml_source(&table)? } else { self.catalog.table_source(&table)? };

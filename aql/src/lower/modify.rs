@@ -163,8 +163,8 @@ impl Lowerer<'_> {
             .catalog
             .resolve_relation(None, &name)
             .ok_or_else(|| self.err(ErrorCode::UndefinedTable, span, format!("collection or view not found: {name}")))?;
-        if table.is_view() {
-            return Err(self.err(ErrorCode::WrongObjectType, span, format!("cannot modify the view {name}")));
+        if !table.is_table() {
+            return Err(self.err(ErrorCode::WrongObjectType, span, format!("cannot modify the view or sequence {name}")));
         }
         Ok(table)
     }

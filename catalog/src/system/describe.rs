@@ -108,6 +108,24 @@ pub fn default_expr(sql: &str, ty: &SqlType) -> String {
     sql.to_string()
 }
 
+/// A column default as `pg_get_expr` prints it for a viewer with `view`'s search path:
+/// [`default_expr`], and the sequence of a serial column's `nextval` unqualified when the
+/// search path finds it (`nextval('t_id_seq'::regclass)`).
+pub fn column_default(view: &super::SystemView, sql: &str, ty: &SqlType) -> String {
+    let inner = sql.strip_prefix("nextval('").and_then(|r| r.strip_suffix("'::regclass)"));
+    if let Some(name) = inner
+        && let [schema, rel] = super::functions::name_parts(&name.replace("''", "'")).as_slice()
+        && view
+            .effective_path()
+            .iter()
+            .find_map(|s| view.relation_in(s, rel).map(|oid| (s.clone(), oid)))
+            .is_some_and(|(s, _)| s == *schema)
+    {
+        return format!("nextval('{}'::regclass)", crate::ident::quote_ident(rel).replace('\'', "''"));
+    }
+    default_expr(sql, ty)
+}
+
 /// `character varying(10)` → `character varying`, `timestamp(3) without time zone` →
 /// `timestamp without time zone`, `numeric(5,2)[]` → `numeric[]`.
 fn without_modifiers(name: &str) -> String {

@@ -51,7 +51,10 @@ impl Out {
 const FUNCTIONS: &[(&str, usize, usize, Out)] = &[
     ("pg_table_is_visible", 1, 1, Out::Bool),
     ("pg_type_is_visible", 1, 1, Out::Bool),
+    ("pg_collation_is_visible", 1, 1, Out::Bool),
+    ("pg_function_is_visible", 1, 1, Out::Bool),
     ("pg_get_userbyid", 1, 1, Out::Text),
+    ("pg_get_serial_sequence", 2, 2, Out::Text),
     ("format_type", 2, 2, Out::Text),
     ("pg_get_expr", 2, 3, Out::Text),
     ("pg_get_indexdef", 1, 3, Out::Text),
@@ -180,6 +183,41 @@ impl ScalarUDFImpl for CatalogFunction {
     }
 }
 
+impl SystemView {
+    /// The OID `'name'::regclass` gives: the relation (or index) found through the search
+    /// path, or in the schema the name is qualified with (42P01 when there is none).
+    pub fn regclass(&self, name: &str) -> Result<Oid> {
+        let view = self;
+        let parts = name_parts(name);
+        let (schemas, rel) = match parts.as_slice() {
+            [rel] => (view.effective_path(), rel.clone()),
+            [schema, rel] => (vec![schema.clone()], rel.clone()),
+            [_, schema, rel] => (vec![schema.clone()], rel.clone()),
+            _ => return Err(Error::new(ErrorCode::InvalidName, format!("improper relation name (too many dotted names): {name}")).into()),
+        };
+        for schema in &schemas {
+            if let Some(oid) = self.relation_in(schema, &rel) {
+                return Ok(oid);
+            }
+        }
+        Err(Error::new(ErrorCode::UndefinedTable, format!("relation \"{name}\" does not exist")).into())
+    }
+
+    /// The OID of relation or index `name` in schema `schema`.
+    pub fn relation_in(&self, schema: &str, name: &str) -> Option<Oid> {
+        let view = self;
+        if let Some(t) = super::lookup(Some(schema), name) {
+            return Some(t.oid);
+        }
+        let schema_oid = view.schema_oid(schema)?;
+        if let Some(t) = view.snapshot.relation_by_name(schema_oid, name) {
+            return Some(t.oid);
+        }
+        // Indexes share the relations' names but are not in the name map.
+        relations(view).filter(|t| t.schema == schema_oid).find_map(|t| indexes_of(t).into_iter().find(|i| i.name == name).map(|i| i.oid))
+    }
+}
+
 /// A function's result before it is typed.
 enum Val {
     Null,
@@ -226,7 +264,7 @@ fn text(v: &ScalarValue) -> Option<String> {
 
 /// Splits a possibly qualified, possibly quoted name (`public."My T"`) into its parts,
 /// folding unquoted parts to lower case.
-fn name_parts(name: &str) -> Vec<String> {
+pub(crate) fn name_parts(name: &str) -> Vec<String> {
     let mut parts = vec![String::new()];
     let mut quoted = false;
     let mut chars = name.trim().chars().peekable();
@@ -256,10 +294,31 @@ impl CatalogFunction {
         Ok(match self.name {
             "pg_table_is_visible" => arg_oid(0).map(|o| Val::Bool(self.relation_visible(o))).unwrap_or(Val::Null),
             "pg_type_is_visible" => Val::Bool(arg_oid(0).and_then(pg_types::by_oid).is_some()),
+            // Collations and functions all live in pg_catalog, which is always searched.
+            "pg_collation_is_visible" | "pg_function_is_visible" => Val::Bool(true),
             "pg_get_userbyid" => match arg_oid(0) {
                 Some(o) => Val::Text(view.snapshot.role(o).map(|r| r.name.clone()).unwrap_or_else(|| format!("unknown (OID={o})"))),
                 None => Val::Null,
             },
+            "pg_get_serial_sequence" => {
+                let (Some(table), Some(column)) = (args.first().and_then(text), args.get(1).and_then(text)) else {
+                    return Ok(Val::Null);
+                };
+                let Some(rel) = view.snapshot.relation(view.regclass(&table)?) else {
+                    return Ok(Val::Null);
+                };
+                // The column name is taken literally (not case-folded), as in PostgreSQL.
+                let col = rel.column(&column).ok_or_else(|| {
+                    Error::new(ErrorCode::UndefinedColumn, format!("column \"{column}\" of relation \"{}\" does not exist", rel.name))
+                })?;
+                let owned = rel
+                    .owned_sequences(&view.snapshot)
+                    .find(|s| s.sequence.as_ref().and_then(|d| d.owned_by) == Some((rel.oid, col.attnum)));
+                match owned.and_then(|s| Some(format!("{}.{}", quote_ident(&view.schema_name(s.schema)?), quote_ident(&s.name)))) {
+                    Some(name) => Val::Text(name),
+                    None => Val::Null,
+                }
+            }
             "format_type" => match arg_oid(0) {
                 Some(o) => Val::Text(pg_types::format_type(o, args.get(1).and_then(int).map(|m| m as i32))),
                 None => Val::Null,
@@ -282,7 +341,7 @@ impl CatalogFunction {
             }
             "pg_get_viewdef" => {
                 let oid = match args.first().and_then(text) {
-                    Some(name) => Some(self.regclass(&name)?),
+                    Some(name) => Some(self.view.regclass(&name)?),
                     None => arg_oid(0),
                 };
                 oid.and_then(|o| view.snapshot.relation(o)).and_then(|t| viewdef(t)).map(Val::Text).unwrap_or(Val::Null)
@@ -327,18 +386,18 @@ impl CatalogFunction {
                 env!("CARGO_PKG_VERSION")
             )),
             "to_regclass" => {
-                args.first().and_then(text).and_then(|n| self.regclass(&n).ok()).map(|o| Val::Int(o.into())).unwrap_or(Val::Null)
+                args.first().and_then(text).and_then(|n| self.view.regclass(&n).ok()).map(|o| Val::Int(o.into())).unwrap_or(Val::Null)
             }
             "to_regtype" => args.first().and_then(text).and_then(|n| regtype(&n).ok()).map(|o| Val::Int(o.into())).unwrap_or(Val::Null),
             "to_regnamespace" => {
                 args.first().and_then(text).and_then(|n| self.regnamespace(&n).ok()).map(|o| Val::Int(o.into())).unwrap_or(Val::Null)
             }
-            "quiver_regclass" => Val::Int(self.reg(args, |s| self.regclass(s))?.into()),
+            "quiver_regclass" => Val::Int(self.reg(args, |s| self.view.regclass(s))?.into()),
             "quiver_regtype" => Val::Int(self.reg(args, regtype)?.into()),
             "quiver_regnamespace" => Val::Int(self.reg(args, |s| self.regnamespace(s))?.into()),
             "quiver_regrole" => Val::Int(self.reg(args, |s| self.regrole(s))?.into()),
             "quiver_regclass_name" => {
-                let oid = self.reg(args, |s| self.regclass(s))?;
+                let oid = self.reg(args, |s| self.view.regclass(s))?;
                 Val::Text(self.relation_name(oid).unwrap_or_else(|| oid.to_string()))
             }
             "quiver_regtype_name" => {
@@ -371,37 +430,6 @@ impl CatalogFunction {
     }
 
     /// The relation (or index) `name` through the search path: `regclass` input.
-    fn regclass(&self, name: &str) -> Result<Oid> {
-        let view = &*self.view;
-        let parts = name_parts(name);
-        let (schemas, rel) = match parts.as_slice() {
-            [rel] => (view.effective_path(), rel.clone()),
-            [schema, rel] => (vec![schema.clone()], rel.clone()),
-            [_, schema, rel] => (vec![schema.clone()], rel.clone()),
-            _ => return Err(Error::new(ErrorCode::InvalidName, format!("improper relation name (too many dotted names): {name}")).into()),
-        };
-        for schema in &schemas {
-            if let Some(oid) = self.relation_in(schema, &rel) {
-                return Ok(oid);
-            }
-        }
-        Err(Error::new(ErrorCode::UndefinedTable, format!("relation \"{name}\" does not exist")).into())
-    }
-
-    /// The OID of relation or index `name` in schema `schema`.
-    fn relation_in(&self, schema: &str, name: &str) -> Option<Oid> {
-        let view = &*self.view;
-        if let Some(t) = super::lookup(Some(schema), name) {
-            return Some(t.oid);
-        }
-        let schema_oid = view.schema_oid(schema)?;
-        if let Some(t) = view.snapshot.relation_by_name(schema_oid, name) {
-            return Some(t.oid);
-        }
-        // Indexes share the relations' names but are not in the name map.
-        relations(view).filter(|t| t.schema == schema_oid).find_map(|t| indexes_of(t).into_iter().find(|i| i.name == name).map(|i| i.oid))
-    }
-
     /// The schema and name of relation (or index) `oid`.
     fn relation_schema_name(&self, oid: Oid) -> Option<(String, String)> {
         let view = &*self.view;
@@ -426,7 +454,7 @@ impl CatalogFunction {
         let Some((_, name)) = self.relation_schema_name(oid) else {
             return false;
         };
-        self.view.effective_path().iter().find_map(|s| self.relation_in(s, &name)) == Some(oid)
+        self.view.effective_path().iter().find_map(|s| self.view.relation_in(s, &name)) == Some(oid)
     }
 
     fn regnamespace(&self, name: &str) -> Result<Oid> {

@@ -50,6 +50,7 @@ fn yes(b: bool) -> &'static str {
 fn tables_rows(view: &SystemView) -> Vec<Vec<V>> {
     let db = view.database_name();
     let mut rows: Vec<Vec<V>> = relations(view)
+        .filter(|t| !t.is_sequence())
         .map(|t| {
             let (kind, insertable) = if t.kind == RelationKind::View { ("VIEW", false) } else { ("BASE TABLE", true) };
             row![
@@ -216,7 +217,7 @@ fn column_row(
 fn columns_rows(view: &SystemView) -> Vec<Vec<V>> {
     let db = view.database_name();
     let mut rows = Vec::new();
-    for t in relations(view) {
+    for t in relations(view).filter(|t| !t.is_sequence()) {
         let schema = view.schema_name(t.schema).unwrap_or_default();
         for c in t.live_columns() {
             let table = t.kind == RelationKind::Table;
@@ -226,7 +227,7 @@ fn columns_rows(view: &SystemView) -> Vec<Vec<V>> {
                 c.attnum,
                 &c.ty,
                 !c.not_null,
-                c.default.as_deref().map(|d| super::describe::default_expr(d, &c.ty)).into(),
+                c.default.as_deref().map(|d| super::describe::column_default(view, d, &c.ty)).into(),
                 table,
             ));
         }

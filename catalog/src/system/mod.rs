@@ -17,6 +17,8 @@
 //!   `pg_settings`, ...), and the catalogs of features we do not have (empty, with their
 //!   real columns, so clients' joins work).
 //! * [`info_schema`] — `information_schema`.
+//! * [`sequences`] — `pg_sequence`, `pg_sequences`, `information_schema.sequences`, and
+//!   `pg_depend`'s rows for the sequences columns own.
 //! * [`describe`] — `pg_get_indexdef`, `pg_get_constraintdef` and friends: catalog
 //!   objects printed back as SQL.
 //! * [`functions`] — catalog-aware SQL functions (`pg_table_is_visible`, `::regclass`,
@@ -32,6 +34,7 @@ pub mod info_schema;
 pub mod others;
 pub mod pg_types;
 pub mod relations;
+pub mod sequences;
 pub mod table;
 
 use crate::snapshot::CatalogSnapshot;
@@ -74,6 +77,14 @@ pub struct SystemView {
     pub settings: Vec<(String, String, String)>,
     /// When the server started, in microseconds since the Unix epoch.
     pub started_micros: i64,
+    /// Where sequences stand (`pg_sequences.last_value`); `None` shows no values.
+    pub sequence_states: Option<Arc<dyn SequenceStates>>,
+}
+
+/// The current states of sequences, which live outside the catalog.
+pub trait SequenceStates: Send + Sync + std::fmt::Debug {
+    /// The state of sequence `seq` (`None` when it cannot be read).
+    fn current(&self, seq: &crate::TableDef) -> Option<crate::sequence::SeqState>;
 }
 
 impl SystemView {
@@ -114,7 +125,7 @@ impl SystemView {
 
 /// Every system table.
 pub fn tables() -> impl Iterator<Item = &'static SystemTable> {
-    relations::TABLES.iter().chain(others::TABLES).chain(info_schema::TABLES)
+    relations::TABLES.iter().chain(others::TABLES).chain(info_schema::TABLES).chain(sequences::TABLES)
 }
 
 /// The system table `name` of schema `schema`; with no schema, a `pg_catalog` table

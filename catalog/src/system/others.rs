@@ -494,25 +494,6 @@ const REWRITE: &[(&str, Ty)] = &[
     ("ev_qual", Ty::Text),
     ("ev_action", Ty::Text),
 ];
-const DEPEND: &[(&str, Ty)] = &[
-    ("classid", Ty::Oid),
-    ("objid", Ty::Oid),
-    ("objsubid", Ty::I32),
-    ("refclassid", Ty::Oid),
-    ("refobjid", Ty::Oid),
-    ("refobjsubid", Ty::I32),
-    ("deptype", Ty::Text),
-];
-const SEQUENCE: &[(&str, Ty)] = &[
-    ("seqrelid", Ty::Oid),
-    ("seqtypid", Ty::Oid),
-    ("seqstart", Ty::I64),
-    ("seqincrement", Ty::I64),
-    ("seqmax", Ty::I64),
-    ("seqmin", Ty::I64),
-    ("seqcache", Ty::I64),
-    ("seqcycle", Ty::Bool),
-];
 const EXTENSION: &[(&str, Ty)] = &[
     ("oid", Ty::Oid),
     ("extname", Ty::Text),
@@ -594,8 +575,6 @@ pub const TABLES: &[SystemTable] = &[
     empty("pg_publication_rel", 6106, PUBLICATION_REL),
     empty("pg_trigger", 2620, TRIGGER),
     empty("pg_rewrite", 2618, REWRITE),
-    empty("pg_depend", 2608, DEPEND),
-    empty("pg_sequence", 2224, SEQUENCE),
     empty("pg_extension", 3079, EXTENSION),
     empty("pg_enum", 3501, ENUM),
     empty("pg_range", 3541, RANGE),

@@ -162,7 +162,11 @@ fn class_rows(view: &SystemView) -> Vec<Vec<V>> {
     for t in relations(view) {
         let tuples = t.stats.as_ref().map(|s| s.rows as f64).unwrap_or(-1.0);
         let indexes = indexes_of(t);
-        let (kind, am) = if t.kind == RelationKind::View { ("v", 0) } else { ("r", HEAP_AM) };
+        let (kind, am) = match t.kind {
+            RelationKind::Table => ("r", HEAP_AM),
+            RelationKind::View => ("v", 0),
+            RelationKind::Sequence => ("S", 0),
+        };
         rows.push(class_row(t.oid, &t.name, t.schema, am, kind, t.columns.len(), t.checks.len(), !indexes.is_empty(), tuples));
         for i in indexes {
             rows.push(class_row(i.oid, i.name, t.schema, BTREE_AM, "i", i.columns.len(), 0, false, tuples));
@@ -427,7 +431,7 @@ fn attrdef_rows(view: &SystemView) -> Vec<Vec<V>> {
     for t in relations(view) {
         for c in t.live_columns() {
             if let Some(d) = &c.default {
-                rows.push(row![c.default_oid, t.oid, c.attnum, super::describe::default_expr(d, &c.ty)]);
+                rows.push(row![c.default_oid, t.oid, c.attnum, super::describe::column_default(view, d, &c.ty)]);
             }
         }
     }

@@ -39,28 +39,6 @@ pub fn rewrite(stmt: &mut Statement) -> Result<()> {
     }
 }
 
-/// Rewrites `pattern` so that `esc` (not backslash) escapes become backslash escapes.
-fn reescape(pattern: &str, esc: char) -> String {
-    let mut out = String::with_capacity(pattern.len() + 4);
-    let mut chars = pattern.chars();
-    while let Some(c) = chars.next() {
-        if c == esc {
-            match chars.next() {
-                Some(n) => {
-                    out.push('\\');
-                    out.push(n);
-                }
-                None => out.push(c),
-            }
-        } else if c == '\\' {
-            out.push_str("\\\\");
-        } else {
-            out.push(c);
-        }
-    }
-    out
-}
-
 /// An ILIKE pattern lower-cased (ASCII): literals directly, so the ESCAPE rewrite below
 /// still sees a literal; other expressions through `lower()`.
 fn fold_pattern(pattern: Expr) -> Expr {
@@ -102,31 +80,26 @@ fn rewrite_expr(expr: &mut Expr) -> Result<()> {
             escape_char: escape_char.take(),
         };
     }
-    // LIKE ... ESCAPE 'c': DataFusion only knows backslash, so re-escape the pattern.
+    // LIKE ... ESCAPE 'c': DataFusion only knows backslash, so re-escape the pattern: a
+    // literal now, anything else (`$1 || '%'`) through `quiver_like_escape` when it runs.
     if let Expr::Like { pattern, escape_char, .. } | Expr::ILike { pattern, escape_char, .. } = expr
         && let Some(esc) = escape_char.as_ref()
         && let Value::SingleQuotedString(e) = &esc.value
-        && let Expr::Value(p) = pattern.as_mut()
-        && let Value::SingleQuotedString(pat) = &p.value
+        && e != "\\"
     {
-        let mut it = e.chars();
-        match (it.next(), it.next()) {
-            (Some(c), None) if c != '\\' => {
-                let new = reescape(pat, c);
+        let e = e.clone();
+        *escape_char = None;
+        match pattern.as_mut() {
+            Expr::Value(p) if matches!(&p.value, Value::SingleQuotedString(_)) => {
+                let Value::SingleQuotedString(pat) = &p.value else { unreachable!("matched above") };
+                let new = quiverdb_catalog::input::like_reescape(pat, &e)?;
                 **pattern = Expr::Value(Value::SingleQuotedString(new).into());
-                *escape_char = None;
             }
-            (None, _) => {
-                // ESCAPE '' disables escaping: double every backslash.
-                let new = pat.replace('\\', "\\\\");
-                **pattern = Expr::Value(Value::SingleQuotedString(new).into());
-                *escape_char = None;
+            other => {
+                quiverdb_catalog::input::like_reescape("", &e)?;
+                let pat = std::mem::replace(other, Expr::Value(Value::Null.into()));
+                *other = call("quiver_like_escape", vec![pat, Expr::Value(Value::SingleQuotedString(e).into())]);
             }
-            (Some(_), Some(_)) => {
-                return Err(quiverdb_catalog::Error::new(quiverdb_catalog::ErrorCode::InvalidEscapeSequence, "invalid escape string")
-                    .with_hint("Escape string must be empty or one character."));
-            }
-            _ => {}
         }
         return Ok(());
     }
