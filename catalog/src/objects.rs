@@ -83,6 +83,13 @@ pub struct ColumnDef {
     pub missing: Option<Vec<u8>>,
 }
 
+impl ColumnDef {
+    /// A live column; its default OID is assigned when the table is recorded.
+    pub fn new(attnum: i16, name: impl Into<String>, ty: SqlType, not_null: bool, default: Option<String>) -> Self {
+        ColumnDef { attnum, name: name.into(), ty, not_null, default, default_oid: 0, dropped: false, missing: None }
+    }
+}
+
 /// A primary-key or unique constraint.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct KeyConstraint {
@@ -239,6 +246,29 @@ pub struct IndexStats {
 }
 
 impl TableDef {
+    /// A relation of `kind` with `columns` and nothing else: no keys, constraints,
+    /// indexes, storage, view query or sequence options.
+    pub fn with_columns(oid: Oid, database: Oid, schema: Oid, name: String, kind: RelationKind, columns: Vec<ColumnDef>) -> Self {
+        TableDef {
+            oid,
+            database,
+            schema,
+            name,
+            kind,
+            columns,
+            primary_key: None,
+            uniques: vec![],
+            checks: vec![],
+            storage_id: 0,
+            view_sql: None,
+            depends_on: vec![],
+            indexes: vec![],
+            stats: None,
+            collection: None,
+            sequence: None,
+        }
+    }
+
     /// Gives every constraint and index whose OID is still `0` a new one from `allocate`
     /// (called when a definition is recorded, and once for catalogs written before
     /// these objects had OIDs); returns whether any was assigned.

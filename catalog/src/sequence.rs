@@ -62,6 +62,13 @@ fn type_range(ty: &SqlType) -> Option<(i64, i64)> {
     }
 }
 
+/// The bounds `NO MINVALUE` / `NO MAXVALUE` mean for a sequence of `ty` counting by
+/// `increment`: 1 up to the type's maximum, or the type's minimum up to -1.
+fn default_bounds(ty: &SqlType, increment: i64) -> (i64, i64) {
+    let (lo, hi) = type_range(ty).unwrap_or((i64::MIN, i64::MAX));
+    if increment > 0 { (1, hi) } else { (lo, -1) }
+}
+
 fn invalid(message: String) -> Error {
     Error::new(ErrorCode::InvalidParameterValue, message)
 }
@@ -77,11 +84,9 @@ impl SequenceDef {
     /// old type's or direction's defaults follow a new type or increment sign. Returns
     /// the state to restart at when the options ask for it (RESTART).
     pub fn apply(&mut self, opts: &SequenceOptions, creating: bool) -> Result<Option<SeqState>> {
-        let (old_lo, old_hi) = type_range(&self.ty).unwrap_or((i64::MIN, i64::MAX));
-        let old_default_min = if self.increment > 0 { 1 } else { old_lo };
-        let old_default_max = if self.increment > 0 { old_hi } else { -1 };
-        let min_was_default = creating || self.min == old_default_min;
-        let max_was_default = creating || self.max == old_default_max;
+        let (old_min, old_max) = default_bounds(&self.ty, self.increment);
+        let min_was_default = creating || self.min == old_min;
+        let max_was_default = creating || self.max == old_max;
         if let Some(ty) = &opts.ty {
             if type_range(ty).is_none() {
                 return Err(invalid("sequence type must be smallint, integer, or bigint".into()));
@@ -96,40 +101,17 @@ impl SequenceDef {
             self.increment = inc;
         }
         let ascending = self.increment > 0;
+        let (default_min, default_max) = default_bounds(&self.ty, self.increment);
         self.min = match opts.min {
             Some(Some(v)) => v,
-            Some(None) => {
-                if ascending {
-                    1
-                } else {
-                    lo
-                }
-            }
-            None if min_was_default || opts.ty.is_some() && self.min < lo => {
-                if ascending {
-                    1
-                } else {
-                    lo
-                }
-            }
+            Some(None) => default_min,
+            None if min_was_default || opts.ty.is_some() && self.min < lo => default_min,
             None => self.min,
         };
         self.max = match opts.max {
             Some(Some(v)) => v,
-            Some(None) => {
-                if ascending {
-                    hi
-                } else {
-                    -1
-                }
-            }
-            None if max_was_default || opts.ty.is_some() && self.max > hi => {
-                if ascending {
-                    hi
-                } else {
-                    -1
-                }
-            }
+            Some(None) => default_max,
+            None if max_was_default || opts.ty.is_some() && self.max > hi => default_max,
             None => self.max,
         };
         let name = self.ty.display_name();

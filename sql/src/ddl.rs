@@ -134,37 +134,12 @@ fn check_expr(ctx: &QuiverContext, table: &str, columns: &[NewColumn], expr: &as
 
 /// A throwaway table definition with `columns` (to plan expressions against).
 fn scratch_table(name: &str, columns: &[NewColumn]) -> TableDef {
-    TableDef {
-        oid: 0,
-        database: 0,
-        schema: 0,
-        name: name.to_string(),
-        kind: quiverdb_catalog::RelationKind::Table,
-        columns: columns
-            .iter()
-            .enumerate()
-            .map(|(i, c)| quiverdb_catalog::ColumnDef {
-                attnum: i as i16 + 1,
-                name: c.name.clone(),
-                ty: c.ty.clone(),
-                not_null: c.not_null,
-                default: c.default.clone(),
-                default_oid: 0,
-                dropped: false,
-                missing: None,
-            })
-            .collect(),
-        primary_key: None,
-        uniques: vec![],
-        checks: vec![],
-        storage_id: 0,
-        view_sql: None,
-        depends_on: vec![],
-        indexes: vec![],
-        stats: None,
-        collection: None,
-        sequence: None,
-    }
+    let columns = columns
+        .iter()
+        .enumerate()
+        .map(|(i, c)| quiverdb_catalog::ColumnDef::new(i as i16 + 1, c.name.clone(), c.ty.clone(), c.not_null, c.default.clone()))
+        .collect();
+    TableDef::with_columns(0, 0, 0, name.to_string(), quiverdb_catalog::RelationKind::Table, columns)
 }
 
 /// Constraints declared on a column or table, before names are chosen.

@@ -17,6 +17,7 @@ use crate::plan::Plan;
 use datafusion::sql::sqlparser::ast::{Expr, Ident, Set, Statement, Value};
 use datafusion::sql::sqlparser::dialect::PostgreSqlDialect;
 use datafusion::sql::sqlparser::keywords::Keyword;
+use datafusion::sql::sqlparser::parser::Parser;
 use datafusion::sql::sqlparser::tokenizer::{Location, Token, TokenWithSpan, Tokenizer, Whitespace, Word};
 use quiverdb_catalog::sequence::{SequenceDef, SequenceOptions};
 use quiverdb_catalog::{Error, ErrorCode, Result, SqlType};
@@ -89,12 +90,9 @@ fn char_offset(sql: &str, loc: Location) -> usize {
 /// The text of a sequence statement `stmt` stands for, if it is the marker.
 pub fn marked(stmt: &Statement) -> Option<&str> {
     let Statement::Set(Set::SingleAssignment { variable, values, .. }) = stmt else { return None };
-    let [Ident { value, quote_style: Some(MARKER_QUOTE), .. }] =
-        variable.0.as_slice().iter().filter_map(|p| p.as_ident()).collect::<Vec<_>>()[..]
-    else {
-        return None;
-    };
-    if value != MARKER {
+    let [part] = variable.0.as_slice() else { return None };
+    let ident = part.as_ident()?;
+    if ident.quote_style != Some(MARKER_QUOTE) || ident.value != MARKER {
         return None;
     }
     match values.as_slice() {
@@ -423,32 +421,14 @@ impl Reader {
         }
     }
 
-    /// The type after AS. Only the integer types are valid sequence types; other known
-    /// types stand in as some non-integer type (the definition then rejects it), unknown
-    /// names are 42704.
+    /// The type after AS, read by sqlparser and mapped like any column type (only the
+    /// integer types are valid sequence types; the definition rejects the others).
     fn type_name(&mut self) -> Result<SqlType> {
-        let mut words = vec![self.ident()?];
-        // Multi-word names (`double precision`, `character varying`).
-        while let Some(w) = self.peek_word() {
-            if matches!(w.as_str(), "precision" | "varying" | "without" | "with" | "time" | "zone") {
-                self.at += 1;
-                words.push(w);
-            } else {
-                break;
-            }
-        }
-        let name = words.join(" ");
-        Ok(match name.as_str() {
-            "smallint" | "int2" => SqlType::Int2,
-            "integer" | "int" | "int4" => SqlType::Int4,
-            "bigint" | "int8" => SqlType::Int8,
-            "text" | "varchar" | "character varying" => SqlType::Text,
-            "numeric" | "decimal" => SqlType::Numeric { precision: None, scale: 0 },
-            "real" | "float4" => SqlType::Float4,
-            "double precision" | "float8" | "float" => SqlType::Float8,
-            "boolean" | "bool" | "date" | "uuid" | "json" | "jsonb" | "bytea" | "timestamp" | "timestamptz" | "interval" => SqlType::Bool,
-            other => return Err(Error::new(ErrorCode::UndefinedObject, format!("type \"{other}\" does not exist"))),
-        })
+        let rest: Vec<Token> = self.tokens[self.at..].iter().map(|(t, _)| t.clone()).collect();
+        let mut parser = Parser::new(&PostgreSqlDialect {}).with_tokens(rest);
+        let data_type = parser.parse_data_type().map_err(|_| self.error())?;
+        self.at += parser.index();
+        crate::types::sql_type(&data_type)
     }
 }
 

@@ -122,29 +122,12 @@ impl Engine {
     /// Creates or replaces a view.
     pub fn create_view(&self, txn: &Txn, db: Oid, plan: &CreateViewPlan) -> Result<()> {
         let storage = self.storage();
-        let def = TableDef {
-            oid: plan.replace.as_ref().map(|r| r.oid).unwrap_or_else(|| storage.allocate_oid()),
-            database: db,
-            schema: plan.schema.oid,
-            name: plan.name.clone(),
-            kind: RelationKind::View,
-            columns: plan
-                .columns
-                .iter()
-                .enumerate()
-                .map(|(i, (n, t))| new_column(i as i16 + 1, &NewColumn { name: n.clone(), ty: t.clone(), not_null: false, default: None }))
-                .collect(),
-            primary_key: None,
-            uniques: vec![],
-            checks: vec![],
-            storage_id: 0,
-            view_sql: Some(plan.sql.clone()),
-            depends_on: plan.depends_on.clone(),
-            indexes: vec![],
-            stats: None,
-            collection: None,
-            sequence: None,
-        };
+        let oid = plan.replace.as_ref().map(|r| r.oid).unwrap_or_else(|| storage.allocate_oid());
+        let columns =
+            plan.columns.iter().enumerate().map(|(i, (n, t))| ColumnDef::new(i as i16 + 1, n.clone(), t.clone(), false, None)).collect();
+        let mut def = TableDef::with_columns(oid, db, plan.schema.oid, plan.name.clone(), RelationKind::View, columns);
+        def.view_sql = Some(plan.sql.clone());
+        def.depends_on = plan.depends_on.clone();
         txn.record_catalog(CatalogChange::PutRelation(def))?;
         Ok(())
     }
@@ -559,16 +542,7 @@ impl Engine {
 
 /// A new column definition at `attnum`.
 fn new_column(attnum: i16, c: &NewColumn) -> ColumnDef {
-    ColumnDef {
-        attnum,
-        name: c.name.clone(),
-        ty: c.ty.clone(),
-        not_null: c.not_null,
-        default: c.default.clone(),
-        default_oid: 0,
-        dropped: false,
-        missing: None,
-    }
+    ColumnDef::new(attnum, c.name.clone(), c.ty.clone(), c.not_null, c.default.clone())
 }
 
 /// How PostgreSQL names the kind of `r` in messages.

@@ -17,16 +17,7 @@ fn sequence_columns() -> Vec<ColumnDef> {
     [("last_value", SqlType::Int8), ("log_cnt", SqlType::Int8), ("is_called", SqlType::Bool)]
         .into_iter()
         .enumerate()
-        .map(|(i, (name, ty))| ColumnDef {
-            attnum: i as i16 + 1,
-            name: name.into(),
-            ty,
-            not_null: true,
-            default: None,
-            default_oid: 0,
-            dropped: false,
-            missing: None,
-        })
+        .map(|(i, (name, ty))| ColumnDef::new(i as i16 + 1, name, ty, true, None))
         .collect()
 }
 
@@ -34,24 +25,9 @@ impl Engine {
     /// Creates sequence `name` in schema `schema` and stores its initial state.
     pub fn create_sequence(&self, txn: &Txn, db: Oid, schema: Oid, name: &str, def: SequenceDef) -> Result<Arc<TableDef>> {
         let initial = def.initial();
-        let seq = TableDef {
-            oid: self.storage().allocate_oid(),
-            database: db,
-            schema,
-            name: name.to_string(),
-            kind: RelationKind::Sequence,
-            columns: sequence_columns(),
-            primary_key: None,
-            uniques: vec![],
-            checks: vec![],
-            storage_id: 0,
-            view_sql: None,
-            depends_on: vec![],
-            indexes: vec![],
-            stats: None,
-            collection: None,
-            sequence: Some(def),
-        };
+        let oid = self.storage().allocate_oid();
+        let mut seq = TableDef::with_columns(oid, db, schema, name.to_string(), RelationKind::Sequence, sequence_columns());
+        seq.sequence = Some(def);
         txn.record_catalog(CatalogChange::PutRelation(seq.clone()))?;
         self.storage().sequences().set(&seq, initial)?;
         Ok(Arc::new(seq))
