@@ -51,23 +51,19 @@ fi
 # the server needs none of them).
 [[ ${1:-} == --clients ]] || exit 0
 
-# Clients the client tests run (tests/integration/clients.rs, psql.rs): psycopg 3 and
-# psycopg2 from PyPI; psql, Java with pgjdbc, and Node from Debian; node-postgres from npm.
-for pair in "psycopg:psycopg[binary]" "psycopg2:psycopg2-binary"; do
-  module=${pair%%:*} package=${pair#*:}
-  if ! python3 -c "import $module" 2>/dev/null; then
-    echo "setup: installing $package (pip) for the client tests" >&2
-    python3 -m pip install --quiet --disable-pip-version-check "$package" >&2 \
-      || python3 -m pip install --quiet --disable-pip-version-check --break-system-packages "$package" >&2 \
-      || { echo "setup: cannot install $package; run: python3 -m pip install '$package'" >&2; exit 1; }
-  fi
-done
+# Clients the client tests run (tests/integration/clients.rs, psql.rs): psql, Java with
+# pgjdbc, Node and psqlODBC from Debian; psycopg 3, psycopg2, SQLAlchemy 2 and pyodbc from
+# PyPI; node-postgres from npm.
 clients=()
 command -v psql >/dev/null || clients+=(postgresql-client)
 command -v node >/dev/null || clients+=(nodejs)
 command -v npm >/dev/null || clients+=(npm)
 command -v java >/dev/null || clients+=(default-jre-headless)
 [[ -f /usr/share/java/postgresql.jar ]] || clients+=(libpostgresql-jdbc-java)
+# psqlODBC through unixODBC (pyodbc builds against unixodbc-dev when no wheel fits).
+command -v odbcinst >/dev/null || clients+=(unixodbc)
+odbcinst -q -d -n "PostgreSQL Unicode" >/dev/null 2>&1 || clients+=(odbc-postgresql)
+[[ -f /usr/include/sql.h ]] || clients+=(unixodbc-dev)
 if [[ ${#clients[@]} -gt 0 ]]; then
   if [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null; then
     echo "setup: installing ${clients[*]} for the client tests" >&2
@@ -79,6 +75,17 @@ if [[ ${#clients[@]} -gt 0 ]]; then
     exit 1
   fi
 fi
+
+# Python drivers from PyPI (after the system packages: pyodbc needs unixODBC).
+for pair in "psycopg:psycopg[binary]" "psycopg2:psycopg2-binary" "sqlalchemy:SQLAlchemy>=2" "pyodbc:pyodbc"; do
+  module=${pair%%:*} package=${pair#*:}
+  if ! python3 -c "import $module" 2>/dev/null; then
+    echo "setup: installing $package (pip) for the client tests" >&2
+    python3 -m pip install --quiet --disable-pip-version-check "$package" >&2 \
+      || python3 -m pip install --quiet --disable-pip-version-check --break-system-packages "$package" >&2 \
+      || { echo "setup: cannot install $package; run: python3 -m pip install '$package'" >&2; exit 1; }
+  fi
+done
 
 # node-postgres for tests/clients/node (from npm, pinned by its package-lock.json).
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)

@@ -6,7 +6,7 @@
 mod common;
 
 use async_trait::async_trait;
-use common::{TestServer, connect, runtime, start_server};
+use common::{TestServer, connect, runtime};
 use datafusion::arrow::array::{Array, RecordBatch};
 use futures::StreamExt;
 use libtest_mimic::{Arguments, Failed, Trial};
@@ -19,7 +19,7 @@ use std::sync::{Arc, OnceLock};
 
 fn server() -> &'static TestServer {
     static SERVER: OnceLock<TestServer> = OnceLock::new();
-    SERVER.get_or_init(start_server)
+    SERVER.get_or_init(common::start_shared_server)
 }
 
 /// Text of a cell as sqllogictest compares it.

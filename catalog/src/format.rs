@@ -34,6 +34,8 @@ pub struct ValueFormatter<'a> {
     settings: &'a FormatSettings,
     trim_numeric: bool,
     elem_type: Option<SqlType>,
+    /// `int2vector` / `oidvector`: elements separated by a space, without braces.
+    vector: bool,
 }
 
 impl<'a> ValueFormatter<'a> {
@@ -41,7 +43,8 @@ impl<'a> ValueFormatter<'a> {
     pub fn new(array: &'a dyn Array, ty: &SqlType, settings: &'a FormatSettings) -> Result<Self> {
         let trim_numeric = matches!(ty, SqlType::Numeric { precision: None, .. });
         let elem_type = ty.element().cloned();
-        Ok(ValueFormatter { array, settings, trim_numeric, elem_type })
+        let vector = matches!(ty, SqlType::Vector(_));
+        Ok(ValueFormatter { array, settings, trim_numeric, elem_type, vector })
     }
 
     /// True when `row` is NULL.
@@ -51,6 +54,18 @@ impl<'a> ValueFormatter<'a> {
 
     /// Appends the text of `row` (which must not be NULL).
     pub fn write(&self, row: usize, out: &mut String) -> Result<()> {
+        if self.vector
+            && let Some(list) = self.array.as_list_opt::<i32>()
+        {
+            let values = list.value(row);
+            for i in 0..values.len() {
+                if i > 0 {
+                    out.push(' ');
+                }
+                write_one(values.as_ref(), i, self.settings, false, None, out)?;
+            }
+            return Ok(());
+        }
         write_one(self.array, row, self.settings, self.trim_numeric, self.elem_type.as_ref(), out)
     }
 }

@@ -11,7 +11,9 @@ use crate::pgvalue::{
 };
 use crate::types::{UNCONSTRAINED_NUMERIC_SCALE, UTC_TZ};
 use crate::{Error, ErrorCode, Result, SqlType};
-use datafusion::arrow::datatypes::{Field, IntervalMonthDayNano};
+use datafusion::arrow::array::{ListArray, new_empty_array};
+use datafusion::arrow::buffer::OffsetBuffer;
+use datafusion::arrow::datatypes::IntervalMonthDayNano;
 use datafusion::scalar::ScalarValue;
 use std::sync::Arc;
 
@@ -118,13 +120,21 @@ pub fn decode_text(s: &str, ty: &SqlType, settings: &FormatSettings) -> Result<S
                 .collect::<Result<Vec<_>>>()?;
             list(values, elem)?
         }
+        // int2vector / oidvector: elements separated by spaces.
+        SqlType::Vector(elem) => {
+            list(s.split_ascii_whitespace().map(|t| decode_text(t, elem, settings)).collect::<Result<Vec<_>>>()?, elem)?
+        }
     })
 }
 
+/// A one-row list of `values`; its item field carries `elem`'s metadata, so the list's
+/// type is exactly the column type of an array of `elem`.
 fn list(values: Vec<ScalarValue>, elem: &SqlType) -> Result<ScalarValue> {
-    let field = Arc::new(Field::new("item", elem.to_arrow(), true).with_metadata(elem.field_metadata()));
-    let arr = ScalarValue::new_list_from_iter(values.into_iter(), &field.data_type().clone(), true);
-    Ok(ScalarValue::List(arr))
+    let field = Arc::new(elem.to_field("item", true));
+    let items = if values.is_empty() { new_empty_array(field.data_type()) } else { ScalarValue::iter_to_array(values)? };
+    let offsets = OffsetBuffer::from_lengths([items.len()]);
+    let list = ListArray::try_new(field, offsets, items, None).map_err(|e| Error::internal(e.to_string()))?;
+    Ok(ScalarValue::List(Arc::new(list)))
 }
 
 fn fixed<const N: usize>(b: &[u8], ty: &SqlType) -> Result<[u8; N]> {
@@ -188,7 +198,7 @@ pub fn decode_binary(b: &[u8], ty: &SqlType) -> Result<ScalarValue> {
             let iv = interval_recv(b).map_err(value_error)?;
             ScalarValue::IntervalMonthDayNano(Some(IntervalMonthDayNano::new(iv.months, iv.days, iv.micros.saturating_mul(1000))))
         }
-        SqlType::Array(elem) => decode_binary_array(b, elem)?,
+        SqlType::Array(elem) | SqlType::Vector(elem) => decode_binary_array(b, elem)?,
     })
 }
 

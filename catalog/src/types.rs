@@ -76,6 +76,10 @@ pub enum SqlType {
     Oid,
     /// One-dimensional array of a scalar type.
     Array(Box<SqlType>),
+    /// `int2vector` (elements `Int2`) or `oidvector` (elements `Oid`): the catalogs' key
+    /// lists (`pg_index.indkey`, `indclass`), an array PostgreSQL prints space-separated
+    /// (`1 2`) and sends in binary like an array. Not a column type of user tables.
+    Vector(Box<SqlType>),
 }
 
 impl SqlType {
@@ -98,7 +102,7 @@ impl SqlType {
             SqlType::Timestamptz => DataType::Timestamp(TimeUnit::Microsecond, Some(Arc::from(UTC_TZ))),
             SqlType::Interval => DataType::Interval(IntervalUnit::MonthDayNano),
             SqlType::Oid => DataType::UInt32,
-            SqlType::Array(elem) => DataType::List(Arc::new(elem.to_field("item", true))),
+            SqlType::Array(elem) | SqlType::Vector(elem) => DataType::List(Arc::new(elem.to_field("item", true))),
         }
     }
 
@@ -120,6 +124,8 @@ impl SqlType {
             SqlType::Jsonb => Some("jsonb"),
             SqlType::Numeric { precision: None, .. } => Some("numeric"),
             SqlType::Oid => Some("oid"),
+            SqlType::Vector(elem) if **elem == SqlType::Oid => Some("oidvector"),
+            SqlType::Vector(_) => Some("int2vector"),
             _ => None,
         };
         if let Some(tag) = tag {
@@ -149,6 +155,8 @@ impl SqlType {
                 return SqlType::Numeric { precision: None, scale: 0 };
             }
             Some("oid") => return SqlType::Oid,
+            Some("int2vector") => return SqlType::Vector(Box::new(SqlType::Int2)),
+            Some("oidvector") => return SqlType::Vector(Box::new(SqlType::Oid)),
             _ => {}
         }
         SqlType::from_arrow(field.data_type())
@@ -160,7 +168,10 @@ impl SqlType {
             DataType::Boolean => SqlType::Bool,
             DataType::Int8 | DataType::Int16 | DataType::UInt8 => SqlType::Int2,
             DataType::Int32 | DataType::UInt16 => SqlType::Int4,
-            DataType::Int64 | DataType::UInt32 => SqlType::Int8,
+            DataType::Int64 => SqlType::Int8,
+            // Only `oid` values are computed as UInt32 (a column, an aggregate or CASE over them
+            // may lose the field tag, never the type).
+            DataType::UInt32 => SqlType::Oid,
             DataType::UInt64 => SqlType::Numeric { precision: Some(20), scale: 0 },
             DataType::Float16 | DataType::Float32 => SqlType::Float4,
             DataType::Float64 => SqlType::Float8,
@@ -220,6 +231,8 @@ impl SqlType {
             SqlType::Uuid => 2950,
             SqlType::Jsonb => 3802,
             SqlType::Array(elem) => elem.array_oid(),
+            SqlType::Vector(elem) if **elem == SqlType::Oid => 30,
+            SqlType::Vector(_) => 22,
         }
     }
 
@@ -246,6 +259,8 @@ impl SqlType {
             SqlType::Uuid => 2951,
             SqlType::Json => 199,
             SqlType::Jsonb => 3807,
+            SqlType::Vector(elem) if **elem == SqlType::Oid => 1013,
+            SqlType::Vector(_) => 1006,
             SqlType::Array(_) => 0,
         }
     }
@@ -269,6 +284,16 @@ impl SqlType {
             SqlType::Int8 | SqlType::Float8 | SqlType::Time | SqlType::Timestamp | SqlType::Timestamptz => 8,
             SqlType::Interval | SqlType::Uuid => 16,
             _ => -1,
+        }
+    }
+
+    /// The collation OID of a column of this type: PostgreSQL's `default` (100) for the
+    /// string types and arrays of them, 0 (not collatable) otherwise.
+    pub fn collation(&self) -> Oid {
+        match self {
+            SqlType::Array(elem) => elem.collation(),
+            t if t.is_text_like() => crate::system::DEFAULT_COLLATION,
+            _ => 0,
         }
     }
 
@@ -299,13 +324,13 @@ impl SqlType {
 
     /// True when values of this type can be part of a primary key or unique constraint.
     pub fn is_key_type(&self) -> bool {
-        !matches!(self, SqlType::Json | SqlType::Array(_))
+        !matches!(self, SqlType::Json | SqlType::Array(_) | SqlType::Vector(_))
     }
 
-    /// The element type of an array type.
+    /// The element type of an array (or vector) type.
     pub fn element(&self) -> Option<&SqlType> {
         match self {
-            SqlType::Array(elem) => Some(elem),
+            SqlType::Array(elem) | SqlType::Vector(elem) => Some(elem),
             _ => None,
         }
     }
@@ -346,6 +371,8 @@ impl fmt::Display for SqlType {
             SqlType::Jsonb => f.write_str("jsonb"),
             SqlType::Oid => f.write_str("oid"),
             SqlType::Array(elem) => write!(f, "{elem}[]"),
+            SqlType::Vector(elem) if **elem == SqlType::Oid => f.write_str("oidvector"),
+            SqlType::Vector(_) => f.write_str("int2vector"),
         }
     }
 }

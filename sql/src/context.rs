@@ -6,7 +6,7 @@
 
 use crate::parse::parse;
 use crate::types::PgTypePlanner;
-use datafusion::arrow::datatypes::{DataType, SchemaRef};
+use datafusion::arrow::datatypes::{DataType, Field, SchemaRef};
 use datafusion::catalog::TableFunctionArgs;
 use datafusion::catalog::cte_worktable::CteWorkTable;
 use datafusion::common::config::ConfigOptions;
@@ -16,7 +16,9 @@ use datafusion::execution::SessionState;
 use datafusion::logical_expr::expr::ScalarFunction;
 use datafusion::logical_expr::planner::{ContextProvider, ExprPlanner, TypePlanner};
 use datafusion::logical_expr::simplify::SimplifyContext;
-use datafusion::logical_expr::{AggregateUDF, Expr, HigherOrderUDF, LogicalPlan, LogicalPlanBuilder, ScalarUDF, TableSource, WindowUDF};
+use datafusion::logical_expr::{
+    AggregateUDF, Expr, ExprSchemable, HigherOrderUDF, LogicalPlan, LogicalPlanBuilder, ScalarUDF, TableSource, WindowUDF,
+};
 use datafusion::optimizer::simplify_expressions::ExprSimplifier;
 use datafusion::sql::planner::SqlToRel;
 use datafusion::sql::sqlparser::ast::Statement;
@@ -257,7 +259,25 @@ impl ContextProvider for QuiverContext<'_> {
         // parse) go to the function as they are; it reads them its own way.
         let args: Vec<Expr> =
             args.into_iter().map(|a| simplifier.coerce(a.clone(), &schema).and_then(|e| simplifier.simplify(e)).unwrap_or(a)).collect();
-        if name == "unnest" || (name == "generate_series" && args.iter().any(Expr::contains_outer)) {
+        // `generate_series(1, $1)`: an untyped parameter takes the type of the other
+        // arguments (bigint when all are parameters), as PostgreSQL resolves the call.
+        let args = if name == "generate_series" && args.iter().any(|a| matches!(a, Expr::Placeholder(_))) {
+            let known = args.iter().find(|a| !matches!(a, Expr::Placeholder(_))).and_then(|a| a.get_type(&schema).ok());
+            let ty = known.unwrap_or(DataType::Int64);
+            args.into_iter()
+                .map(|a| match a {
+                    Expr::Placeholder(mut p) if p.field.is_none() => {
+                        p.field = Some(Arc::new(Field::new("", ty.clone(), true)));
+                        Expr::Placeholder(p)
+                    }
+                    other => other,
+                })
+                .collect()
+        } else {
+            args
+        };
+        let parameterized = args.iter().any(|a| matches!(a, Expr::Placeholder(_)));
+        if name == "unnest" || (name == "generate_series" && (parameterized || args.iter().any(Expr::contains_outer))) {
             let plan = self.unnested(name, args)?;
             return Ok(Arc::new(ViewSource { schema: plan.schema().inner().clone(), plan }));
         }

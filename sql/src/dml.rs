@@ -710,6 +710,19 @@ pub fn plan_update(ctx: &QuiverContext, update: Update, params: &[Option<SqlType
     let mut select = dml_select(&table, &alias_name)?;
     let mut items = vec![SelectItem::UnnamedExpr(qualified(&alias_name, ROWKEY_COLUMN))];
     let live: Vec<&quiverdb_catalog::ColumnDef> = table.live_columns().collect();
+    // `SET c = $n` with `$n` still untyped: the parameter has the column's type.
+    let mut params = params.to_vec();
+    for (pos, value) in &assignments {
+        if let Some(n) = value.as_ref().and_then(placeholder_number)
+            && let Some(col) = live.get(*pos)
+        {
+            if params.len() < n {
+                params.resize(n, None);
+            }
+            params[n - 1].get_or_insert_with(|| col.ty.clone());
+        }
+    }
+    let params = params.as_slice();
     for (pos, col) in live.iter().enumerate() {
         let value = match assignments.iter().find(|(p, _)| *p == pos) {
             Some((_, Some(e))) => crate::rewrite::casts::type_literal(e.clone(), &col.ty, ast_type)?,
@@ -750,6 +763,17 @@ pub fn plan_update(ctx: &QuiverContext, update: Update, params: &[Option<SqlType
     exprs.extend(cols.iter().skip(live.len() + 1).map(|c| Expr::Column(c.clone())));
     let input = LogicalPlanBuilder::from(source).project(exprs)?.build()?;
     finish(ctx, table, &alias_name, ModifyOp::Update, input, update.returning, &mut pctx)
+}
+
+/// `n` of a bare `$n`.
+fn placeholder_number(e: &ast::Expr) -> Option<usize> {
+    match e {
+        ast::Expr::Value(v) => match &v.value {
+            ast::Value::Placeholder(name) => name.strip_prefix('$')?.parse().ok().filter(|n| *n >= 1),
+            _ => None,
+        },
+        _ => None,
+    }
 }
 
 /// Plans DELETE.

@@ -16,6 +16,9 @@
 //!    * CREATE/ALTER SEQUENCE are read by [`sequence`] (sqlparser lacks them);
 //!    * role statements become [`RoleOptions`](quiverdb_catalog::role::RoleOptions) ([`role`]);
 //!    * session and transaction commands become their own plans ([`session`]).
+//! 4. Planned queries and DML get PostgreSQL's typing where DataFusion's differs: the
+//!    `$n` of `x = ANY(array)` take a type ([`params`]), and subscripts of `int2vector` /
+//!    `oidvector` values start at 0 ([`vectors`]).
 //!
 //! The server executes plans; this crate never touches storage.
 
@@ -37,6 +40,7 @@ pub mod role;
 pub mod sequence;
 pub mod session;
 pub mod types;
+pub mod vectors;
 
 pub use parse::parse;
 pub use plan::*;
@@ -111,6 +115,17 @@ impl<'a> SqlPlanner<'a> {
             state.window_functions().contains_key(name)
         })?;
         let stmt = rewrite::rewrite(stmt)?;
+        let plan = self.plan_rewritten(stmt, params)?;
+        let typed = |p| vectors::fix(params::type_quantified_placeholders(p)?);
+        Ok(match plan {
+            Plan::Query(p) => Plan::Query(typed(p)?),
+            Plan::Modify { plan, verb, returning } => Plan::Modify { plan: typed(plan)?, verb, returning },
+            other => other,
+        })
+    }
+
+    /// Plans a statement the AST rewrites have been applied to.
+    fn plan_rewritten(&self, stmt: Statement, params: &[Option<SqlType>]) -> Result<Plan> {
         match stmt {
             Statement::Query(_) => query::plan_statement(&self.ctx, stmt, params).map(Plan::Query),
             Statement::Explain { .. } => query::plan_explain(&self.ctx, stmt, params),

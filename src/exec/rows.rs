@@ -9,7 +9,7 @@ use crate::engine::index_exprs::CompiledIndex;
 use crate::exec::index_keys::{KeySpec, KeyValues};
 use crate::storage::rowcodec::{RowDecoder, RowLayout};
 use crate::storage::{Cf, Txn, WriteKind};
-use datafusion::arrow::array::{Array, ArrayRef, RecordBatch, StringArray};
+use datafusion::arrow::array::{Array, ArrayRef, RecordBatch, StringArray, make_array};
 use datafusion::arrow::datatypes::SchemaRef;
 use datafusion::common::Result;
 use quiverdb_catalog::pgvalue::FormatSettings;
@@ -69,8 +69,16 @@ impl RowWriter {
         Ok(Rows { batch, pk, uniques, plain })
     }
 
-    /// Applies assignment rules: `varchar(n)` must fit, `char(n)` is blank-padded to `n`.
+    /// Applies assignment rules: `varchar(n)` must fit, `char(n)` is blank-padded to `n`; a
+    /// column whose Arrow type differs from the table's only in field metadata (an array
+    /// of `numeric` built without the element's type tag) takes the table's type.
     pub fn coerce(&self, mut columns: Vec<ArrayRef>) -> Result<Vec<ArrayRef>> {
+        for (column, ty) in columns.iter_mut().zip(&self.types) {
+            let want = ty.to_arrow();
+            if column.data_type() != &want && column.data_type().equals_datatype(&want) {
+                *column = make_array(column.to_data().into_builder().data_type(want).build()?);
+            }
+        }
         for (i, ty) in self.types.iter().enumerate() {
             let limit = match ty {
                 SqlType::Varchar(Some(n)) | SqlType::Char(n) => *n as usize,

@@ -18,7 +18,10 @@
 //! * [`interval`] — `interval * number`, `interval / number`.
 //! * [`series`] — `generate_series` over integers and timestamps (a table function).
 //! * [`quantified`] — `x op ANY/ALL (array)` with three-valued logic.
+//! * [`pg_typeof`] — the PostgreSQL type of a value.
 //! * [`settings`] — the session settings functions read.
+//! * [`set_config`](mod@set_config) — `set_config()` inside queries, applied by the session.
+//! * [`sequence`] — `nextval`, `currval`, `setval`, `lastval`.
 
 pub mod aql;
 pub mod arith;
@@ -34,9 +37,11 @@ pub mod json_build;
 pub mod jsonvalue;
 pub mod math;
 pub mod operators;
+pub mod pg_typeof;
 pub mod quantified;
 pub mod sequence;
 pub mod series;
+pub mod set_config;
 pub mod settings;
 pub mod single_value;
 pub mod text;
@@ -49,13 +54,13 @@ use datafusion::execution::SessionState;
 use datafusion::logical_expr::{ColumnarValue, ScalarUDF};
 use std::sync::Arc;
 
-/// Registers every function of this module in `state` (replacing DataFusion's functions
 /// A function's result: `out` as a scalar when every argument was a scalar (`out` then
 /// holds one row), else the array.
 pub(crate) fn columnar(out: ArrayRef, scalar: bool) -> datafusion::common::Result<ColumnarValue> {
     Ok(if scalar { ColumnarValue::Scalar(ScalarValue::try_from_array(&out, 0)?) } else { ColumnarValue::Array(out) })
 }
 
+/// Registers every function of this module in `state` (replacing DataFusion's functions
 /// of the same name, e.g. `upper`).
 pub fn register(state: &mut SessionState) -> datafusion::common::Result<()> {
     let udfs: Vec<ScalarUDF> = casts::udfs()
@@ -75,6 +80,7 @@ pub fn register(state: &mut SessionState) -> datafusion::common::Result<()> {
         .chain(quantified::udfs())
         .chain(aql::udfs())
         .chain(std::iter::once(operators::interval_span_udf()))
+        .chain(std::iter::once(pg_typeof::udf()))
         .collect();
     for udf in udfs {
         state.register_udf(Arc::new(udf))?;

@@ -24,6 +24,8 @@ pub struct SessionCatalog {
     pub system: OnceLock<Arc<SystemView>>,
     /// The session's memory of sequence values (currval, lastval).
     pub sequences: Arc<crate::functions::sequence::SessionSequences>,
+    /// Where `set_config` calls record their changes for the session.
+    pub pending_settings: Arc<crate::functions::set_config::PendingSettings>,
     /// Whether the statement's transaction is read-only.
     pub read_only: bool,
 }
@@ -64,6 +66,9 @@ impl CatalogView for SessionCatalog {
     }
 
     fn session_function(&self, name: &str) -> Option<Arc<datafusion::logical_expr::ScalarUDF>> {
+        if name.strip_prefix("pg_catalog.").unwrap_or(name) == "set_config" {
+            return Some(crate::functions::set_config::udf(self.settings.clone(), self.pending_settings.clone()));
+        }
         crate::functions::sequence::udf(name, || {
             Some(crate::functions::sequence::SequenceContext {
                 storage: self.engine.storage().clone(),

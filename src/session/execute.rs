@@ -51,14 +51,7 @@ impl Session {
             Plan::Set { name, value, local } => self.set(&name, value, local),
             Plan::SetConfig { name, value, local, column } => {
                 let value_shown = value.clone().unwrap_or_default();
-                let value = match value {
-                    // A list setting's text is the list itself, not one quoted element.
-                    Some(v) if name == "search_path" => SetValue::Values(super::settings::split_list(&v)),
-                    Some(v) => SetValue::Values(vec![v]),
-                    None => SetValue::Default,
-                };
-                let mut out = self.set(&name, value, local)?;
-                out.notices.clear();
+                let mut out = self.set_config(&name, value, local)?;
                 let now = if local && !self.in_block() { value_shown } else { self.settings.get(&name)? };
                 out.response = text_rows(&column, vec![now], "SELECT")?;
                 Ok(out)
@@ -124,7 +117,7 @@ impl Session {
         txn.begin_statement();
         let columns = result::plan_columns(&plan);
         let stream = self.engine.execute(&mut self.state, &txn, &plan).await?;
-        let stream = guard_stream(stream, self.fail_flag());
+        let stream = guard_stream(stream, self.fail_flag(), self.pending_settings.clone());
         Ok(StatementResult::new(Response::Rows { columns, stream, tag: "SELECT" }))
     }
 
@@ -284,6 +277,19 @@ impl Session {
         if let Some(canonical) = reported {
             out.parameter_status.push((canonical, self.settings.get(canonical)?));
         }
+        Ok(out)
+    }
+
+    /// `set_config(name, value, is_local)`: SET (LOCAL) without its notices; `None` resets.
+    pub(super) fn set_config(&mut self, name: &str, value: Option<String>, local: bool) -> Result<StatementResult> {
+        let value = match value {
+            // A list setting's text is the list itself, not one quoted element.
+            Some(v) if name == "search_path" => SetValue::Values(super::settings::split_list(&v)),
+            Some(v) => SetValue::Values(vec![v]),
+            None => SetValue::Default,
+        };
+        let mut out = self.set(name, value, local)?;
+        out.notices.clear();
         Ok(out)
     }
 
@@ -515,13 +521,21 @@ pub(super) fn writes(plan: &LogicalPlan) -> bool {
     found
 }
 
-/// Marks the transaction block failed when the stream yields an error.
-fn guard_stream(stream: SendableRecordBatchStream, flag: Option<Arc<AtomicBool>>) -> SendableRecordBatchStream {
-    let Some(flag) = flag else { return stream };
+/// Marks the transaction block failed, and drops the statement's `set_config` changes,
+/// when the stream yields an error.
+fn guard_stream(
+    stream: SendableRecordBatchStream,
+    flag: Option<Arc<AtomicBool>>,
+    pending: Arc<crate::functions::set_config::PendingSettings>,
+) -> SendableRecordBatchStream {
     let schema = stream.schema();
     let guarded = stream.map(move |item| {
         if item.is_err() {
-            flag.store(true, Ordering::Release);
+            if let Some(flag) = &flag {
+                flag.store(true, Ordering::Release);
+            }
+            // A failed statement's set_config calls change nothing.
+            pending.take();
         }
         item
     });

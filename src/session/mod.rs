@@ -76,6 +76,8 @@ pub struct Session {
     cursors: cursor::Cursors,
     /// The last value of each sequence this session drew (currval, lastval).
     sequences: Arc<crate::functions::sequence::SessionSequences>,
+    /// Changes `set_config` calls inside queries recorded, applied before the next statement.
+    pending_settings: Arc<crate::functions::set_config::PendingSettings>,
     _registration: SessionRegistration,
 }
 
@@ -108,6 +110,7 @@ impl Session {
             sql_prepared: HashMap::new(),
             cursors: Default::default(),
             sequences: Default::default(),
+            pending_settings: Default::default(),
             _registration: registration,
         })
     }
@@ -194,6 +197,7 @@ impl Session {
             settings: self.settings.clone(),
             system: Default::default(),
             sequences: self.sequences.clone(),
+            pending_settings: self.pending_settings.clone(),
             read_only: self.read_only_name() == "on",
         }
     }
@@ -216,6 +220,13 @@ impl Session {
     /// Makes the current settings visible to DataFusion (functions, optimizer rules), and
     /// the transaction's start time the value of `now()` (a new one outside a block).
     fn sync_settings(&mut self) {
+        // What `set_config` calls of the previous statement (which succeeded) recorded;
+        // each value was checked when recorded.
+        for (name, value, local) in self.pending_settings.take() {
+            if let Err(e) = self.set_config(&name, Some(value), local) {
+                tracing::warn!("set_config({name}) could not be applied: {e}");
+            }
+        }
         Engine::apply_settings(&mut self.state, &self.settings.format);
         let started = self.block.as_ref().map(|b| b.started).unwrap_or_else(chrono::Utc::now);
         self.state.execution_props_mut().query_execution_start_time = Some(started);
@@ -448,6 +459,7 @@ impl Session {
     /// Records a statement failure: an implicit block is rolled back, an explicit one
     /// becomes failed.
     fn statement_failed(&mut self, mut e: Error) -> Error {
+        self.pending_settings.take();
         if let Some(o) = e.object.as_deref_mut()
             && o.schema.is_none()
         {

@@ -147,6 +147,17 @@ fn password_encryption(v: &str) -> Result<String> {
     }
 }
 
+fn table_access_method(v: &str) -> Result<String> {
+    match v {
+        "heap" => Ok(v.into()),
+        _ => Err(Error::new(
+            ErrorCode::InvalidParameterValue,
+            format!("invalid value for parameter \"default_table_access_method\": \"{v}\""),
+        )
+        .with_detail(format!("Table access method \"{v}\" does not exist."))),
+    }
+}
+
 fn application_name(v: &str) -> Result<String> {
     // PostgreSQL replaces non-ASCII bytes with '?'.
     Ok(v.bytes().map(|b| if (32..127).contains(&b) { b as char } else { '?' }).take(63).collect())
@@ -173,6 +184,13 @@ const DEFS: &[Def] = &[
         kind: Kind::User,
         validate: min_messages,
         description: "Sets the message levels that are sent to the client.",
+    },
+    Def {
+        name: "default_table_access_method",
+        default: "heap",
+        kind: Kind::User,
+        validate: table_access_method,
+        description: "Sets the default table access method for new tables.",
     },
     Def {
         name: "default_transaction_isolation",
@@ -215,6 +233,13 @@ const DEFS: &[Def] = &[
         kind: Kind::ReadOnly,
         validate: any,
         description: "Shows whether the current user is a superuser.",
+    },
+    Def {
+        name: "jit",
+        default: "off",
+        kind: Kind::User,
+        validate: boolean,
+        description: "Allow JIT compilation (QuiverDB has none; accepted for clients that turn it off).",
     },
     Def { name: "lc_collate", default: "C", kind: Kind::ReadOnly, validate: any, description: "Shows the collation order locale." },
     Def {
@@ -314,7 +339,7 @@ const FORMAT_NAMES: [(&str, &str, &str); 5] = [
 ];
 
 /// A session's settings.
-#[derive(Clone, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct Settings {
     /// Formatting settings (DateStyle, TimeZone, ...).
     pub format: FormatSettings,

@@ -144,7 +144,7 @@ pub fn put_array_value(buf: &mut Vec<u8>, array: &ArrayRef, row: usize, ty: &Sql
         SqlType::Text | SqlType::Varchar(_) | SqlType::Char(_) | SqlType::Jsonb => {
             put_bytes(buf, downcast::<StringArray>(array)?.value(row).as_bytes())
         }
-        SqlType::Json | SqlType::Array(_) => {
+        SqlType::Json | SqlType::Array(_) | SqlType::Vector(_) => {
             return Err(StorageError::Unsupported(format!("type {ty} cannot be part of a key")));
         }
     }

@@ -50,9 +50,14 @@ fn slot_width(ty: &SqlType) -> (usize, bool) {
         SqlType::Int4 | SqlType::Float4 | SqlType::Date | SqlType::Oid => (4, false),
         SqlType::Int8 | SqlType::Float8 | SqlType::Time | SqlType::Timestamp | SqlType::Timestamptz => (8, false),
         SqlType::Numeric { .. } | SqlType::Interval | SqlType::Uuid => (16, false),
-        SqlType::Text | SqlType::Varchar(_) | SqlType::Char(_) | SqlType::Json | SqlType::Jsonb | SqlType::Bytea | SqlType::Array(_) => {
-            (4, true)
-        }
+        SqlType::Text
+        | SqlType::Varchar(_)
+        | SqlType::Char(_)
+        | SqlType::Json
+        | SqlType::Jsonb
+        | SqlType::Bytea
+        | SqlType::Array(_)
+        | SqlType::Vector(_) => (4, true),
     }
 }
 
@@ -236,7 +241,7 @@ fn put_fixed(ty: &SqlType, a: &ArrayRef, row: usize, out: &mut [u8]) -> Result<(
 fn put_var(ty: &SqlType, a: &ArrayRef, row: usize, out: &mut Vec<u8>) -> Result<(), StorageError> {
     match ty {
         SqlType::Bytea => out.extend_from_slice(cast::<BinaryArray>(a)?.value(row)),
-        SqlType::Array(elem) => {
+        SqlType::Array(elem) | SqlType::Vector(elem) => {
             let list = cast::<ListArray>(a)?;
             let values = list.value(row);
             out.extend_from_slice(&(values.len() as u32).to_le_bytes());
@@ -307,7 +312,7 @@ impl ColumnBuilder {
             SqlType::Interval => ColumnBuilder::Interval(IntervalMonthDayNanoBuilder::with_capacity(capacity)),
             SqlType::Uuid => ColumnBuilder::Uuid(StringBuilder::with_capacity(capacity, capacity * 36)),
             SqlType::Bytea => ColumnBuilder::Binary(BinaryBuilder::with_capacity(capacity, capacity * 16)),
-            SqlType::Array(elem) => {
+            SqlType::Array(elem) | SqlType::Vector(elem) => {
                 let inner = datafusion::arrow::array::make_builder(&elem.to_arrow(), capacity);
                 let field = Field::new("item", elem.to_arrow(), true).with_metadata(elem.field_metadata());
                 ColumnBuilder::List(ListBuilder::new(inner).with_field(Arc::new(field)), (**elem).clone())

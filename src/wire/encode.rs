@@ -211,7 +211,7 @@ pub fn encode_binary(a: &ArrayRef, r: usize, ty: &SqlType, out: &mut Vec<u8>) ->
             };
             out.extend_from_slice(&interval_send(&iv));
         }
-        SqlType::Array(elem) => {
+        SqlType::Array(elem) | SqlType::Vector(elem) => {
             let values = match arr.data_type() {
                 DataType::List(_) => arr.as_list::<i32>().value(r),
                 DataType::LargeList(_) => arr.as_list::<i64>().value(r),

@@ -7,7 +7,7 @@ use quiverdb::server::Server;
 use quiverdb::server::config::Config;
 use std::net::SocketAddr;
 use std::path::PathBuf;
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
 use tokio::runtime::Runtime;
 
 /// A server running in this test process.
@@ -44,6 +44,32 @@ pub fn start_server_with(configure: impl FnOnce(&mut Config)) -> TestServer {
         let _ = server.run(rx).await;
     });
     TestServer { addr, engine, data_dir: dir.path().to_path_buf(), _dir: dir, _shutdown: tx }
+}
+
+/// Data directories of the servers that live as long as the test binary.
+static SHARED_DIRS: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
+
+/// Removes the shared servers' data directories; runs at process exit (statics are never dropped).
+extern "C" fn remove_shared_dirs() {
+    if let Ok(dirs) = SHARED_DIRS.lock() {
+        for dir in dirs.iter() {
+            let _ = std::fs::remove_dir_all(dir);
+        }
+    }
+}
+
+/// Starts a server meant to be kept in a `static` for the whole test binary; its data directory is
+/// removed when the process exits, even though the server itself is never dropped.
+pub fn start_shared_server() -> TestServer {
+    let server = start_server();
+    let mut dirs = SHARED_DIRS.lock().expect("shared dirs");
+    if dirs.is_empty() {
+        // SAFETY: `remove_shared_dirs` is a plain `extern "C" fn` that takes no arguments and does
+        // not unwind; registering it has no other precondition.
+        unsafe { libc::atexit(remove_shared_dirs) };
+    }
+    dirs.push(server.data_dir.clone());
+    server
 }
 
 /// A tokio-postgres connection string for `db` on `addr`.

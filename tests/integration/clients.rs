@@ -1,7 +1,7 @@
 //! Real drivers in other languages against the shared server: the README's AQL examples
 //! through psycopg 3 (`tests/clients/aql_psycopg.py`) and pgjdbc
 //! (`tests/clients/AqlJdbc.java`), and application scenarios through node-postgres,
-//! pgjdbc and psycopg2 (`tests/clients/*_scenario.*`). `scripts/setup.sh` installs the drivers; a missing one fails the test
+//! pgjdbc, psycopg2, SQLAlchemy 2 and pyodbc over psqlODBC (`tests/clients/*_scenario.*`). `scripts/setup.sh` installs the drivers; a missing one fails the test
 //! with the package to install.
 
 use crate::{block_on, fresh_db, server};
@@ -69,6 +69,36 @@ fn psycopg2_scenario() {
         .arg(addr.port().to_string())
         .arg("client_psycopg2");
     run(cmd, "psycopg2 is needed: python3 -m pip install psycopg2-binary (scripts/setup.sh does this)");
+}
+
+#[test]
+fn sqlalchemy_scenario() {
+    block_on(fresh_db("client_sqlalchemy"));
+    let addr = server().addr;
+    let mut cmd = Command::new("python3");
+    cmd.arg(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/clients/sqlalchemy_scenario.py"))
+        .arg(addr.ip().to_string())
+        .arg(addr.port().to_string())
+        .arg("client_sqlalchemy");
+    run(
+        cmd,
+        "SQLAlchemy 2 and psycopg 3 are needed: python3 -m pip install 'SQLAlchemy>=2' 'psycopg[binary]' (scripts/setup.sh does this)",
+    );
+}
+
+#[test]
+fn odbc_scenario() {
+    block_on(fresh_db("client_odbc"));
+    let addr = server().addr;
+    let mut cmd = Command::new("python3");
+    cmd.arg(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/clients/odbc_scenario.py"))
+        .arg(addr.ip().to_string())
+        .arg(addr.port().to_string())
+        .arg("client_odbc");
+    run(
+        cmd,
+        "psqlODBC and pyodbc are needed: apt-get install odbc-postgresql unixodbc unixodbc-dev; python3 -m pip install pyodbc (scripts/setup.sh does this)",
+    );
 }
 
 #[test]

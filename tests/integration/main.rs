@@ -22,13 +22,13 @@ mod psql;
 mod raw;
 mod types;
 
-use common::{TestServer, runtime, start_server};
+use common::{TestServer, runtime};
 use std::sync::OnceLock;
 
 /// The server shared by the tests of this binary.
 pub fn server() -> &'static TestServer {
     static SERVER: OnceLock<TestServer> = OnceLock::new();
-    SERVER.get_or_init(start_server)
+    SERVER.get_or_init(common::start_shared_server)
 }
 
 /// Creates database `name` and returns a tokio-postgres client connected to it.

@@ -144,6 +144,28 @@ fn parameter_types_are_inferred_from_the_plan() {
         let rows = client.query(&upd, &[&2.0f64, &chrono::NaiveDate::from_ymd_opt(2000, 1, 1).unwrap()]).await.unwrap();
         assert_eq!(rows.len(), 1);
         assert_eq!(rows[0].get::<_, f64>(0), 3.0);
+
+        // `x = ANY(array)`, `SET c = $n` and `generate_series(1, $n)` type their parameters
+        // from the other side, as PostgreSQL does (asyncpg sends them untyped).
+        client.batch_execute("CREATE TABLE q (id int PRIMARY KEY, tags text[], ints int[], doc jsonb)").await.unwrap();
+        client.batch_execute("INSERT INTO q VALUES (1, '{a,b}', '{1,2,3}', '{}'), (2, '{c}', '{4}', NULL)").await.unwrap();
+        let elem = client.prepare("SELECT id FROM q WHERE $1 = ANY(ints) ORDER BY id").await.unwrap();
+        assert_eq!(elem.params(), [Type::INT4]);
+        assert_eq!(client.query_one(&elem, &[&4i32]).await.unwrap().get::<_, i32>(0), 2);
+        let array = client.prepare("SELECT count(*) FROM q WHERE id <> ALL($1)").await.unwrap();
+        assert_eq!(array.params(), [Type::INT4_ARRAY]);
+        assert_eq!(client.query_one(&array, &[&vec![2i32]]).await.unwrap().get::<_, i64>(0), 1);
+        let set = client.prepare("UPDATE q SET doc = $1, tags = $2 WHERE id = $3").await.unwrap();
+        assert_eq!(set.params(), [Type::JSONB, Type::TEXT_ARRAY, Type::INT4]);
+        let doc = serde_json::json!({"k": [1, "x"]});
+        assert_eq!(client.execute(&set, &[&doc, &vec!["z"], &2i32]).await.unwrap(), 1);
+        let row = client.query_one("SELECT doc, tags FROM q WHERE id = 2", &[]).await.unwrap();
+        assert_eq!(row.get::<_, serde_json::Value>(0), doc);
+        assert_eq!(row.get::<_, Vec<String>>(1), ["z"]);
+        let series = client.prepare("SELECT g FROM generate_series(1, $1) g ORDER BY g").await.unwrap();
+        assert_eq!(series.params().len(), 1);
+        let rows = client.query(&series, &[&3i64]).await.unwrap();
+        assert_eq!(rows.iter().map(|r| r.get::<_, i64>(0)).collect::<Vec<_>>(), [1, 2, 3]);
     });
 }
 

@@ -179,6 +179,10 @@ impl ScalarUDFImpl for CatalogFunction {
         if all_scalar {
             return Ok(ColumnarValue::Scalar(typed.into_iter().next().unwrap_or(ScalarValue::Null)));
         }
+        // A filter pushed onto an empty table calls us with no rows.
+        if typed.is_empty() {
+            return Ok(ColumnarValue::Array(datafusion::arrow::array::new_empty_array(field.data_type())));
+        }
         Ok(ColumnarValue::Array(ScalarValue::iter_to_array(typed)?))
     }
 }

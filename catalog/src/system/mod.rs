@@ -16,6 +16,7 @@
 //! * [`others`] — the remaining catalogs and PostgreSQL's views (`pg_tables`, `pg_roles`,
 //!   `pg_settings`, ...), and the catalogs of features we do not have (empty, with their
 //!   real columns, so clients' joins work).
+//! * [`opclass`] — `pg_opclass` and `pg_opfamily`: each type's default btree class.
 //! * [`info_schema`] — `information_schema`.
 //! * [`sequences`] — `pg_sequence`, `pg_sequences`, `information_schema.sequences`, and
 //!   `pg_depend`'s rows for the sequences columns own.
@@ -31,6 +32,7 @@
 pub mod describe;
 pub mod functions;
 pub mod info_schema;
+pub mod opclass;
 pub mod others;
 pub mod pg_types;
 pub mod relations;
@@ -125,7 +127,7 @@ impl SystemView {
 
 /// Every system table.
 pub fn tables() -> impl Iterator<Item = &'static SystemTable> {
-    relations::TABLES.iter().chain(others::TABLES).chain(info_schema::TABLES).chain(sequences::TABLES)
+    relations::TABLES.iter().chain(others::TABLES).chain(info_schema::TABLES).chain(sequences::TABLES).chain(opclass::TABLES)
 }
 
 /// The system table `name` of schema `schema`; with no schema, a `pg_catalog` table

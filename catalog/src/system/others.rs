@@ -445,7 +445,7 @@ const STATISTIC_EXT: &[(&str, Ty)] = &[
     ("stxnamespace", Ty::Oid),
     ("stxowner", Ty::Oid),
     ("stxstattarget", Ty::I32),
-    ("stxkeys", Ty::I16Array),
+    ("stxkeys", Ty::Int2Vector),
     ("stxkind", Ty::TextArray),
     ("stxexprs", Ty::Text),
 ];
@@ -462,7 +462,7 @@ const PUBLICATION: &[(&str, Ty)] = &[
 ];
 const PUBLICATION_NAMESPACE: &[(&str, Ty)] = &[("oid", Ty::Oid), ("pnpubid", Ty::Oid), ("pnnspid", Ty::Oid)];
 const PUBLICATION_REL: &[(&str, Ty)] =
-    &[("oid", Ty::Oid), ("prpubid", Ty::Oid), ("prrelid", Ty::Oid), ("prqual", Ty::Text), ("prattrs", Ty::I16Array)];
+    &[("oid", Ty::Oid), ("prpubid", Ty::Oid), ("prrelid", Ty::Oid), ("prqual", Ty::Text), ("prattrs", Ty::Int2Vector)];
 const TRIGGER: &[(&str, Ty)] = &[
     ("oid", Ty::Oid),
     ("tgrelid", Ty::Oid),
@@ -478,7 +478,7 @@ const TRIGGER: &[(&str, Ty)] = &[
     ("tgdeferrable", Ty::Bool),
     ("tginitdeferred", Ty::Bool),
     ("tgnargs", Ty::I16),
-    ("tgattr", Ty::I16Array),
+    ("tgattr", Ty::Int2Vector),
     ("tgargs", Ty::Text),
     ("tgqual", Ty::Text),
     ("tgoldtable", Ty::Text),
@@ -520,9 +520,9 @@ const PARTITIONED_TABLE: &[(&str, Ty)] = &[
     ("partstrat", Ty::Text),
     ("partnatts", Ty::I16),
     ("partdefid", Ty::Oid),
-    ("partattrs", Ty::I16Array),
-    ("partclass", Ty::OidArray),
-    ("partcollation", Ty::OidArray),
+    ("partattrs", Ty::Int2Vector),
+    ("partclass", Ty::OidVector),
+    ("partcollation", Ty::OidVector),
     ("partexprs", Ty::Text),
 ];
 

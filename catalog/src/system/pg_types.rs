@@ -57,8 +57,10 @@ pub fn format_type(oid: Oid, typmod: Option<i32>) -> String {
     let Some(t) = by_oid(oid) else {
         return "???".to_string();
     };
+    // A true array type is stored out of line; the plain-storage vectors (int2vector,
+    // oidvector) have an element type too but print as their own names.
     let (base, suffix) = match (t.elem, t.category) {
-        (elem, "A") if elem != 0 => (by_oid(elem).map(|e| e.oid).unwrap_or(oid), "[]"),
+        (elem, "A") if elem != 0 && t.storage != "p" => (by_oid(elem).map(|e| e.oid).unwrap_or(oid), "[]"),
         _ => (oid, ""),
     };
     let display = by_oid(base).map(|b| b.display).unwrap_or(t.display);
@@ -1097,6 +1099,8 @@ mod tests {
         assert_eq!(format_type(1043, Some(24)), "character varying(20)");
         assert_eq!(format_type(1015, Some(24)), "character varying(20)[]");
         assert_eq!(format_type(1184, None), "timestamp with time zone");
+        assert_eq!(format_type(22, None), "int2vector");
+        assert_eq!(format_type(30, None), "oidvector");
         assert_eq!(format_type(18, None), "\"char\"");
         assert_eq!(format_type(1, None), "???");
         assert_eq!(by_name("integer").map(|t| t.oid), Some(23));

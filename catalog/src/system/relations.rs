@@ -7,7 +7,7 @@
 //! `pg_class` and `pg_attribute` too, so `\d pg_class` and `'pg_class'::regclass` work.
 
 use super::table::{SystemTable, Ty, V, row};
-use super::{BTREE_AM, DEFAULT_COLLATION, HEAP_AM, INFORMATION_SCHEMA, INFORMATION_SCHEMA_OID, PG_CATALOG_OID, ROLE_OID, SystemView};
+use super::{BTREE_AM, HEAP_AM, INFORMATION_SCHEMA, INFORMATION_SCHEMA_OID, PG_CATALOG_OID, ROLE_OID, SystemView};
 use crate::objects::{IndexExpr, RelationKind, TableDef};
 use crate::types::{Oid, SqlType};
 use crate::view::PG_CATALOG;
@@ -210,11 +210,7 @@ const ATTRIBUTE: &[(&str, Ty)] = &[
 /// A `pg_attribute` row of a column of type `ty` (`None`: a dropped column).
 fn attribute_row(rel: Oid, name: &str, attnum: i16, ty: Option<&SqlType>, not_null: bool, has_default: bool) -> Vec<V> {
     let t = ty.and_then(|ty| super::pg_types::by_oid(ty.oid()));
-    let collation = if ty.is_some_and(|ty| ty.is_text_like() && !matches!(ty, SqlType::Json | SqlType::Jsonb | SqlType::Uuid)) {
-        DEFAULT_COLLATION
-    } else {
-        0
-    };
+    let collation = ty.map_or(0, SqlType::collation);
     row![
         rel,
         name,
@@ -253,13 +249,8 @@ fn attribute_rows(view: &SystemView) -> Vec<Vec<V>> {
             rows.push(attribute_row(t.oid, &c.name, c.attnum, ty, c.not_null, c.default.is_some()));
         }
         for i in indexes_of(t) {
-            let mut exprs = i.exprs.iter();
-            for (n, attnum) in i.columns.iter().enumerate() {
-                let (name, ty) = match t.column_by_attnum(*attnum) {
-                    Some(c) if *attnum != 0 => (c.name.clone(), Some(&c.ty)),
-                    _ => ("expr".to_string(), exprs.next().map(|e| &e.ty)),
-                };
-                rows.push(attribute_row(i.oid, &name, n as i16 + 1, ty, false, false));
+            for (n, (name, ty)) in index_keys(t, &i).into_iter().enumerate() {
+                rows.push(attribute_row(i.oid, name, n as i16 + 1, ty, false, false));
             }
         }
     }
@@ -269,6 +260,19 @@ fn attribute_rows(view: &SystemView) -> Vec<Vec<V>> {
         }
     }
     rows
+}
+
+/// The keys of index `i` on `t`: each key column's name and type, in key order; an
+/// expression key is named `expr` (PostgreSQL's name) with its expression's type.
+fn index_keys<'a>(t: &'a TableDef, i: &IndexInfo<'a>) -> Vec<(&'a str, Option<&'a SqlType>)> {
+    let mut exprs = i.exprs.iter();
+    i.columns
+        .iter()
+        .map(|attnum| match t.column_by_attnum(*attnum) {
+            Some(c) if *attnum != 0 => (c.name.as_str(), Some(&c.ty)),
+            _ => ("expr", exprs.next().map(|e| &e.ty)),
+        })
+        .collect()
 }
 
 const INDEX: &[(&str, Ty)] = &[
@@ -287,10 +291,10 @@ const INDEX: &[(&str, Ty)] = &[
     ("indisready", Ty::Bool),
     ("indislive", Ty::Bool),
     ("indisreplident", Ty::Bool),
-    ("indkey", Ty::I16Array),
-    ("indcollation", Ty::OidArray),
-    ("indclass", Ty::OidArray),
-    ("indoption", Ty::I16Array),
+    ("indkey", Ty::Int2Vector),
+    ("indcollation", Ty::OidVector),
+    ("indclass", Ty::OidVector),
+    ("indoption", Ty::Int2Vector),
     ("indexprs", Ty::Text),
     ("indpred", Ty::Text),
 ];
@@ -301,6 +305,7 @@ fn index_rows(view: &SystemView) -> Vec<Vec<V>> {
         for i in indexes_of(t) {
             let n = i.columns.len() as i16;
             let exprs = (!i.exprs.is_empty()).then(|| i.exprs.iter().map(|e| e.sql.as_str()).collect::<Vec<_>>().join(", "));
+            let keys = index_keys(t, &i);
             rows.push(row![
                 i.oid,
                 t.oid,
@@ -318,8 +323,8 @@ fn index_rows(view: &SystemView) -> Vec<Vec<V>> {
                 true,
                 false,
                 i.columns.to_vec(),
-                vec![0u32; i.columns.len()],
-                vec![0u32; i.columns.len()],
+                keys.iter().map(|(_, ty)| ty.map_or(0, SqlType::collation)).collect::<Vec<_>>(),
+                keys.iter().map(|(_, ty)| ty.map_or(0, super::opclass::btree_class)).collect::<Vec<_>>(),
                 vec![0i16; i.columns.len()],
                 exprs,
                 i.predicate

@@ -30,6 +30,10 @@ pub enum Ty {
     TextArray,
     I16Array,
     OidArray,
+    /// `int2vector`: an `I16Array` PostgreSQL prints space-separated.
+    Int2Vector,
+    /// `oidvector`: an `OidArray` PostgreSQL prints space-separated.
+    OidVector,
 }
 
 impl Ty {
@@ -47,6 +51,8 @@ impl Ty {
             Ty::TextArray => SqlType::Array(Box::new(SqlType::Text)),
             Ty::I16Array => SqlType::Array(Box::new(SqlType::Int2)),
             Ty::OidArray => SqlType::Array(Box::new(SqlType::Oid)),
+            Ty::Int2Vector => SqlType::Vector(Box::new(SqlType::Int2)),
+            Ty::OidVector => SqlType::Vector(Box::new(SqlType::Oid)),
         }
     }
 }
@@ -192,7 +198,7 @@ fn append(ty: Ty, builder: &mut dyn ArrayBuilder, v: &V) {
             _ => None,
         }),
         Ty::Timestamptz => any.downcast_mut::<TimestampMicrosecondBuilder>().expect("timestamptz builder").append_option(int(v)),
-        Ty::TextArray | Ty::I16Array | Ty::OidArray => unreachable!("arrays are built by `column`"),
+        Ty::TextArray | Ty::I16Array | Ty::OidArray | Ty::Int2Vector | Ty::OidVector => unreachable!("arrays are built by `column`"),
     }
 }
 
@@ -207,8 +213,12 @@ fn builder(ty: Ty) -> Box<dyn ArrayBuilder> {
         Ty::F32 => Box::new(Float32Builder::new()),
         Ty::Timestamptz => Box::new(TimestampMicrosecondBuilder::new().with_timezone(UTC_TZ)),
         Ty::TextArray => Box::new(ListBuilder::new(StringBuilder::new()).with_field(Arc::new(SqlType::Text.to_field("item", true)))),
-        Ty::I16Array => Box::new(ListBuilder::new(Int16Builder::new()).with_field(Arc::new(SqlType::Int2.to_field("item", true)))),
-        Ty::OidArray => Box::new(ListBuilder::new(UInt32Builder::new()).with_field(Arc::new(SqlType::Oid.to_field("item", true)))),
+        Ty::I16Array | Ty::Int2Vector => {
+            Box::new(ListBuilder::new(Int16Builder::new()).with_field(Arc::new(SqlType::Int2.to_field("item", true))))
+        }
+        Ty::OidArray | Ty::OidVector => {
+            Box::new(ListBuilder::new(UInt32Builder::new()).with_field(Arc::new(SqlType::Oid.to_field("item", true))))
+        }
     }
 }
 
@@ -217,8 +227,8 @@ fn column<'a>(ty: Ty, values: impl Iterator<Item = &'a V>) -> ArrayRef {
     let mut b = builder(ty);
     let elem = match ty {
         Ty::TextArray => Some(Ty::Text),
-        Ty::I16Array => Some(Ty::I16),
-        Ty::OidArray => Some(Ty::Oid),
+        Ty::I16Array | Ty::Int2Vector => Some(Ty::I16),
+        Ty::OidArray | Ty::OidVector => Some(Ty::Oid),
         _ => None,
     };
     for v in values {

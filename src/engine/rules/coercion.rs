@@ -102,7 +102,7 @@ fn category(ty: &SqlType) -> &'static str {
         SqlType::Bool => "boolean",
         SqlType::Date | SqlType::Time | SqlType::Timestamp | SqlType::Timestamptz => "datetime",
         SqlType::Interval => "timespan",
-        SqlType::Array(_) => "array",
+        SqlType::Array(_) | SqlType::Vector(_) => "array",
         SqlType::Bytea | SqlType::Uuid | SqlType::Json | SqlType::Jsonb => "user",
     }
 }

@@ -40,7 +40,8 @@ fn input_type(dt: &DataType) -> Option<SqlType> {
         DataType::Binary => SqlType::Bytea,
         DataType::UInt32 => SqlType::Oid,
         DataType::Utf8 => SqlType::Text,
-        DataType::List(f) => SqlType::Array(Box::new(input_type(f.data_type())?)),
+        // The element field's metadata tells unconstrained numeric, varchar, uuid, json apart.
+        DataType::List(f) => SqlType::Array(Box::new(input_type(f.data_type()).map(|_| SqlType::from_field(f))?)),
         _ => return None,
     })
 }
