@@ -114,13 +114,26 @@ impl Session {
     pub(super) fn begin(&mut self, modes: &TxnModes) -> Result<StatementResult> {
         if let Some(b) = &mut self.block {
             if b.implicit {
-                b.implicit = false;
+                // BEGIN first in a multi-statement message: nothing ran in the implicit
+                // block yet, so it becomes the explicit block with BEGIN's modes.
+                if b.statements == 0 && (modes.isolation.is_some() || modes.read_only.is_some()) {
+                    let pipeline = b.pipeline;
+                    let mut fresh = self.new_block(modes, false)?;
+                    fresh.pipeline = pipeline;
+                    if let Some(old) = self.block.replace(fresh) {
+                        old.txn.rollback();
+                    }
+                    return Ok(StatementResult::new(Response::Command("BEGIN".into())));
+                }
+                // Too late for modes: the error rolls the implicit block back, and the
+                // session is idle again (as in PostgreSQL).
                 if modes.isolation.is_some() || modes.read_only.is_some() {
                     return Err(Error::new(
                         ErrorCode::ActiveTransaction,
                         "SET TRANSACTION ISOLATION LEVEL must be called before any query",
                     ));
                 }
+                b.implicit = false;
                 return Ok(StatementResult::new(Response::Command("BEGIN".into())));
             }
             return Ok(StatementResult::new(Response::Command("BEGIN".into()))

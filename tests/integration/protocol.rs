@@ -98,6 +98,29 @@ fn multi_statement_query_stops_at_the_first_error_and_the_session_goes_on() {
 }
 
 #[test]
+fn begin_with_modes_first_in_a_multi_statement_query_applies_them() {
+    block_on(async {
+        fresh_db("proto_begin_modes").await;
+        let mut c = RawClient::connect(server().addr, "quiver", "proto_begin_modes").await;
+        assert_eq!(c.tags("CREATE SEQUENCE r").await, ["CREATE SEQUENCE"]);
+        // BEGIN READ ONLY opens the block the message's statements run in.
+        let msgs = c.simple("BEGIN READ ONLY; SELECT nextval('r')").await;
+        let err = msgs.iter().find(|m| m.tag == b'E').expect("nextval is refused");
+        assert_eq!(err.field(b'C').as_deref(), Some("25006"));
+        assert_eq!(c.tags("ROLLBACK").await, ["ROLLBACK"]);
+        let msgs = c.simple("BEGIN ISOLATION LEVEL REPEATABLE READ; SHOW transaction_isolation; COMMIT").await;
+        let rows: Vec<String> = msgs.iter().filter(|m| m.tag == b'D').map(|m| String::from_utf8_lossy(&m.body).into_owned()).collect();
+        assert_eq!(rows.len(), 1);
+        assert!(rows[0].ends_with("repeatable read"), "{rows:?}");
+        // After a query of the same message the modes come too late, as in PostgreSQL.
+        let msgs = c.simple("SELECT 1; BEGIN ISOLATION LEVEL REPEATABLE READ; COMMIT").await;
+        let err = msgs.iter().find(|m| m.tag == b'E').expect("too late for modes");
+        assert_eq!(err.field(b'C').as_deref(), Some("25001"));
+        assert_eq!(c.tags("SELECT 1").await, ["SELECT 1"]);
+    });
+}
+
+#[test]
 fn empty_query_gets_empty_query_response() {
     block_on(async {
         let mut c = RawClient::connect(server().addr, "quiver", "quiver").await;
