@@ -51,11 +51,13 @@ fi
 # the server needs none of them).
 [[ ${1:-} == --clients ]] || exit 0
 
-# Clients the client tests run (tests/integration/clients.rs, psql.rs): psql, Java with
-# pgjdbc, Node and psqlODBC from Debian; psycopg 3, psycopg2, SQLAlchemy 2 and pyodbc from
-# PyPI; node-postgres from npm.
+# Clients the client tests run (tests/integration/clients.rs, psql.rs, pgbench.rs): psql,
+# pgbench, Java with pgjdbc, Node and psqlODBC from Debian; psycopg 3, psycopg2,
+# SQLAlchemy 2 and pyodbc from PyPI; node-postgres from npm.
 clients=()
 command -v psql >/dev/null || clients+=(postgresql-client)
+# Debian ships pgbench with the server package (its cluster is not needed).
+pgbench --version >/dev/null 2>&1 || clients+=(postgresql-15)
 command -v node >/dev/null || clients+=(nodejs)
 command -v npm >/dev/null || clients+=(npm)
 command -v java >/dev/null || clients+=(default-jre-headless)

@@ -62,9 +62,13 @@ pub fn sql_type(dt: &DataType) -> Result<SqlType, Error> {
             }
         }
         DataType::Custom(name, modifiers) => {
-            let n = name.to_string().to_ascii_lowercase();
-            let n = n.trim_matches('"');
-            let n = n.strip_prefix("pg_catalog.").unwrap_or(n);
+            // `int4`, `pg_catalog.int4`, `"pg_catalog"."int4"` (asyncpg quotes both parts).
+            let parts: Vec<String> = name.0.iter().map(|p| p.to_string().trim_matches('"').to_ascii_lowercase()).collect();
+            let n = match parts.as_slice() {
+                [schema, n] if schema == "pg_catalog" => n.as_str(),
+                [n] => n.as_str(),
+                _ => return Err(Error::new(ErrorCode::UndefinedObject, format!("type \"{name}\" does not exist"))),
+            };
             return custom(n, modifiers);
         }
         other => {
@@ -108,8 +112,8 @@ fn custom(name: &str, modifiers: &[String]) -> Result<SqlType, Error> {
         "interval" => SqlType::Interval,
         "bytea" => SqlType::Bytea,
         "xid" => SqlType::Int8,
-        "int2vector" => SqlType::Array(Box::new(SqlType::Int2)),
-        "oidvector" => SqlType::Array(Box::new(SqlType::Oid)),
+        "int2vector" => SqlType::Vector(Box::new(SqlType::Int2)),
+        "oidvector" => SqlType::Vector(Box::new(SqlType::Oid)),
         other => {
             return Err(Error::new(ErrorCode::UndefinedObject, format!("type \"{other}\" does not exist")));
         }

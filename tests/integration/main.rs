@@ -17,6 +17,7 @@ mod durability;
 mod errors;
 mod index_model;
 mod isolation;
+mod pgbench;
 mod protocol;
 mod psql;
 mod raw;

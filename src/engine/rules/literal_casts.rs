@@ -93,7 +93,8 @@ pub(crate) fn fold(e: Expr, settings: &FormatSettings) -> Result<Transformed<Exp
         return Ok(Transformed::no(e));
     };
     let dt = field.data_type();
-    let Some(ty) = input_type(dt) else {
+    // A vector's text is space-separated; only the cast's field tells it from an array.
+    let Some(ty) = Some(SqlType::from_field(field)).filter(|t| matches!(t, SqlType::Vector(_))).or_else(|| input_type(dt)) else {
         return Ok(Transformed::no(e));
     };
     match decode_text(s, &ty, settings).map_err(DataFusionError::from).and_then(|v| to_type(v, dt)) {
