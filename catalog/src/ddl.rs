@@ -16,6 +16,8 @@ pub struct NewColumn {
     pub not_null: bool,
     /// Default expression as SQL text.
     pub default: Option<String>,
+    /// An identity column (its default then calls its sequence's `nextval`).
+    pub identity: Option<crate::objects::Identity>,
 }
 
 /// A new primary-key or unique constraint (columns by name).

@@ -28,7 +28,7 @@ pub mod types;
 pub mod view;
 
 pub use error::{Error, ErrorCode, Result};
-pub use objects::{CheckConstraint, CollectionKind, ColumnDef, DatabaseDef, KeyConstraint, RelationKind, SchemaDef, TableDef};
+pub use objects::{CheckConstraint, CollectionKind, ColumnDef, DatabaseDef, Identity, KeyConstraint, RelationKind, SchemaDef, TableDef};
 pub use role::RoleDef;
 pub use snapshot::{CatalogChange, CatalogSnapshot};
 pub use types::{Oid, SqlType};

@@ -105,6 +105,7 @@ pub fn collection_columns(table: &str, kind: CollectionKind) -> (Vec<NewColumn>,
             ty: if name == "doc" { SqlType::Jsonb } else { SqlType::Text },
             not_null: true,
             default: None,
+            identity: None,
         })
         .collect();
     (columns, NewKey { name: format!("{table}_pkey"), columns: vec!["_key".to_string()] })

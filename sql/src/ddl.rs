@@ -160,16 +160,23 @@ fn serial_of(ty: &ast::DataType) -> Option<SqlType> {
     }
 }
 
-/// A column definition; the flag tells a serial column (NOT NULL, its default set once
-/// its sequence is named).
-fn column_def(ctx: &QuiverContext, table: &str, def: &ast::ColumnDef, cons: &mut Constraints) -> Result<(NewColumn, bool)> {
+/// A column definition, and the options of the sequence it owns when it is a serial or
+/// identity column (NOT NULL; its default is set once its sequence is named).
+fn column_def(
+    ctx: &QuiverContext,
+    table: &str,
+    def: &ast::ColumnDef,
+    cons: &mut Constraints,
+) -> Result<(NewColumn, Option<quiverdb_catalog::sequence::SequenceOptions>)> {
     let name = normalize_ident(&def.name);
     let serial = serial_of(&def.data_type);
     let ty = match &serial {
         Some(t) => t.clone(),
         None => sql_type(&def.data_type)?,
     };
-    let mut col = NewColumn { name: name.clone(), ty: ty.clone(), not_null: serial.is_some(), default: None };
+    let mut col = NewColumn { name: name.clone(), ty: ty.clone(), not_null: serial.is_some(), default: None, identity: None };
+    let mut owned = serial.is_some().then(quiverdb_catalog::sequence::SequenceOptions::default);
+    let mut has_default = false;
     for opt in &def.options {
         let cname = opt.name.as_ref().map(normalize_ident);
         match &opt.option {
@@ -178,7 +185,11 @@ fn column_def(ctx: &QuiverContext, table: &str, def: &ast::ColumnDef, cons: &mut
             ColumnOption::Default(_) if serial.is_some() => {
                 return Err(Error::syntax(format!("multiple default values specified for column \"{name}\" of table \"{table}\"")));
             }
-            ColumnOption::Default(e) => col.default = Some(check_default(ctx, e, &name, &ty)?),
+            ColumnOption::Default(_) if col.identity.is_some() => return Err(both_default_and_identity(&name, table)),
+            ColumnOption::Default(e) => {
+                col.default = Some(check_default(ctx, e, &name, &ty)?);
+                has_default = true;
+            }
             ColumnOption::PrimaryKey(_) => {
                 if cons.primary_key.is_some() {
                     return Err(multiple_pk(table));
@@ -192,8 +203,27 @@ fn column_def(ctx: &QuiverContext, table: &str, def: &ast::ColumnDef, cons: &mut
             ColumnOption::ForeignKey(_) => {
                 return Err(Error::unsupported("foreign key constraints are not supported yet"));
             }
+            ColumnOption::Generated { generated_as, sequence_options, generation_expr: None, .. }
+                if matches!(generated_as, ast::GeneratedAs::Always | ast::GeneratedAs::ByDefault) =>
+            {
+                if has_default {
+                    return Err(both_default_and_identity(&name, table));
+                }
+                if serial.is_some() || col.identity.is_some() {
+                    return Err(Error::syntax(format!("multiple identity specifications for column \"{name}\" of table \"{table}\"")));
+                }
+                if !matches!(ty, SqlType::Int2 | SqlType::Int4 | SqlType::Int8) {
+                    return Err(Error::new(ErrorCode::InvalidParameterValue, "identity column type must be smallint, integer, or bigint"));
+                }
+                col.identity = Some(match generated_as {
+                    ast::GeneratedAs::Always => quiverdb_catalog::Identity::Always,
+                    _ => quiverdb_catalog::Identity::ByDefault,
+                });
+                col.not_null = true;
+                owned = Some(identity_options(sequence_options.as_deref().unwrap_or_default())?);
+            }
             ColumnOption::Generated { .. } | ColumnOption::Identity(_) => {
-                return Err(Error::unsupported("generated and identity columns are not supported yet"));
+                return Err(Error::unsupported("generated columns are not supported yet"));
             }
             ColumnOption::Collation(c) => {
                 let c = c.to_string().trim_matches('"').to_string();
@@ -210,7 +240,32 @@ fn column_def(ctx: &QuiverContext, table: &str, def: &ast::ColumnDef, cons: &mut
     if !ty.is_key_type() && (cons.primary_key.as_ref().is_some_and(|(_, c)| c.contains(&name))) {
         return Err(Error::unsupported(format!("type {ty} cannot be part of a primary key")));
     }
-    Ok((col, serial.is_some()))
+    Ok((col, owned))
+}
+
+fn both_default_and_identity(column: &str, table: &str) -> Error {
+    Error::syntax(format!("both default and identity specified for column \"{column}\" of table \"{table}\""))
+}
+
+/// The sequence options of `GENERATED ... AS IDENTITY (options)`.
+fn identity_options(options: &[ast::SequenceOptions]) -> Result<quiverdb_catalog::sequence::SequenceOptions> {
+    let int = |e: &ast::Expr| -> Result<i64> {
+        let text = e.to_string().replace(' ', "");
+        text.parse::<i64>().map_err(|_| Error::syntax(format!("sequence option value must be an integer, not {e}")))
+    };
+    let mut out = quiverdb_catalog::sequence::SequenceOptions::default();
+    for o in options {
+        match o {
+            ast::SequenceOptions::IncrementBy(e, _) => out.increment = Some(int(e)?),
+            ast::SequenceOptions::MinValue(e) => out.min = Some(e.as_ref().map(int).transpose()?),
+            ast::SequenceOptions::MaxValue(e) => out.max = Some(e.as_ref().map(int).transpose()?),
+            ast::SequenceOptions::StartWith(e, _) => out.start = Some(int(e)?),
+            ast::SequenceOptions::Cache(e) => out.cache = Some(int(e)?),
+            // sqlparser's flag says NO: `Cycle(true)` is NO CYCLE.
+            ast::SequenceOptions::Cycle(no) => out.cycle = Some(!*no),
+        }
+    }
+    Ok(out)
 }
 
 fn multiple_pk(table: &str) -> Error {
@@ -359,14 +414,14 @@ pub fn plan_create_table(ctx: &QuiverContext, ct: CreateTable, params: &[Option<
     let mut relation_names: HashSet<String> = ctx.catalog.snapshot().relations_in(schema.oid).map(|r| r.name.clone()).collect();
     let mut serials = Vec::new();
     for def in &ct.columns {
-        let (mut col, serial) = column_def(ctx, &name, def, &mut cons)?;
+        let (mut col, owned) = column_def(ctx, &name, def, &mut cons)?;
         if !seen.insert(col.name.clone()) {
             return Err(Error::new(ErrorCode::DuplicateColumn, format!("column \"{}\" specified more than once", col.name)));
         }
-        if serial {
+        if let Some(options) = owned {
             let sequence = choose_name(&name, std::slice::from_ref(&col.name), "seq", &mut relation_names);
             let mut def = quiverdb_catalog::sequence::SequenceDef::new();
-            def.apply(&quiverdb_catalog::sequence::SequenceOptions { ty: Some(col.ty.clone()), ..Default::default() }, true)?;
+            def.apply(&quiverdb_catalog::sequence::SequenceOptions { ty: Some(col.ty.clone()), ..options }, true)?;
             col.default = Some(quiverdb_catalog::sequence::nextval_default(&schema.name, &sequence));
             serials.push(quiverdb_catalog::ddl::NewSerial { column: col.name.clone(), sequence, def });
         }
@@ -391,7 +446,7 @@ pub fn plan_create_table(ctx: &QuiverContext, ct: CreateTable, params: &[Option<
                         }
                         t => t,
                     };
-                    columns.push(NewColumn { name: fname, ty, not_null: false, default: None });
+                    columns.push(NewColumn { name: fname, ty, not_null: false, default: None, identity: None });
                 }
             } else if columns.len() != plan.schema().fields().len() {
                 return Err(Error::syntax("CREATE TABLE AS specifies a different number of columns than the query"));
@@ -462,18 +517,25 @@ pub fn plan_alter_table(ctx: &QuiverContext, at: AlterTable) -> Result<Plan> {
     let mut taken: HashSet<String> = table.constraint_names().map(str::to_string).collect();
     let mut columns: Vec<NewColumn> = table
         .live_columns()
-        .map(|c| NewColumn { name: c.name.clone(), ty: c.ty.clone(), not_null: c.not_null, default: c.default.clone() })
+        .map(|c| NewColumn {
+            name: c.name.clone(),
+            ty: c.ty.clone(),
+            not_null: c.not_null,
+            default: c.default.clone(),
+            identity: c.identity,
+        })
         .collect();
     let mut ops = Vec::new();
     for op in at.operations {
         match op {
             AlterTableOperation::AddColumn { if_not_exists, column_def: def, .. } => {
                 let mut cons = Constraints::default();
-                let (col, serial) = column_def(ctx, &table.name, &def, &mut cons)?;
-                if serial {
-                    return Err(Error::unsupported("ALTER TABLE ... ADD COLUMN of a serial type is not supported yet").with_hint(
-                        "Create a sequence, add the column with DEFAULT nextval('sequence'), and fill existing rows with UPDATE.",
-                    ));
+                let (col, owned) = column_def(ctx, &table.name, &def, &mut cons)?;
+                if owned.is_some() {
+                    return Err(Error::unsupported("ALTER TABLE ... ADD COLUMN of a serial or identity column is not supported yet")
+                        .with_hint(
+                            "Create a sequence, add the column with DEFAULT nextval('sequence'), and fill existing rows with UPDATE.",
+                        ));
                 }
                 if columns.iter().any(|c| c.name == col.name) {
                     if if_not_exists {
@@ -588,6 +650,14 @@ pub fn plan_alter_table(ctx: &QuiverContext, at: AlterTable) -> Result<Plan> {
                         format!("column \"{n}\" of relation \"{}\" does not exist", table.name),
                     ));
                 };
+                // An identity column's default and NOT NULL belong to the identity.
+                let identity_part = matches!(
+                    op,
+                    AlterColumnOperation::DropNotNull | AlterColumnOperation::SetDefault { .. } | AlterColumnOperation::DropDefault
+                );
+                if col.identity.is_some() && identity_part {
+                    return Err(Error::syntax(format!("column \"{n}\" of relation \"{}\" is an identity column", table.name)));
+                }
                 match op {
                     AlterColumnOperation::SetNotNull => ops.push(AlterOp::SetNotNull { column: n, not_null: true }),
                     AlterColumnOperation::DropNotNull => {

@@ -301,6 +301,9 @@ pub fn plan_insert(ctx: &QuiverContext, insert: Insert, params: &[Option<SqlType
             .collect::<Result<_>>()?
     };
 
+    if let Some(q) = insert.source.as_deref() {
+        check_identity_always(q, &targets, &live)?;
+    }
     let mut pctx = planner_context(params);
     let has_source = insert.source.is_some();
     let unknown_columns = insert.source.as_deref().map(unknown_select_items).unwrap_or_default();
@@ -360,6 +363,36 @@ pub fn plan_insert(ctx: &QuiverContext, insert: Insert, params: &[Option<SqlType
 /// literals are typed by their column (PostgreSQL's unknown literals), and rows with
 /// subqueries become `SELECT ... UNION ALL SELECT ...` (DataFusion cannot evaluate
 /// subqueries inside VALUES).
+/// `DEFAULT` alone (in a VALUES row or as a SET value).
+fn is_default_keyword(e: &ast::Expr) -> bool {
+    matches!(e, ast::Expr::Identifier(i) if i.quote_style.is_none() && i.value.eq_ignore_ascii_case("default"))
+}
+
+/// The 428C9 error for writing `column`, a GENERATED ALWAYS identity column.
+fn identity_always_error(message: String, column: &str) -> Error {
+    Error::new(ErrorCode::GeneratedAlways, message)
+        .with_detail(format!("Column \"{column}\" is an identity column defined as GENERATED ALWAYS."))
+}
+
+/// INSERT gives a GENERATED ALWAYS identity column nothing but DEFAULT (428C9): in a
+/// VALUES source every row has DEFAULT there; any other source supplies values.
+fn check_identity_always(q: &ast::Query, targets: &[usize], live: &[&quiverdb_catalog::ColumnDef]) -> Result<()> {
+    for (k, col) in targets.iter().enumerate().filter_map(|(k, p)| Some((k, *live.get(*p)?))) {
+        if col.identity != Some(quiverdb_catalog::Identity::Always) {
+            continue;
+        }
+        let all_default = match q.body.as_ref() {
+            SetExpr::Values(values) => values.rows.iter().all(|row| row.content.get(k).is_none_or(is_default_keyword)),
+            _ => false,
+        };
+        if !all_default {
+            return Err(identity_always_error(format!("cannot insert a non-DEFAULT value into column \"{}\"", col.name), &col.name)
+                .with_hint("Leave the column out or give DEFAULT (OVERRIDING SYSTEM VALUE is not supported yet)."));
+        }
+    }
+    Ok(())
+}
+
 fn replace_defaults(ctx: &QuiverContext, q: &mut ast::Query, targets: &[usize], live: &[&quiverdb_catalog::ColumnDef]) -> Result<()> {
     let _ = ctx;
     let SetExpr::Values(values) = q.body.as_mut() else {
@@ -371,8 +404,7 @@ fn replace_defaults(ctx: &QuiverContext, q: &mut ast::Query, targets: &[usize], 
                 let lit = std::mem::replace(cell, ast::Expr::Value(ast::Value::Null.into()));
                 *cell = crate::rewrite::casts::type_literal(lit, &col.ty, ast_type)?;
             }
-            let is_default = matches!(cell, ast::Expr::Identifier(i) if i.quote_style.is_none() && i.value.eq_ignore_ascii_case("default"));
-            if !is_default {
+            if !is_default_keyword(cell) {
                 // DEFAULT stands only alone (`DEFAULT + 1` is an error in PostgreSQL).
                 let nested = ast::visit_expressions(cell, |e| match e {
                     ast::Expr::Identifier(i) if i.quote_style.is_none() && i.value.eq_ignore_ascii_case("default") => {
@@ -706,6 +738,15 @@ pub fn plan_update(ctx: &QuiverContext, update: Update, params: &[Option<SqlType
     let table = target(ctx, name, "update")?;
     let alias_name = alias.as_ref().map(|a| normalize_ident(&a.name)).unwrap_or_else(|| table.name.clone());
     let assignments = assignment_list(&update.assignments, &table)?;
+    let live_columns: Vec<&quiverdb_catalog::ColumnDef> = table.live_columns().collect();
+    for (pos, value) in &assignments {
+        if let Some(col) = live_columns.get(*pos)
+            && value.is_some()
+            && col.identity == Some(quiverdb_catalog::Identity::Always)
+        {
+            return Err(identity_always_error(format!("column \"{}\" can only be updated to DEFAULT", col.name), &col.name));
+        }
+    }
 
     let mut select = dml_select(&table, &alias_name)?;
     let mut items = vec![SelectItem::UnnamedExpr(qualified(&alias_name, ROWKEY_COLUMN))];

@@ -79,6 +79,10 @@ fn normalize(sql: &str, mut tokens: Vec<TokenWithSpan>) -> Result<(Vec<TokenWith
                     }
                 }
             }
+            Token::Word(w) if w.quote_style.is_none() && w.value.eq_ignore_ascii_case("identity") => {
+                at_start = false;
+                identity_option_order(&mut tokens, i);
+            }
             Token::Word(w) if w.quote_style.is_none() && w.value.eq_ignore_ascii_case("force_quote") => {
                 at_start = false;
                 let next = (i + 1..tokens.len()).find(|&j| !matches!(tokens[j].token, Token::Whitespace(_)));
@@ -96,6 +100,58 @@ fn normalize(sql: &str, mut tokens: Vec<TokenWithSpan>) -> Result<(Vec<TokenWith
         i += 1;
     }
     Ok((tokens, symmetric))
+}
+
+/// `... AS IDENTITY (options)` at token `i` with the options in the one order sqlparser
+/// reads (INCREMENT, MINVALUE, MAXVALUE, START, CACHE, CYCLE); PostgreSQL takes any order.
+fn identity_option_order(tokens: &mut [TokenWithSpan], i: usize) {
+    let open = next(tokens, i);
+    if tokens.get(open).map(|t| &t.token) != Some(&Token::LParen) {
+        return;
+    }
+    let Some(close) = (open + 1..tokens.len()).find(|&j| matches!(tokens[j].token, Token::RParen | Token::LParen)) else {
+        return;
+    };
+    if tokens[close].token != Token::RParen {
+        return;
+    }
+    let rank = |word: &str| match word {
+        "increment" => Some(0),
+        "minvalue" => Some(1),
+        "maxvalue" => Some(2),
+        "start" => Some(3),
+        "cache" => Some(4),
+        "cycle" => Some(5),
+        _ => None,
+    };
+    // Each option runs from its keyword (or the NO before it) to the next option.
+    let mut prefix: Vec<TokenWithSpan> = Vec::new();
+    let mut groups: Vec<(usize, Vec<TokenWithSpan>)> = Vec::new();
+    let mut j = open + 1;
+    while j < close {
+        let word = word_at(tokens, j);
+        let negated = word.as_deref() == Some("no");
+        let key = if negated { word_at(tokens, next(tokens, j)) } else { word };
+        match key.as_deref().and_then(rank) {
+            Some(r) => {
+                // `NO MINVALUE`: the NO and its keyword start one option.
+                let end = if negated { next(tokens, j).min(close - 1) } else { j };
+                groups.push((r, tokens[j..=end].to_vec()));
+                j = end;
+            }
+            None => match groups.last_mut() {
+                Some((_, g)) => g.push(tokens[j].clone()),
+                None if matches!(tokens[j].token, Token::Whitespace(_)) => prefix.push(tokens[j].clone()),
+                None => return,
+            },
+        }
+        j += 1;
+    }
+    groups.sort_by_key(|(r, _)| *r);
+    let reordered: Vec<TokenWithSpan> = prefix.into_iter().chain(groups.into_iter().flat_map(|(_, g)| g)).collect();
+    if reordered.len() == close - open - 1 {
+        tokens[open + 1..close].clone_from_slice(&reordered);
+    }
 }
 
 /// Turns each `-` followed by a number in `tokens[from..end]` into one negative number

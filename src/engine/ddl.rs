@@ -542,7 +542,7 @@ impl Engine {
 
 /// A new column definition at `attnum`.
 fn new_column(attnum: i16, c: &NewColumn) -> ColumnDef {
-    ColumnDef::new(attnum, c.name.clone(), c.ty.clone(), c.not_null, c.default.clone())
+    ColumnDef { identity: c.identity, ..ColumnDef::new(attnum, c.name.clone(), c.ty.clone(), c.not_null, c.default.clone()) }
 }
 
 /// How PostgreSQL names the kind of `r` in messages.

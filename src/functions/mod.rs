@@ -20,6 +20,7 @@
 //! * [`quantified`] — `x op ANY/ALL (array)` with three-valued logic.
 //! * [`pg_typeof`] — the PostgreSQL type of a value.
 //! * [`settings`] — the session settings functions read.
+//! * [`subscripts`] — the subscripts `generate_subscripts` unnests (vectors start at 0).
 //! * [`set_config`](mod@set_config) — `set_config()` inside queries, applied by the session.
 //! * [`sequence`] — `nextval`, `currval`, `setval`, `lastval`.
 
@@ -44,6 +45,7 @@ pub mod series;
 pub mod set_config;
 pub mod settings;
 pub mod single_value;
+pub mod subscripts;
 pub mod text;
 pub mod zones;
 
@@ -81,6 +83,7 @@ pub fn register(state: &mut SessionState) -> datafusion::common::Result<()> {
         .chain(aql::udfs())
         .chain(std::iter::once(operators::interval_span_udf()))
         .chain(std::iter::once(pg_typeof::udf()))
+        .chain(std::iter::once(subscripts::udf()))
         .collect();
     for udf in udfs {
         state.register_udf(Arc::new(udf))?;

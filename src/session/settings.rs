@@ -236,10 +236,10 @@ const DEFS: &[Def] = &[
     },
     Def {
         name: "jit",
-        default: "off",
+        default: "on",
         kind: Kind::User,
         validate: boolean,
-        description: "Allow JIT compilation (QuiverDB has none; accepted for clients that turn it off).",
+        description: "Allow JIT compilation (QuiverDB has none; kept for clients that read or set it).",
     },
     Def { name: "lc_collate", default: "C", kind: Kind::ReadOnly, validate: any, description: "Shows the collation order locale." },
     Def {

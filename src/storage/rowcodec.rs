@@ -528,7 +528,7 @@ mod tests {
     use quiverdb_catalog::{ColumnDef, RelationKind};
 
     fn col(attnum: i16, ty: SqlType) -> ColumnDef {
-        ColumnDef { attnum, name: format!("c{attnum}"), ty, not_null: false, default: None, default_oid: 0, dropped: false, missing: None }
+        ColumnDef::new(attnum, format!("c{attnum}"), ty, false, None)
     }
 
     fn table(columns: Vec<ColumnDef>) -> TableDef {

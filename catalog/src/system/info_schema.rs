@@ -8,7 +8,8 @@
 use super::relations::{constraints_of, relations};
 use super::table::{SystemTable, Ty, V, row};
 use super::{INFORMATION_SCHEMA, SystemView, describe, pg_types};
-use crate::objects::{RelationKind, TableDef};
+use crate::objects::{Identity, RelationKind, TableDef};
+use crate::sequence::SequenceDef;
 use crate::types::SqlType;
 
 const SCHEMATA: &[(&str, Ty)] = &[
@@ -149,16 +150,22 @@ fn type_facts(ty: &SqlType) -> (String, V, V, V, V, V) {
     (data_type, len, precision, radix, scale, dt)
 }
 
-/// A `columns` row of column `name` of table `(database, schema, table)`.
-fn column_row(
-    (db, schema, table): (&str, &str, &str),
-    name: &str,
+/// What `information_schema.columns` says of one column.
+struct ColumnFacts<'a> {
+    name: &'a str,
     attnum: i16,
-    ty: &SqlType,
+    ty: &'a SqlType,
     nullable: bool,
+    /// `column_default` (NULL when none).
     default: V,
     updatable: bool,
-) -> Vec<V> {
+    /// An identity column's generation and its sequence.
+    identity: Option<(Identity, &'a SequenceDef)>,
+}
+
+/// A `columns` row of a column of table `(database, schema, table)`.
+fn column_row((db, schema, table): (&str, &str, &str), c: ColumnFacts) -> Vec<V> {
+    let ColumnFacts { name, attnum, ty, nullable, default, updatable, identity } = c;
     let (data_type, len, precision, radix, scale, dt) = type_facts(ty);
     let octets = match &len {
         V::I(l) => V::I(l * 4),
@@ -201,13 +208,13 @@ fn column_row(
         V::Null,
         attnum.to_string(),
         "NO",
-        "NO",
-        V::Null,
-        V::Null,
-        V::Null,
-        V::Null,
-        V::Null,
-        "NO",
+        yes(identity.is_some()),
+        identity.map(|(i, _)| i.generation()),
+        identity.map(|(_, s)| s.start.to_string()),
+        identity.map(|(_, s)| s.increment.to_string()),
+        identity.map(|(_, s)| s.max.to_string()),
+        identity.map(|(_, s)| s.min.to_string()),
+        yes(identity.is_some_and(|(_, s)| s.cycle)),
         "NEVER",
         V::Null,
         yes(updatable)
@@ -219,22 +226,29 @@ fn columns_rows(view: &SystemView) -> Vec<Vec<V>> {
     let mut rows = Vec::new();
     for t in relations(view).filter(|t| !t.is_sequence()) {
         let schema = view.schema_name(t.schema).unwrap_or_default();
+        let owned: Vec<_> = if t.is_table() { t.owned_sequences(&view.snapshot).collect() } else { vec![] };
         for c in t.live_columns() {
             let table = t.kind == RelationKind::Table;
-            rows.push(column_row(
-                (&db, &schema, &t.name),
-                &c.name,
-                c.attnum,
-                &c.ty,
-                !c.not_null,
-                c.default.as_deref().map(|d| super::describe::column_default(view, d, &c.ty)).into(),
-                table,
-            ));
+            let sequence = || owned.iter().filter_map(|s| s.sequence.as_ref()).find(|s| s.owned_by == Some((t.oid, c.attnum)));
+            let identity = c.identity.and_then(|i| Some((i, sequence()?)));
+            let facts = ColumnFacts {
+                name: &c.name,
+                attnum: c.attnum,
+                ty: &c.ty,
+                nullable: !c.not_null,
+                default: c.visible_default().map(|d| super::describe::column_default(view, d, &c.ty)).into(),
+                updatable: table,
+                identity,
+            };
+            rows.push(column_row((&db, &schema, &t.name), facts));
         }
     }
     for s in super::tables() {
         for (i, (name, ty)) in s.columns.iter().enumerate() {
-            rows.push(column_row((&db, s.schema, s.name), name, i as i16 + 1, &ty.sql_type(), true, V::Null, false));
+            let ty = ty.sql_type();
+            let facts =
+                ColumnFacts { name, attnum: i as i16 + 1, ty: &ty, nullable: true, default: V::Null, updatable: false, identity: None };
+            rows.push(column_row((&db, s.schema, s.name), facts));
         }
     }
     rows

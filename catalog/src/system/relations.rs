@@ -207,8 +207,17 @@ const ATTRIBUTE: &[(&str, Ty)] = &[
     ("attmissingval", Ty::Text),
 ];
 
+/// What `pg_attribute` says of a column besides its name and type: NOT NULL, whether it
+/// has a (visible) default, and its `attidentity` (`""` when it is not an identity column).
+#[derive(Default)]
+struct AttrFlags {
+    not_null: bool,
+    has_default: bool,
+    identity: &'static str,
+}
+
 /// A `pg_attribute` row of a column of type `ty` (`None`: a dropped column).
-fn attribute_row(rel: Oid, name: &str, attnum: i16, ty: Option<&SqlType>, not_null: bool, has_default: bool) -> Vec<V> {
+fn attribute_row(rel: Oid, name: &str, attnum: i16, ty: Option<&SqlType>, flags: AttrFlags) -> Vec<V> {
     let t = ty.and_then(|ty| super::pg_types::by_oid(ty.oid()));
     let collation = ty.map_or(0, SqlType::collation);
     row![
@@ -225,10 +234,10 @@ fn attribute_row(rel: Oid, name: &str, attnum: i16, ty: Option<&SqlType>, not_nu
         t.map(|t| t.align).unwrap_or("c"),
         t.map(|t| t.storage).unwrap_or("p"),
         "",
-        not_null,
-        has_default,
+        flags.not_null,
+        flags.has_default,
         false,
-        "",
+        flags.identity,
         "",
         ty.is_none(),
         true,
@@ -246,17 +255,22 @@ fn attribute_rows(view: &SystemView) -> Vec<Vec<V>> {
     for t in relations(view) {
         for c in &t.columns {
             let ty = (!c.dropped).then_some(&c.ty);
-            rows.push(attribute_row(t.oid, &c.name, c.attnum, ty, c.not_null, c.default.is_some()));
+            let flags = AttrFlags {
+                not_null: c.not_null,
+                has_default: c.visible_default().is_some(),
+                identity: c.identity.map_or("", |i| i.code()),
+            };
+            rows.push(attribute_row(t.oid, &c.name, c.attnum, ty, flags));
         }
         for i in indexes_of(t) {
             for (n, (name, ty)) in index_keys(t, &i).into_iter().enumerate() {
-                rows.push(attribute_row(i.oid, name, n as i16 + 1, ty, false, false));
+                rows.push(attribute_row(i.oid, name, n as i16 + 1, ty, AttrFlags::default()));
             }
         }
     }
     for s in super::tables() {
         for (n, (name, ty)) in s.columns.iter().enumerate() {
-            rows.push(attribute_row(s.oid, name, n as i16 + 1, Some(&ty.sql_type()), false, false));
+            rows.push(attribute_row(s.oid, name, n as i16 + 1, Some(&ty.sql_type()), AttrFlags::default()));
         }
     }
     rows
@@ -435,7 +449,7 @@ fn attrdef_rows(view: &SystemView) -> Vec<Vec<V>> {
     let mut rows = Vec::new();
     for t in relations(view) {
         for c in t.live_columns() {
-            if let Some(d) = &c.default {
+            if let Some(d) = c.visible_default() {
                 rows.push(row![c.default_oid, t.oid, c.attnum, super::describe::column_default(view, d, &c.ty)]);
             }
         }

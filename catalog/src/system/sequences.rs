@@ -93,9 +93,15 @@ fn sequences_view_rows(view: &SystemView) -> Vec<Vec<V>> {
         .collect()
 }
 
+/// The sequences columns own: deptype `i` for an identity column's, `a` (auto) for a
+/// serial column's or one given OWNED BY.
 fn depend_rows(view: &SystemView) -> Vec<Vec<V>> {
     sequences(view)
-        .filter_map(|(t, s)| s.owned_by.map(|(table, attnum)| row![PG_CLASS, t.oid, 0i32, PG_CLASS, table, attnum as i32, "a"]))
+        .filter_map(|(t, s)| {
+            let (table, attnum) = s.owned_by?;
+            let identity = view.snapshot.relation(table).and_then(|r| r.column_by_attnum(attnum)).is_some_and(|c| c.identity.is_some());
+            Some(row![PG_CLASS, t.oid, 0i32, PG_CLASS, table, attnum as i32, if identity { "i" } else { "a" }])
+        })
         .collect()
 }
 

@@ -13,8 +13,8 @@
 //!
 //! * `(composite).field` is `composite['field']`, and `information_schema._pg_expandarray(a)`
 //!   is a struct of `x` (each element) and `n` (its position) unnested from `a`.
-//! * `generate_subscripts(a, dim [, reverse])` is an unnested `generate_series` over
-//!   `1..array_length(a, dim)`.
+//! * `generate_subscripts(a, dim [, reverse])` unnests `quiver_subscripts(a, dim, reverse)`,
+//!   an engine function that knows vectors start at 0.
 //!
 //! Runs before the cast rewrite, which would turn `::text` into a call first.
 
@@ -146,16 +146,11 @@ fn rewrite_expr(expr: &mut Expr) -> Result<()> {
                     ))?;
                 }
                 // generate_subscripts(a, dim [, reverse]) in a select list: one row per
-                // subscript of dimension `dim` (none for an empty or NULL array), descending
-                // when `reverse` is true. Arrays are one-dimensional with lower bound 1.
+                // subscript (see the engine's `quiver_subscripts`).
                 ("generate_subscripts", FunctionArguments::List(list)) if (2..=3).contains(&list.args.len()) => {
-                    let (a, dim) = (&list.args[0], &list.args[1]);
-                    let upper = format!("CAST(array_length({a}, {dim}) AS integer)");
-                    let series = match list.args.get(2) {
-                        None => format!("generate_series(1, {upper})"),
-                        Some(rev) => format!("CASE WHEN {rev} THEN generate_series({upper}, 1, -1) ELSE generate_series(1, {upper}) END"),
-                    };
-                    *expr = parse_expr(&format!("unnest({series})"))?;
+                    let args = list.args.iter().map(|a| a.to_string()).collect::<Vec<_>>();
+                    let reverse = args.get(2).cloned().unwrap_or_else(|| "false".into());
+                    *expr = parse_expr(&format!("unnest(quiver_subscripts({}, {}, {reverse}))", args[0], args[1]))?;
                 }
                 // One-dimensional arrays with lower bound 1: the upper bound is the length.
                 ("array_upper" | "array_lower", FunctionArguments::List(list)) => {
