@@ -359,10 +359,6 @@ pub fn plan_insert(ctx: &QuiverContext, insert: Insert, params: &[Option<SqlType
     finish(ctx, table, &qualifier, ModifyOp::Insert { on_conflict }, input, insert.returning, &mut pctx)
 }
 
-/// Prepares a VALUES source for its target columns: `DEFAULT` becomes the column default,
-/// literals are typed by their column (PostgreSQL's unknown literals), and rows with
-/// subqueries become `SELECT ... UNION ALL SELECT ...` (DataFusion cannot evaluate
-/// subqueries inside VALUES).
 /// `DEFAULT` alone (in a VALUES row or as a SET value).
 fn is_default_keyword(e: &ast::Expr) -> bool {
     matches!(e, ast::Expr::Identifier(i) if i.quote_style.is_none() && i.value.eq_ignore_ascii_case("default"))
@@ -393,6 +389,10 @@ fn check_identity_always(q: &ast::Query, targets: &[usize], live: &[&quiverdb_ca
     Ok(())
 }
 
+/// Prepares a VALUES source for its target columns: `DEFAULT` becomes the column default,
+/// literals are typed by their column (PostgreSQL's unknown literals), and rows with
+/// subqueries become `SELECT ... UNION ALL SELECT ...` (DataFusion cannot evaluate
+/// subqueries inside VALUES).
 fn replace_defaults(ctx: &QuiverContext, q: &mut ast::Query, targets: &[usize], live: &[&quiverdb_catalog::ColumnDef]) -> Result<()> {
     let _ = ctx;
     let SetExpr::Values(values) = q.body.as_mut() else {
@@ -738,9 +738,9 @@ pub fn plan_update(ctx: &QuiverContext, update: Update, params: &[Option<SqlType
     let table = target(ctx, name, "update")?;
     let alias_name = alias.as_ref().map(|a| normalize_ident(&a.name)).unwrap_or_else(|| table.name.clone());
     let assignments = assignment_list(&update.assignments, &table)?;
-    let live_columns: Vec<&quiverdb_catalog::ColumnDef> = table.live_columns().collect();
+    let live: Vec<&quiverdb_catalog::ColumnDef> = table.live_columns().collect();
     for (pos, value) in &assignments {
-        if let Some(col) = live_columns.get(*pos)
+        if let Some(col) = live.get(*pos)
             && value.is_some()
             && col.identity == Some(quiverdb_catalog::Identity::Always)
         {
@@ -750,7 +750,6 @@ pub fn plan_update(ctx: &QuiverContext, update: Update, params: &[Option<SqlType
 
     let mut select = dml_select(&table, &alias_name)?;
     let mut items = vec![SelectItem::UnnamedExpr(qualified(&alias_name, ROWKEY_COLUMN))];
-    let live: Vec<&quiverdb_catalog::ColumnDef> = table.live_columns().collect();
     // `SET c = $n` with `$n` still untyped: the parameter has the column's type.
     let mut params = params.to_vec();
     for (pos, value) in &assignments {

@@ -125,7 +125,7 @@ fn literal(value: &ScalarValue) -> Value {
 /// and the array of the other side's type for `col = ANY($1)`. DataFusion infers
 /// placeholder types only across operators, not function arguments.
 pub fn type_quantified_placeholders(plan: LogicalPlan) -> datafusion::common::Result<LogicalPlan> {
-    let typed = plan.transform_up(|node| {
+    let typed = plan.transform_up_with_subqueries(|node| {
         let schema = match node.inputs().as_slice() {
             [one] => one.schema().clone(),
             _ => node.schema().clone(),
