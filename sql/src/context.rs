@@ -281,6 +281,15 @@ impl ContextProvider for QuiverContext<'_> {
             let plan = self.unnested(name, args)?;
             return Ok(Arc::new(ViewSource { schema: plan.schema().inner().clone(), plan }));
         }
+        // A scalar function in FROM is a one-row table whose column is named after the
+        // function (`FROM string_to_array(x, ',') s` names it `s`).
+        if !self.state.table_functions().contains_key(name)
+            && let Some(udf) = self.state.scalar_functions().get(name).cloned()
+        {
+            let call = Expr::ScalarFunction(ScalarFunction::new_udf(udf, args));
+            let plan = LogicalPlanBuilder::empty(true).project(vec![call.alias(name)])?.build()?;
+            return Ok(Arc::new(ViewSource { schema: plan.schema().inner().clone(), plan }));
+        }
         let func =
             self.state.table_functions().get(name).cloned().ok_or_else(|| {
                 DataFusionError::from(Error::new(ErrorCode::UndefinedFunction, format!("function {name} does not exist")))

@@ -51,6 +51,8 @@ pub struct Engine {
     sessions: Mutex<HashMap<Oid, usize>>,
     /// Compiles index expressions (also registered in the template's config).
     indexes: Arc<IndexCompiler>,
+    /// The callable functions (`pg_proc`), gathered once from the template.
+    procs: Arc<Vec<quiverdb_catalog::system::procs::ProcInfo>>,
 }
 
 impl Engine {
@@ -100,7 +102,8 @@ impl Engine {
         }
         let indexes = Arc::new(IndexCompiler::new(state.clone()));
         state.config_mut().set_extension(indexes.clone());
-        Arc::new(Engine { storage, template: state, started: SystemTime::now(), sessions: Mutex::new(HashMap::new()), indexes })
+        let procs = Arc::new(crate::functions::procs::procs(&state));
+        Arc::new(Engine { storage, template: state, started: SystemTime::now(), sessions: Mutex::new(HashMap::new()), indexes, procs })
     }
 
     /// The storage.
@@ -116,6 +119,11 @@ impl Engine {
     /// The index expression compiler.
     pub fn index_compiler(&self) -> &Arc<IndexCompiler> {
         &self.indexes
+    }
+
+    /// The functions sessions can call, as `pg_proc` lists them.
+    pub fn procs(&self) -> &Arc<Vec<quiverdb_catalog::system::procs::ProcInfo>> {
+        &self.procs
     }
 
     /// A fresh copy of the session template.

@@ -19,6 +19,7 @@
 //! * [`series`] — `generate_series` over integers and timestamps (a table function).
 //! * [`quantified`] — `x op ANY/ALL (array)` with three-valued logic.
 //! * [`pg_typeof`] — the PostgreSQL type of a value.
+//! * [`procs`] — the callable functions as `pg_proc` lists them.
 //! * [`settings`] — the session settings functions read.
 //! * [`subscripts`] — the subscripts `generate_subscripts` unnests (vectors start at 0).
 //! * [`set_config`](mod@set_config) — `set_config()` inside queries, applied by the session.
@@ -39,6 +40,7 @@ pub mod jsonvalue;
 pub mod math;
 pub mod operators;
 pub mod pg_typeof;
+pub mod procs;
 pub mod quantified;
 pub mod sequence;
 pub mod series;

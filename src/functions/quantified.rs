@@ -67,6 +67,11 @@ impl ScalarUDFImpl for Quantified {
         let elem = match array {
             DataType::List(f) | DataType::LargeList(f) | DataType::FixedSizeList(f, _) => f.data_type().clone(),
             DataType::Null => value.clone(),
+            // An untyped literal (`relkind = ANY('{r,p}')`) is an array of the value's type,
+            // read by the literal-cast rule.
+            DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View => {
+                return Ok(vec![value.clone(), DataType::new_list(value.clone(), true), DataType::Utf8]);
+            }
             // Reported by `return_type` (an error here would be reworded by the planner).
             _ => return Ok(arg_types.to_vec()),
         };

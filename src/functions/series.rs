@@ -113,7 +113,18 @@ impl TableFunctionImpl for GenerateSeries {
         let values = args.exprs().iter().map(|e| constant(e, &settings, &simplifier)).collect::<Result<Vec<_>>>()?;
         let temporal = values.first().is_some_and(|v| matches!(v.data_type(), DataType::Timestamp(..) | DataType::Date32));
         if !temporal {
-            let exprs: Vec<Expr> = values.into_iter().map(|v| Expr::Literal(v, None)).collect();
+            // DataFusion's series takes bigint arguments; smaller integers (`array_lower(...)`
+            // is an integer) widen.
+            let exprs: Vec<Expr> = values
+                .into_iter()
+                .map(|v| match v.data_type() {
+                    DataType::Int8 | DataType::Int16 | DataType::Int32 | DataType::UInt8 | DataType::UInt16 | DataType::UInt32 => {
+                        v.cast_to(&DataType::Int64)
+                    }
+                    _ => Ok(v),
+                })
+                .map(|v| v.map(|v| Expr::Literal(v, None)))
+                .collect::<Result<_>>()?;
             return self.integers.call_with_args(TableFunctionArgs::new(&exprs, args.session()));
         }
         let [start, stop, step_value] = values.as_slice() else {

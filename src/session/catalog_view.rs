@@ -60,6 +60,7 @@ impl CatalogView for SessionCatalog {
                 settings: self.settings.all(),
                 started_micros: started,
                 sequence_states: Some(self.engine.storage().clone() as Arc<dyn quiverdb_catalog::system::SequenceStates>),
+                functions: self.engine.procs().clone(),
             })
         });
         Some(view.clone())

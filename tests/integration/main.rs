@@ -10,6 +10,7 @@ mod common;
 
 mod aql;
 mod auth;
+mod bi_catalog;
 mod clients;
 mod copy;
 mod cursors;

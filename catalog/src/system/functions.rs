@@ -74,6 +74,10 @@ const FUNCTIONS: &[(&str, usize, usize, Out)] = &[
     ("pg_encoding_to_char", 1, 1, Out::Text),
     ("pg_relation_is_publishable", 1, 1, Out::Bool),
     ("pg_get_statisticsobjdef_columns", 1, 1, Out::Text),
+    ("pg_get_function_result", 1, 1, Out::Text),
+    ("pg_get_partkeydef", 1, 1, Out::Text),
+    ("pg_get_function_arguments", 1, 1, Out::Text),
+    ("pg_get_function_identity_arguments", 1, 1, Out::Text),
     ("current_schemas", 1, 1, Out::TextArray),
     ("current_schema", 0, 0, Out::Text),
     ("current_database", 0, 0, Out::Text),
@@ -116,6 +120,11 @@ pub fn udf(name: &str, view: impl FnOnce() -> Option<Arc<SystemView>>) -> Option
 /// The names of these functions.
 pub fn names() -> impl Iterator<Item = &'static str> {
     FUNCTIONS.iter().map(|(n, ..)| *n)
+}
+
+/// Each of these functions and its argument count when it takes exactly one count.
+pub fn arities() -> impl Iterator<Item = (&'static str, Option<i16>)> {
+    FUNCTIONS.iter().map(|&(n, min, max, _)| (n, (min == max).then_some(min as i16)))
 }
 
 #[derive(Debug)]
@@ -351,6 +360,10 @@ impl CatalogFunction {
                 oid.and_then(|o| view.snapshot.relation(o)).and_then(|t| viewdef(t)).map(Val::Text).unwrap_or(Val::Null)
             }
             "obj_description" | "col_description" | "shobj_description" | "pg_get_statisticsobjdef_columns" => Val::Null,
+            // Argument and result types of functions are not modelled (see `procs`).
+            "pg_get_function_result" | "pg_get_function_arguments" | "pg_get_function_identity_arguments" => Val::Null,
+            // No table is partitioned.
+            "pg_get_partkeydef" => Val::Null,
             "pg_relation_is_publishable" => Val::Bool(false),
             n if n.starts_with("has_") || n == "pg_has_role" => Val::Bool(true),
             "pg_encoding_to_char" => Val::Text(

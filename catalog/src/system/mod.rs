@@ -20,6 +20,7 @@
 //! * [`info_schema`] — `information_schema`.
 //! * [`sequences`] — `pg_sequence`, `pg_sequences`, `information_schema.sequences`, and
 //!   `pg_depend`'s rows for the sequences columns own.
+//! * [`procs`] — `pg_proc`, from the engine's function registry.
 //! * [`describe`] — `pg_get_indexdef`, `pg_get_constraintdef` and friends: catalog
 //!   objects printed back as SQL.
 //! * [`functions`] — catalog-aware SQL functions (`pg_table_is_visible`, `::regclass`,
@@ -35,6 +36,7 @@ pub mod info_schema;
 pub mod opclass;
 pub mod others;
 pub mod pg_types;
+pub mod procs;
 pub mod relations;
 pub mod sequences;
 pub mod table;
@@ -81,6 +83,8 @@ pub struct SystemView {
     pub started_micros: i64,
     /// Where sequences stand (`pg_sequences.last_value`); `None` shows no values.
     pub sequence_states: Option<Arc<dyn SequenceStates>>,
+    /// The functions sessions can call (`pg_proc`), fixed for the engine's life.
+    pub functions: Arc<Vec<procs::ProcInfo>>,
 }
 
 /// The current states of sequences, which live outside the catalog.
@@ -127,7 +131,13 @@ impl SystemView {
 
 /// Every system table.
 pub fn tables() -> impl Iterator<Item = &'static SystemTable> {
-    relations::TABLES.iter().chain(others::TABLES).chain(info_schema::TABLES).chain(sequences::TABLES).chain(opclass::TABLES)
+    relations::TABLES
+        .iter()
+        .chain(others::TABLES)
+        .chain(info_schema::TABLES)
+        .chain(sequences::TABLES)
+        .chain(opclass::TABLES)
+        .chain(procs::TABLES)
 }
 
 /// The system table `name` of schema `schema`; with no schema, a `pg_catalog` table
