@@ -64,26 +64,35 @@ fn name_items(items: &mut [SelectItem]) {
     }
     let mut bare_seen: HashMap<String, usize> = HashMap::new();
     let mut alias_seen: HashMap<String, usize> = HashMap::new();
-    for item in items.iter_mut() {
-        if let SelectItem::ExprWithAlias { alias, .. } = item {
+    // Next to a `*` (`SELECT c.oid, c.* ...`, DBeaver's table query) a column named on its
+    // own would meet itself in the expansion: it takes a hidden suffix from the start.
+    let wildcard = items.iter().any(|i| matches!(i, SelectItem::Wildcard(_) | SelectItem::QualifiedWildcard(..)));
+    let column_ref = |e: &Expr| matches!(e, Expr::Identifier(_) | Expr::CompoundIdentifier(_));
+    for (k, item) in items.iter_mut().enumerate() {
+        if let SelectItem::ExprWithAlias { alias, expr } = item {
             // A repeated alias (`1 AS a, 2 AS a`) is allowed too; later ones get the suffix.
             let name = normalize_ident(alias);
             let n = alias_seen.entry(name.clone()).or_insert(0);
             *n += 1;
             if *n > 1 {
                 *alias = Ident::with_quote('"', format!("{name}{DUP_MARK}{n}"));
+            } else if wildcard && column_ref(expr) && figure(expr).as_deref() == Some(name.as_str()) {
+                *alias = Ident::with_quote('"', format!("{name}{DUP_MARK}w{k}"));
             }
             continue;
         }
         let SelectItem::UnnamedExpr(expr) = item else {
             continue;
         };
-        if matches!(expr, Expr::Identifier(_) | Expr::CompoundIdentifier(_)) {
+        if column_ref(expr) {
             // A column selected twice keeps its name; the second gets a hidden suffix.
             let name = figure(expr).unwrap_or_default();
             let n = bare_seen.entry(name.clone()).or_insert(0);
             *n += 1;
-            if *n > 1 {
+            if wildcard {
+                let e = std::mem::replace(expr, Expr::Value(datafusion::sql::sqlparser::ast::Value::Null.into()));
+                *item = SelectItem::ExprWithAlias { expr: e, alias: Ident::with_quote('"', format!("{name}{DUP_MARK}w{k}")) };
+            } else if *n > 1 {
                 let e = std::mem::replace(expr, Expr::Value(datafusion::sql::sqlparser::ast::Value::Null.into()));
                 *item = SelectItem::ExprWithAlias { expr: e, alias: Ident::with_quote('"', format!("{name}{DUP_MARK}{n}")) };
             }

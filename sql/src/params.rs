@@ -10,7 +10,7 @@
 use crate::types::sql_type;
 use datafusion::arrow::datatypes::{DataType, Field};
 use datafusion::common::ScalarValue;
-use datafusion::common::tree_node::{Transformed, TreeNode};
+use datafusion::common::tree_node::Transformed;
 use datafusion::logical_expr::{Expr as DfExpr, ExprSchemable, LogicalPlan};
 use datafusion::sql::sqlparser::ast::{Expr, Statement, Value, visit_expressions, visit_expressions_mut};
 use quiverdb_catalog::SqlType;
@@ -125,39 +125,30 @@ fn literal(value: &ScalarValue) -> Value {
 /// and the array of the other side's type for `col = ANY($1)`. DataFusion infers
 /// placeholder types only across operators, not function arguments.
 pub fn type_quantified_placeholders(plan: LogicalPlan) -> datafusion::common::Result<LogicalPlan> {
-    let typed = plan.transform_up_with_subqueries(|node| {
-        let schema = match node.inputs().as_slice() {
-            [one] => one.schema().clone(),
-            _ => node.schema().clone(),
+    crate::query::transform_exprs(plan, |e, schema| {
+        let DfExpr::ScalarFunction(mut f) = e else {
+            return Ok(Transformed::no(e));
         };
-        node.map_expressions(|e| {
-            e.transform_up(|e| {
-                let DfExpr::ScalarFunction(mut f) = e else {
-                    return Ok(Transformed::no(e));
-                };
-                if !matches!(f.name(), "quiver_any" | "quiver_all") || f.args.len() < 2 {
-                    return Ok(Transformed::no(DfExpr::ScalarFunction(f)));
+        if !matches!(f.name(), "quiver_any" | "quiver_all") || f.args.len() < 2 {
+            return Ok(Transformed::no(DfExpr::ScalarFunction(f)));
+        }
+        let field_of = |e: &DfExpr| e.to_field(schema).ok().map(|(_, f)| f);
+        let (slot, field) = match (&f.args[0], &f.args[1]) {
+            (DfExpr::Placeholder(p), array) if p.field.is_none() => match field_of(array).as_ref().map(|f| f.data_type()) {
+                Some(DataType::List(item)) => (0, item.as_ref().clone().with_name("")),
+                _ => return Ok(Transformed::no(DfExpr::ScalarFunction(f))),
+            },
+            (value, DfExpr::Placeholder(p)) if p.field.is_none() => match field_of(value) {
+                Some(v) if !matches!(value, DfExpr::Placeholder(_)) => {
+                    (1, Field::new("", DataType::List(Arc::new(v.as_ref().clone().with_name("item").with_nullable(true))), true))
                 }
-                let field_of = |e: &DfExpr| e.to_field(&schema).ok().map(|(_, f)| f);
-                let (slot, field) = match (&f.args[0], &f.args[1]) {
-                    (DfExpr::Placeholder(p), array) if p.field.is_none() => match field_of(array).as_ref().map(|f| f.data_type()) {
-                        Some(DataType::List(item)) => (0, item.as_ref().clone().with_name("")),
-                        _ => return Ok(Transformed::no(DfExpr::ScalarFunction(f))),
-                    },
-                    (value, DfExpr::Placeholder(p)) if p.field.is_none() => match field_of(value) {
-                        Some(v) if !matches!(value, DfExpr::Placeholder(_)) => {
-                            (1, Field::new("", DataType::List(Arc::new(v.as_ref().clone().with_name("item").with_nullable(true))), true))
-                        }
-                        _ => return Ok(Transformed::no(DfExpr::ScalarFunction(f))),
-                    },
-                    _ => return Ok(Transformed::no(DfExpr::ScalarFunction(f))),
-                };
-                if let DfExpr::Placeholder(p) = &mut f.args[slot] {
-                    p.field = Some(Arc::new(field));
-                }
-                Ok(Transformed::yes(DfExpr::ScalarFunction(f)))
-            })
-        })
-    })?;
-    Ok(typed.data)
+                _ => return Ok(Transformed::no(DfExpr::ScalarFunction(f))),
+            },
+            _ => return Ok(Transformed::no(DfExpr::ScalarFunction(f))),
+        };
+        if let DfExpr::Placeholder(p) = &mut f.args[slot] {
+            p.field = Some(Arc::new(field));
+        }
+        Ok(Transformed::yes(DfExpr::ScalarFunction(f)))
+    })
 }

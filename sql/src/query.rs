@@ -5,7 +5,9 @@
 use crate::context::QuiverContext;
 use crate::plan::Plan;
 use datafusion::arrow::datatypes::FieldRef;
-use datafusion::logical_expr::LogicalPlan;
+use datafusion::common::DFSchema;
+use datafusion::common::tree_node::{Transformed, TreeNode};
+use datafusion::logical_expr::{Expr, LogicalPlan};
 use datafusion::sql::planner::PlannerContext;
 use datafusion::sql::sqlparser::ast::{Query, Statement};
 use quiverdb_catalog::SqlType;
@@ -23,6 +25,23 @@ pub fn plan_statement(ctx: &QuiverContext, stmt: Statement, params: &[Option<Sql
 pub fn plan_query(ctx: &QuiverContext, query: Query) -> datafusion::common::Result<LogicalPlan> {
     let plan = ctx.sql_to_rel().sql_statement_to_plan(Statement::Query(Box::new(query)))?;
     crate::rewrite::set_all::fix(plan)
+}
+
+/// `plan`, its subqueries included, with `f` applied bottom-up to every expression; `f`
+/// sees the schema the expression's columns resolve in (the node's single input's, or the
+/// node's own for joins and leaves).
+pub(crate) fn transform_exprs(
+    plan: LogicalPlan,
+    f: impl Fn(Expr, &DFSchema) -> datafusion::common::Result<Transformed<Expr>>,
+) -> datafusion::common::Result<LogicalPlan> {
+    let out = plan.transform_up_with_subqueries(|node| {
+        let schema = match node.inputs().as_slice() {
+            [one] => one.schema().clone(),
+            _ => node.schema().clone(),
+        };
+        node.map_expressions(|e| e.transform_up(|e| f(e, &schema)))
+    })?;
+    Ok(out.data)
 }
 
 /// A planner context carrying the known parameter types.

@@ -18,6 +18,7 @@
 //! * [`interval`] — `interval * number`, `interval / number`.
 //! * [`series`] — `generate_series` over integers and timestamps (a table function).
 //! * [`quantified`] — `x op ANY/ALL (array)` with three-valued logic.
+//! * [`parse_ident`](mod@parse_ident) — a qualified name split into its parts.
 //! * [`pg_typeof`] — the PostgreSQL type of a value.
 //! * [`procs`] — the callable functions as `pg_proc` lists them.
 //! * [`settings`] — the session settings functions read.
@@ -39,6 +40,7 @@ pub mod json_build;
 pub mod jsonvalue;
 pub mod math;
 pub mod operators;
+pub mod parse_ident;
 pub mod pg_typeof;
 pub mod procs;
 pub mod quantified;
@@ -85,6 +87,7 @@ pub fn register(state: &mut SessionState) -> datafusion::common::Result<()> {
         .chain(aql::udfs())
         .chain(std::iter::once(operators::interval_span_udf()))
         .chain(std::iter::once(pg_typeof::udf()))
+        .chain(std::iter::once(parse_ident::udf()))
         .chain(std::iter::once(subscripts::udf()))
         .collect();
     for udf in udfs {

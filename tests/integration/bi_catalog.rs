@@ -4,7 +4,8 @@
 //! Each file under `tests/clients/bi/` holds one query as the tool sends it (client-side
 //! placeholders already filled in, as the header says) and header lines naming the tool and
 //! where the query comes from, the values that must appear as result cells (`-- expect:`)
-//! and values that must not (`-- absent:`). They run against a database with two tables, a
+//! and values that must not (`-- absent:`). A `-- bind:` line gives a query whose value
+//! fills the statement's `?` (a JDBC parameter), written in as a literal. They run against a database with two tables, a
 //! serial column, a unique constraint, an index and a view.
 
 use crate::{block_on, fresh_db};
@@ -37,7 +38,20 @@ fn bi_tool_catalog_queries_return_our_objects() {
         for file in files {
             let text = std::fs::read_to_string(&file).unwrap();
             let name = Path::new(&file).file_name().unwrap().to_string_lossy().into_owned();
-            let messages = client.simple_query(&text).await.unwrap_or_else(|e| panic!("{name}: {e:?}"));
+            let mut sql = text.clone();
+            if let Some(bind) = text.lines().find_map(|l| l.strip_prefix("-- bind:")) {
+                let rows = client.simple_query(bind).await.unwrap_or_else(|e| panic!("{name} bind: {e:?}"));
+                let value = rows
+                    .iter()
+                    .find_map(|m| match m {
+                        tokio_postgres::SimpleQueryMessage::Row(r) => r.get(0).map(str::to_string),
+                        _ => None,
+                    })
+                    .unwrap_or_else(|| panic!("{name}: the bind query returned no value"));
+                let body: String = text.lines().filter(|l| !l.starts_with("--")).collect::<Vec<_>>().join("\n");
+                sql = body.replace('?', &value);
+            }
+            let messages = client.simple_query(&sql).await.unwrap_or_else(|e| panic!("{name}: {e:?}"));
             let cells: Vec<String> = messages
                 .iter()
                 .filter_map(|m| match m {

@@ -18,99 +18,62 @@ fn run(mut cmd: Command, missing: &str) {
     assert!(out.status.success() && stdout.trim_end().ends_with("ok"), "{cmd:?} failed; {missing}\n{stdout}\n{stderr}");
 }
 
-#[test]
-fn psycopg_runs_the_readme_aql_example() {
-    block_on(fresh_db("client_psycopg"));
+/// Runs `program [prefix...] tests/clients/<script> HOST PORT <db>` against a fresh
+/// database `db` of the shared server (`run`'s checks; `missing` says what to install).
+fn scenario(program: &str, prefix: &[&str], script: &str, db: &str, missing: &str) {
+    block_on(fresh_db(db));
     let addr = server().addr;
-    let mut cmd = Command::new("python3");
-    cmd.arg(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/clients/aql_psycopg.py"))
+    let mut cmd = Command::new(program);
+    cmd.args(prefix)
+        .arg(format!("{}/tests/clients/{script}", env!("CARGO_MANIFEST_DIR")))
         .arg(addr.ip().to_string())
         .arg(addr.port().to_string())
-        .arg("client_psycopg");
-    run(cmd, "psycopg 3 is needed: python3 -m pip install 'psycopg[binary]' (scripts/setup.sh does this)");
+        .arg(db);
+    run(cmd, missing);
+}
+
+const JDBC: &[&str] = &["-cp", "/usr/share/java/postgresql.jar"];
+const NEED_JAVA: &str =
+    "Java 17 and pgjdbc are needed: apt-get install default-jre-headless libpostgresql-jdbc-java (scripts/setup.sh does this)";
+
+#[test]
+fn psycopg_runs_the_readme_aql_example() {
+    let missing = "psycopg 3 is needed: python3 -m pip install 'psycopg[binary]' (scripts/setup.sh does this)";
+    scenario("python3", &[], "aql_psycopg.py", "client_psycopg", missing);
 }
 
 #[test]
 fn pgjdbc_runs_the_readme_aql_example() {
-    block_on(fresh_db("client_jdbc"));
-    let addr = server().addr;
-    let mut cmd = Command::new("java");
-    cmd.arg("-cp")
-        .arg("/usr/share/java/postgresql.jar")
-        .arg(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/clients/AqlJdbc.java"))
-        .arg(addr.ip().to_string())
-        .arg(addr.port().to_string())
-        .arg("client_jdbc");
-    run(cmd, "Java 17 and pgjdbc are needed: apt-get install default-jre-headless libpostgresql-jdbc-java (scripts/setup.sh does this)");
+    scenario("java", JDBC, "AqlJdbc.java", "client_jdbc", NEED_JAVA);
 }
 
 #[test]
 fn node_postgres_scenario() {
-    block_on(fresh_db("client_node"));
-    let addr = server().addr;
-    let mut cmd = Command::new("node");
-    cmd.arg(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/clients/node/pg_scenario.js"))
-        .arg(addr.ip().to_string())
-        .arg(addr.port().to_string())
-        .arg("client_node");
-    run(
-        cmd,
-        "Node and node-postgres are needed: apt-get install nodejs npm; npm ci --prefix tests/clients/node (scripts/setup.sh does this)",
-    );
+    let missing =
+        "Node and node-postgres are needed: apt-get install nodejs npm; npm ci --prefix tests/clients/node (scripts/setup.sh does this)";
+    scenario("node", &[], "node/pg_scenario.js", "client_node", missing);
 }
 
 #[test]
 fn psycopg2_scenario() {
-    block_on(fresh_db("client_psycopg2"));
-    let addr = server().addr;
-    let mut cmd = Command::new("python3");
-    cmd.arg(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/clients/psycopg2_scenario.py"))
-        .arg(addr.ip().to_string())
-        .arg(addr.port().to_string())
-        .arg("client_psycopg2");
-    run(cmd, "psycopg2 is needed: python3 -m pip install psycopg2-binary (scripts/setup.sh does this)");
+    let missing = "psycopg2 is needed: python3 -m pip install psycopg2-binary (scripts/setup.sh does this)";
+    scenario("python3", &[], "psycopg2_scenario.py", "client_psycopg2", missing);
 }
 
 #[test]
 fn sqlalchemy_scenario() {
-    block_on(fresh_db("client_sqlalchemy"));
-    let addr = server().addr;
-    let mut cmd = Command::new("python3");
-    cmd.arg(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/clients/sqlalchemy_scenario.py"))
-        .arg(addr.ip().to_string())
-        .arg(addr.port().to_string())
-        .arg("client_sqlalchemy");
-    run(
-        cmd,
-        "SQLAlchemy 2 and psycopg 3 are needed: python3 -m pip install 'SQLAlchemy>=2' 'psycopg[binary]' (scripts/setup.sh does this)",
-    );
+    let missing =
+        "SQLAlchemy 2 and psycopg 3 are needed: python3 -m pip install 'SQLAlchemy>=2' 'psycopg[binary]' (scripts/setup.sh does this)";
+    scenario("python3", &[], "sqlalchemy_scenario.py", "client_sqlalchemy", missing);
 }
 
 #[test]
 fn odbc_scenario() {
-    block_on(fresh_db("client_odbc"));
-    let addr = server().addr;
-    let mut cmd = Command::new("python3");
-    cmd.arg(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/clients/odbc_scenario.py"))
-        .arg(addr.ip().to_string())
-        .arg(addr.port().to_string())
-        .arg("client_odbc");
-    run(
-        cmd,
-        "psqlODBC and pyodbc are needed: apt-get install odbc-postgresql unixodbc unixodbc-dev; python3 -m pip install pyodbc (scripts/setup.sh does this)",
-    );
+    let missing = "psqlODBC and pyodbc are needed: apt-get install odbc-postgresql unixodbc unixodbc-dev; python3 -m pip install pyodbc (scripts/setup.sh does this)";
+    scenario("python3", &[], "odbc_scenario.py", "client_odbc", missing);
 }
 
 #[test]
 fn pgjdbc_scenario() {
-    block_on(fresh_db("client_jdbc_scenario"));
-    let addr = server().addr;
-    let mut cmd = Command::new("java");
-    cmd.arg("-cp")
-        .arg("/usr/share/java/postgresql.jar")
-        .arg(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/clients/JdbcScenario.java"))
-        .arg(addr.ip().to_string())
-        .arg(addr.port().to_string())
-        .arg("client_jdbc_scenario");
-    run(cmd, "Java 17 and pgjdbc are needed: apt-get install default-jre-headless libpostgresql-jdbc-java (scripts/setup.sh does this)");
+    scenario("java", JDBC, "JdbcScenario.java", "client_jdbc_scenario", NEED_JAVA);
 }

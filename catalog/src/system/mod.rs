@@ -21,6 +21,7 @@
 //! * [`sequences`] — `pg_sequence`, `pg_sequences`, `information_schema.sequences`, and
 //!   `pg_depend`'s rows for the sequences columns own.
 //! * [`procs`] — `pg_proc`, from the engine's function registry.
+//! * [`stats`] — `pg_stat_user_tables` and `pg_stat_gssapi`.
 //! * [`describe`] — `pg_get_indexdef`, `pg_get_constraintdef` and friends: catalog
 //!   objects printed back as SQL.
 //! * [`functions`] — catalog-aware SQL functions (`pg_table_is_visible`, `::regclass`,
@@ -39,6 +40,7 @@ pub mod pg_types;
 pub mod procs;
 pub mod relations;
 pub mod sequences;
+pub mod stats;
 pub mod table;
 
 use crate::snapshot::CatalogSnapshot;
@@ -138,6 +140,7 @@ pub fn tables() -> impl Iterator<Item = &'static SystemTable> {
         .chain(sequences::TABLES)
         .chain(opclass::TABLES)
         .chain(procs::TABLES)
+        .chain(stats::TABLES)
 }
 
 /// The system table `name` of schema `schema`; with no schema, a `pg_catalog` table

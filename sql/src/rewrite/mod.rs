@@ -19,6 +19,8 @@
 //! * [`set_all`] — INTERSECT ALL / EXCEPT ALL count copies (marked here, fixed after
 //!   planning).
 //! * [`slices`] — open-ended array slices (`a[2:]`) get both bounds.
+//! * [`order_subqueries`] — ORDER BY expressions with subqueries are computed in a
+//!   projection of a wrapped SELECT.
 //! * [`checks`] — clause rules PostgreSQL enforces with its own messages (no window or
 //!   aggregate functions in WHERE, ...).
 
@@ -27,6 +29,7 @@ pub mod casts;
 pub mod checks;
 pub mod fetch;
 pub mod literals;
+pub mod order_subqueries;
 pub mod pg_compat;
 pub mod precedence;
 pub mod row_in;
@@ -57,6 +60,7 @@ pub fn rewrite(mut stmt: Statement) -> Result<Statement> {
     casts::rewrite(&mut stmt)?;
     literals::rewrite(&mut stmt);
     subqueries::rewrite(&mut stmt);
+    order_subqueries::rewrite(&mut stmt);
     Ok(stmt)
 }
 
