@@ -12,7 +12,9 @@
 //! [`display_name`] strips when the name is shown to a client.
 
 use crate::normalize_ident;
-use datafusion::sql::sqlparser::ast::{AccessExpr, DataType, Expr, Ident, Query, SelectItem, SetExpr, Statement, VisitMut, VisitorMut};
+use datafusion::sql::sqlparser::ast::{
+    AccessExpr, DataType, Expr, Ident, Query, SelectItem, SelectItemQualifiedWildcardKind, SetExpr, Statement, VisitMut, VisitorMut,
+};
 use std::collections::HashMap;
 use std::ops::ControlFlow;
 
@@ -65,9 +67,29 @@ fn name_items(items: &mut [SelectItem]) {
     let mut bare_seen: HashMap<String, usize> = HashMap::new();
     let mut alias_seen: HashMap<String, usize> = HashMap::new();
     // Next to a `*` (`SELECT c.oid, c.* ...`, DBeaver's table query) a column named on its
-    // own would meet itself in the expansion: it takes a hidden suffix from the start.
-    let wildcard = items.iter().any(|i| matches!(i, SelectItem::Wildcard(_) | SelectItem::QualifiedWildcard(..)));
+    // own would meet itself in the expansion: it takes a hidden suffix from the start. With
+    // `q.*` that is a column qualified by `q`; with a bare `*`, any column.
+    let all = items.iter().any(|i| matches!(i, SelectItem::Wildcard(_)));
+    let qualifiers: Vec<String> = items
+        .iter()
+        .filter_map(|i| match i {
+            SelectItem::QualifiedWildcard(SelectItemQualifiedWildcardKind::ObjectName(name), _) => {
+                Some(name.to_string().to_ascii_lowercase())
+            }
+            _ => None,
+        })
+        .collect();
     let column_ref = |e: &Expr| matches!(e, Expr::Identifier(_) | Expr::CompoundIdentifier(_));
+    let in_wildcard = |e: &Expr| match e {
+        Expr::Identifier(_) => all,
+        Expr::CompoundIdentifier(parts) => {
+            all || {
+                let q = parts[..parts.len() - 1].iter().map(|p| p.to_string()).collect::<Vec<_>>().join(".").to_ascii_lowercase();
+                qualifiers.contains(&q)
+            }
+        }
+        _ => false,
+    };
     for (k, item) in items.iter_mut().enumerate() {
         if let SelectItem::ExprWithAlias { alias, expr } = item {
             // A repeated alias (`1 AS a, 2 AS a`) is allowed too; later ones get the suffix.
@@ -76,7 +98,7 @@ fn name_items(items: &mut [SelectItem]) {
             *n += 1;
             if *n > 1 {
                 *alias = Ident::with_quote('"', format!("{name}{DUP_MARK}{n}"));
-            } else if wildcard && column_ref(expr) && figure(expr).as_deref() == Some(name.as_str()) {
+            } else if in_wildcard(expr) && figure(expr).as_deref() == Some(name.as_str()) {
                 *alias = Ident::with_quote('"', format!("{name}{DUP_MARK}w{k}"));
             }
             continue;
@@ -89,7 +111,7 @@ fn name_items(items: &mut [SelectItem]) {
             let name = figure(expr).unwrap_or_default();
             let n = bare_seen.entry(name.clone()).or_insert(0);
             *n += 1;
-            if wildcard {
+            if in_wildcard(expr) {
                 let e = std::mem::replace(expr, Expr::Value(datafusion::sql::sqlparser::ast::Value::Null.into()));
                 *item = SelectItem::ExprWithAlias { expr: e, alias: Ident::with_quote('"', format!("{name}{DUP_MARK}w{k}")) };
             } else if *n > 1 {
