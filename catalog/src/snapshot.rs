@@ -221,24 +221,7 @@ mod tests {
     use crate::objects::RelationKind;
 
     fn table(oid: Oid, schema: Oid, name: &str) -> TableDef {
-        TableDef {
-            oid,
-            database: 1,
-            schema,
-            name: name.into(),
-            kind: RelationKind::Table,
-            columns: vec![],
-            primary_key: None,
-            uniques: vec![],
-            checks: vec![],
-            storage_id: oid as u64,
-            view_sql: None,
-            depends_on: vec![],
-            indexes: vec![],
-            stats: None,
-            collection: None,
-            sequence: None,
-        }
+        TableDef { storage_id: oid as u64, ..TableDef::with_columns(oid, 1, schema, name.into(), RelationKind::Table, vec![]) }
     }
 
     #[test]

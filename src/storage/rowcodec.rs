@@ -532,24 +532,7 @@ mod tests {
     }
 
     fn table(columns: Vec<ColumnDef>) -> TableDef {
-        TableDef {
-            oid: 1,
-            database: 1,
-            schema: 1,
-            name: "t".into(),
-            kind: RelationKind::Table,
-            columns,
-            primary_key: None,
-            uniques: vec![],
-            checks: vec![],
-            storage_id: 1,
-            view_sql: None,
-            depends_on: vec![],
-            indexes: vec![],
-            stats: None,
-            collection: None,
-            sequence: None,
-        }
+        TableDef { storage_id: 1, ..TableDef::with_columns(1, 1, 1, "t".into(), RelationKind::Table, columns) }
     }
 
     #[test]
