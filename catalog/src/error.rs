@@ -41,8 +41,10 @@ pub enum ErrorCode {
     DuplicateDatabase,
     /// A column of this name already exists.
     DuplicateColumn,
-    /// Another named object (constraint, prepared statement, savepoint...) already exists.
+    /// Another named object (constraint, role, savepoint...) already exists.
     DuplicateObject,
+    /// 42P05: a prepared statement of that name exists.
+    DuplicatePreparedStatement,
     /// A column reference matches more than one column.
     AmbiguousColumn,
     /// More than one operator or function matches equally well.

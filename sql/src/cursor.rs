@@ -62,6 +62,35 @@ fn direction(d: &AstDirection) -> Result<FetchDirection> {
     })
 }
 
+/// FETCH / MOVE / CLOSE, resolved without a catalog (the wire layer routes those naming a
+/// protocol portal before planning).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CursorCommand {
+    /// FETCH (rows) or MOVE (`move_only`); the direction fails on a malformed count.
+    Fetch { name: String, direction: Result<FetchDirection>, move_only: bool },
+    /// CLOSE name, or CLOSE ALL (`None`).
+    Close(Option<String>),
+}
+
+/// The cursor command of `stmt`; `None` for other statements and for FETCH ... INTO.
+pub fn cursor_command(stmt: &Statement) -> Option<CursorCommand> {
+    match stmt {
+        Statement::Fetch { name, direction: d, into, .. } => {
+            let move_only = match into {
+                None => false,
+                Some(n) if n.to_string() == MOVE_MARKER => true,
+                Some(_) => return None,
+            };
+            Some(CursorCommand::Fetch { name: normalize_ident(name), direction: direction(d), move_only })
+        }
+        Statement::Close { cursor } => Some(CursorCommand::Close(match cursor {
+            CloseCursor::All => None,
+            CloseCursor::Specific { name } => Some(normalize_ident(name)),
+        })),
+        _ => None,
+    }
+}
+
 /// Plans DECLARE, FETCH/MOVE and CLOSE.
 pub fn plan_cursor(ctx: &QuiverContext, stmt: Statement, params: &[Option<SqlType>]) -> Result<Plan> {
     match stmt {
@@ -88,18 +117,11 @@ pub fn plan_cursor(ctx: &QuiverContext, stmt: Statement, params: &[Option<SqlTyp
                 binary: d.binary.unwrap_or(false),
             })
         }
-        Statement::Fetch { name, direction: d, into, .. } => {
-            let move_only = match &into {
-                None => false,
-                Some(n) if n.to_string() == MOVE_MARKER => true,
-                Some(_) => return Err(Error::syntax("syntax error at or near \"INTO\"")),
-            };
-            Ok(Plan::Fetch { name: normalize_ident(&name), direction: direction(&d)?, move_only })
-        }
-        Statement::Close { cursor } => Ok(Plan::CloseCursor(match cursor {
-            CloseCursor::All => None,
-            CloseCursor::Specific { name } => Some(normalize_ident(&name)),
-        })),
+        Statement::Fetch { .. } | Statement::Close { .. } => match cursor_command(&stmt) {
+            Some(CursorCommand::Fetch { name, direction, move_only }) => Ok(Plan::Fetch { name, direction: direction?, move_only }),
+            Some(CursorCommand::Close(name)) => Ok(Plan::CloseCursor(name)),
+            None => Err(Error::syntax("syntax error at or near \"INTO\"")),
+        },
         other => Err(Error::new(ErrorCode::Internal, format!("not a cursor statement: {other}"))),
     }
 }

@@ -97,7 +97,7 @@ impl<'a> SqlPlanner<'a> {
         if let Some(target) = aql_explain_target(&stmt) {
             // `SELECT * FROM aql_explain(q [, bind])` explains `SELECT * FROM aql(q [, bind])`.
             return match self.plan(target, params)? {
-                Plan::Query(plan) => Ok(Plan::Explain { plan, analyze: false, verbose: false }),
+                Plan::Query(plan) => Ok(Plan::Explain { plan, options: ExplainOptions::default() }),
                 _ => Err(Error::internal("aql_explain target is not a query")),
             };
         }

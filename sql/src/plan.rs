@@ -12,7 +12,9 @@ pub enum Plan {
     /// A statement returning rows (SELECT, VALUES, TABLE).
     Query(LogicalPlan),
     /// EXPLAIN \[ANALYZE\] of a query or data-modifying statement.
-    Explain { plan: LogicalPlan, analyze: bool, verbose: bool },
+    Explain { plan: LogicalPlan, options: ExplainOptions },
+    /// EXPLAIN ... EXECUTE name [(params)]: the prepared statement's plan, bound.
+    ExplainExecute { name: String, params: Vec<AstExpr>, options: ExplainOptions },
     /// INSERT, UPDATE or DELETE; the plan's root is a `TableModify`, or a projection of
     /// the RETURNING list over it.
     Modify { plan: LogicalPlan, verb: ModifyVerb, returning: bool },
@@ -169,4 +171,15 @@ impl IsolationLevel {
             IsolationLevel::Serializable => "serializable",
         }
     }
+}
+
+/// EXPLAIN's options (`EXPLAIN ANALYZE VERBOSE` or `EXPLAIN (ANALYZE, FORMAT JSON)`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ExplainOptions {
+    /// Run the statement and show each operator's metrics.
+    pub analyze: bool,
+    /// Show the optimized logical plan too (text), or every node's output (JSON).
+    pub verbose: bool,
+    /// FORMAT JSON: one `json` value shaped as PostgreSQL's (`[{"Plan": {...}}]`).
+    pub json: bool,
 }

@@ -9,7 +9,7 @@ use datafusion::common::DFSchema;
 use datafusion::common::tree_node::{Transformed, TreeNode};
 use datafusion::logical_expr::{Expr, LogicalPlan};
 use datafusion::sql::planner::PlannerContext;
-use datafusion::sql::sqlparser::ast::{Query, Statement};
+use datafusion::sql::sqlparser::ast::{AnalyzeFormatKind, Query, Statement};
 use quiverdb_catalog::SqlType;
 use quiverdb_catalog::{Error, Result};
 use std::sync::Arc;
@@ -50,31 +50,56 @@ pub fn planner_context(params: &[Option<SqlType>]) -> PlannerContext {
     PlannerContext::new().with_prepare_param_data_types(fields)
 }
 
-/// Plans `EXPLAIN [ANALYZE] [VERBOSE] statement`.
+/// Plans `EXPLAIN [ANALYZE] [VERBOSE] statement` and `EXPLAIN (option [value], ...)`;
+/// `EXPLAIN ... EXECUTE name(args)` is left to the session, which holds the statement.
 pub fn plan_explain(ctx: &QuiverContext, stmt: Statement, params: &[Option<SqlType>]) -> Result<Plan> {
-    let Statement::Explain { analyze, verbose, statement, options, .. } = stmt else {
+    let Statement::Explain { analyze, verbose, statement, options, format, .. } = stmt else {
         return Err(Error::internal("not an EXPLAIN"));
     };
-    let (mut analyze, mut verbose) = (analyze, verbose);
+    let mut opts = crate::ExplainOptions { analyze, verbose, json: false };
+    if let Some(AnalyzeFormatKind::Keyword(f) | AnalyzeFormatKind::Assignment(f)) = format {
+        opts.json = explain_format(&f.to_string())?;
+    }
     for opt in options.unwrap_or_default() {
         let name = opt.name.value.to_ascii_lowercase();
-        let on = opt.arg.as_ref().map(|a| !matches!(a.to_string().to_ascii_lowercase().as_str(), "false" | "off" | "0")).unwrap_or(true);
+        let value = opt.arg.as_ref().map(|a| a.to_string().trim_matches('\'').to_ascii_lowercase());
+        let on = value.as_deref().map(|v| !matches!(v, "false" | "off" | "0")).unwrap_or(true);
         match name.as_str() {
-            "analyze" => analyze = on,
-            "verbose" => verbose = on,
-            "costs" | "buffers" | "timing" | "summary" | "settings" | "wal" | "format" => {}
+            "analyze" => opts.analyze = on,
+            "verbose" => opts.verbose = on,
+            "format" => opts.json = explain_format(value.as_deref().unwrap_or(""))?,
+            "costs" | "buffers" | "timing" | "summary" | "settings" | "wal" | "generic_plan" | "serialize" | "memory" => {}
             other => {
                 return Err(Error::new(quiverdb_catalog::ErrorCode::SyntaxError, format!("unrecognized EXPLAIN option \"{other}\"")));
             }
         }
+    }
+    if let Statement::Execute { name: Some(name), parameters, immediate: false, .. } = *statement {
+        let (_, name) = crate::split_name(&name)?;
+        return Ok(Plan::ExplainExecute { name, params: parameters, options: opts });
     }
     let planner_plan = crate::SqlPlanner { ctx: QuiverContext::new(ctx.catalog, ctx.state) }.plan(*statement, params)?;
     let plan = match planner_plan {
         Plan::Query(p) => p,
         Plan::Modify { plan, .. } => plan,
         _ => {
-            return Err(Error::unsupported("EXPLAIN is only supported for queries and INSERT/UPDATE/DELETE"));
+            return Err(Error::unsupported("EXPLAIN is only supported for queries, INSERT/UPDATE/DELETE and EXECUTE"));
         }
     };
-    Ok(Plan::Explain { plan, analyze, verbose })
+    Ok(Plan::Explain { plan, options: opts })
+}
+
+/// EXPLAIN's FORMAT: `true` for JSON; TEXT is the default; YAML and XML are refused.
+fn explain_format(value: &str) -> Result<bool> {
+    match value.to_ascii_lowercase().as_str() {
+        "text" => Ok(false),
+        "json" => Ok(true),
+        "yaml" | "xml" => {
+            Err(Error::unsupported(format!("EXPLAIN format {} is not supported; use TEXT or JSON", value.to_ascii_uppercase())))
+        }
+        other => Err(Error::new(
+            quiverdb_catalog::ErrorCode::InvalidParameterValue,
+            format!("unrecognized value for EXPLAIN option \"format\": \"{other}\""),
+        )),
+    }
 }

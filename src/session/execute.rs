@@ -8,8 +8,6 @@ use datafusion::arrow::array::{Array, RecordBatch, UInt64Array};
 use datafusion::arrow::datatypes::SchemaRef;
 use datafusion::execution::SendableRecordBatchStream;
 use datafusion::logical_expr::LogicalPlan;
-use datafusion::physical_plan::display::DisplayableExecutionPlan;
-use datafusion::physical_plan::displayable;
 use datafusion::physical_plan::stream::RecordBatchStreamAdapter;
 use futures::StreamExt;
 use quiverdb_catalog::{Error, ErrorCode, RelationKind, Result};
@@ -36,7 +34,8 @@ impl Session {
                 self.run_modify(p, None, true).await
             }
             Plan::Query(p) => self.run_query(p).await,
-            Plan::Explain { plan, analyze, verbose } => self.explain(plan, analyze, verbose).await,
+            Plan::Explain { plan, options } => self.explain(plan, options).await,
+            Plan::ExplainExecute { name, params, options } => self.explain_prepared(&name, params, options).await,
             Plan::Modify { plan, verb, returning } => {
                 self.check_writable(verb_name(verb))?;
                 self.run_modify(plan, Some(verb), returning).await
@@ -59,12 +58,9 @@ impl Session {
             Plan::Show(name) => self.show(&name),
             Plan::Reset(name) => self.reset(&name),
             Plan::Prepare { name, statement, param_types } => {
-                if self.sql_prepared.contains_key(&name) {
-                    return Err(Error::new(ErrorCode::DuplicateObject, format!("prepared statement \"{name}\" already exists")));
-                }
                 let types: Vec<_> = param_types.into_iter().map(Some).collect();
                 let prepared = self.prepare(&statement.to_string(), &types)?;
-                self.sql_prepared.insert(name, Arc::new(prepared));
+                self.register_statement(&name, Arc::new(prepared))?;
                 Ok(StatementResult::new(Response::Command("PREPARE".into())))
             }
             Plan::Execute { name, params } => self.execute_sql_prepared(&name, params).await,
@@ -155,57 +151,31 @@ impl Session {
     }
 
     /// EXPLAIN [ANALYZE]: the physical plan, one line per row.
-    async fn explain(&mut self, plan: LogicalPlan, analyze: bool, verbose: bool) -> Result<StatementResult> {
-        let (txn, autocommit_txn) = self.statement_txn()?;
-        let sp = txn.begin_statement();
-        let physical = self.engine.physical_plan(&mut self.state, &txn, &plan).await?;
-        if analyze {
-            let task = self.state.task_ctx();
-            let run = datafusion::physical_plan::collect(physical.clone(), task).await;
-            if let Err(e) = run {
-                txn.rollback_to(sp);
-                return Err(e.into());
-            }
-            if autocommit_txn {
-                autocommit(txn.clone(), self.settings.durable()).await?;
-            }
-        }
-        let mut text = String::new();
-        if verbose {
-            let optimized = self.state.optimize(&plan)?;
-            text.push_str("Logical plan:\n");
-            text.push_str(&optimized.display_indent_schema().to_string());
-            text.push_str("\nPhysical plan:\n");
-        }
-        // EXPLAIN ANALYZE: each operator with the metrics of the run (output rows, time;
-        // scans add rows read and key probes).
-        let shown = if analyze { DisplayableExecutionPlan::with_metrics(physical.as_ref()) } else { displayable(physical.as_ref()) };
-        text.push_str(&shown.indent(verbose).to_string());
-        let lines: Vec<String> = text.lines().map(|l| l.trim_end().to_string()).collect();
-        Ok(StatementResult::new(text_rows("QUERY PLAN", lines, "EXPLAIN")?))
-    }
-
     async fn execute_sql_prepared(&mut self, name: &str, params: Vec<datafusion::sql::sqlparser::ast::Expr>) -> Result<StatementResult> {
-        let prepared: Arc<Prepared> = self
-            .sql_prepared
-            .get(name)
-            .cloned()
-            .ok_or_else(|| Error::new(ErrorCode::InvalidStatementName, format!("prepared statement \"{name}\" does not exist")))?;
-        if params.len() != prepared.param_types.len() {
-            return Err(Error::syntax(format!("wrong number of parameters for prepared statement \"{name}\"")).with_detail(format!(
-                "Expected {} parameters but got {}.",
-                prepared.param_types.len(),
-                params.len()
-            )));
-        }
+        let prepared = self.prepared_statement(name, params.len())?;
         let values = self.evaluate_params(&prepared, params).await?;
         let plan = prepared.plan.clone().ok_or_else(|| Error::unsupported("EXECUTE of utility statements is not supported"))?;
         let plan = bind(plan, values)?;
         Box::pin(self.execute_plan(plan)).await
     }
 
+    /// The statement prepared as `name` (by PREPARE or a protocol Parse), checked to take
+    /// `args` parameters.
+    pub(super) fn prepared_statement(&self, name: &str, args: usize) -> Result<Arc<Prepared>> {
+        let prepared = self
+            .sql_prepared
+            .get(name)
+            .cloned()
+            .ok_or_else(|| Error::new(ErrorCode::InvalidStatementName, format!("prepared statement \"{name}\" does not exist")))?;
+        if args != prepared.param_types.len() {
+            return Err(Error::syntax(format!("wrong number of parameters for prepared statement \"{name}\""))
+                .with_detail(format!("Expected {} parameters but got {args}.", prepared.param_types.len())));
+        }
+        Ok(prepared)
+    }
+
     /// Evaluates EXECUTE's argument expressions, cast to the parameter types.
-    async fn evaluate_params(
+    pub(super) async fn evaluate_params(
         &mut self,
         prepared: &Prepared,
         params: Vec<datafusion::sql::sqlparser::ast::Expr>,

@@ -18,6 +18,7 @@ pub mod catalog_view;
 mod copy;
 mod cursor;
 mod execute;
+mod explain;
 mod result;
 mod roles;
 pub mod settings;
@@ -166,6 +167,32 @@ impl Session {
         }
         self.session_settings = self.settings.clone();
         Ok(())
+    }
+
+    /// Records a statement prepared through the protocol (Parse) under `name`: PostgreSQL
+    /// keeps one namespace for them and PREPARE, so SQL EXECUTE, EXPLAIN EXECUTE and
+    /// DEALLOCATE see it. A name already taken is 42P05, as in PostgreSQL.
+    pub fn register_statement(&mut self, name: &str, prepared: Arc<Prepared>) -> Result<()> {
+        if self.sql_prepared.contains_key(name) {
+            return Err(Error::new(ErrorCode::DuplicatePreparedStatement, format!("prepared statement \"{name}\" already exists")));
+        }
+        self.sql_prepared.insert(name.to_string(), prepared);
+        Ok(())
+    }
+
+    /// Forgets the prepared statement `name` (protocol Close; unknown names are ignored).
+    pub fn forget_statement(&mut self, name: &str) {
+        self.sql_prepared.remove(name);
+    }
+
+    /// Whether a statement is prepared as `name` (DEALLOCATE removes it for Bind too).
+    pub fn has_statement(&self, name: &str) -> bool {
+        self.sql_prepared.contains_key(name)
+    }
+
+    /// Whether a SQL cursor named `name` is open (else FETCH/MOVE may name a protocol portal).
+    pub fn has_cursor(&self, name: &str) -> bool {
+        self.cursors.columns(name).is_some()
     }
 
     /// The protocol transaction status (ReadyForQuery's I / T / E).
@@ -487,7 +514,7 @@ fn bind(plan: Plan, params: Vec<ScalarValue>) -> Result<Plan> {
     Ok(match plan {
         Plan::Query(p) => Plan::Query(p.with_param_values(values)?),
         Plan::Modify { plan, verb, returning } => Plan::Modify { plan: plan.with_param_values(values)?, verb, returning },
-        Plan::Explain { plan, analyze, verbose } => Plan::Explain { plan: plan.with_param_values(values)?, analyze, verbose },
+        Plan::Explain { plan, options } => Plan::Explain { plan: plan.with_param_values(values)?, options },
         other => other,
     })
 }

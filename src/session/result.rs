@@ -134,10 +134,11 @@ pub fn describe(plan: &Plan) -> Result<(Vec<Option<SqlType>>, Vec<ColumnInfo>)> 
     let (lp, rows) = match plan {
         Plan::Query(p) => (p, true),
         Plan::Modify { plan, returning, .. } => (plan, *returning),
-        Plan::Explain { plan, .. } => {
+        Plan::Explain { plan, options } => {
             let params = param_types(plan)?;
-            return Ok((params, vec![ColumnInfo::new("QUERY PLAN", SqlType::Text)]));
+            return Ok((params, vec![super::explain::explain_column(*options)]));
         }
+        Plan::ExplainExecute { options, .. } => return Ok((vec![], vec![super::explain::explain_column(*options)])),
         Plan::SetConfig { column, .. } => return Ok((vec![], vec![ColumnInfo::new(column, SqlType::Text)])),
         _ => return Ok((vec![], vec![])),
     };

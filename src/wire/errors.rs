@@ -21,6 +21,7 @@ pub fn sqlstate(code: ErrorCode) -> &'static str {
         DuplicateDatabase => "42P04",
         DuplicateColumn => "42701",
         DuplicateObject => "42710",
+        DuplicatePreparedStatement => "42P05",
         AmbiguousColumn => "42702",
         AmbiguousFunction => "42725",
         DatatypeMismatch => "42804",
@@ -110,6 +111,14 @@ pub fn error_info(err: &Error, fatal: bool) -> ErrorInfo {
 /// Our error as a pgwire error (sent as ErrorResponse, the connection stays open).
 pub fn to_pgwire(err: Error) -> PgWireError {
     PgWireError::UserError(Box::new(error_info(&err, false)))
+}
+
+/// A pgwire error as the ErrorInfo to send (ours carry one; others become XX000).
+pub fn pgwire_error_info(err: PgWireError) -> ErrorInfo {
+    match err {
+        PgWireError::UserError(info) => *info,
+        other => error_info(&Error::internal(other.to_string()), false),
+    }
 }
 
 /// A FATAL pgwire error (the connection is closed after sending it).

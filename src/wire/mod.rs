@@ -24,6 +24,7 @@ pub mod encode;
 pub mod errors;
 mod guard;
 pub mod params;
+mod portal_cursor;
 mod query;
 mod startup;
 mod tls;

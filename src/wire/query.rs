@@ -24,13 +24,15 @@ use pgwire::error::{PgWireError, PgWireResult};
 use pgwire::messages::PgWireBackendMessage;
 use pgwire::messages::data::{DataRow, NoData, ParameterDescription, RowDescription};
 use pgwire::messages::extendedquery::{
-    Bind, BindComplete, Describe, Execute, Parse, ParseComplete, Sync as PgSync, TARGET_TYPE_BYTE_STATEMENT,
+    Bind, BindComplete, Close, CloseComplete, Describe, Execute, Parse, ParseComplete, Sync as PgSync, TARGET_TYPE_BYTE_PORTAL,
+    TARGET_TYPE_BYTE_STATEMENT,
 };
 use pgwire::messages::response::{CommandComplete, EmptyQueryResponse, NoticeResponse, ReadyForQuery, TransactionStatus};
 use pgwire::messages::simplequery::Query;
 use pgwire::messages::startup::ParameterStatus;
 use quiverdb_catalog::pgvalue::FormatSettings;
 use quiverdb_catalog::{Error, ErrorCode, SqlType};
+use quiverdb_sql::cursor::CursorCommand;
 use std::fmt::Debug;
 use std::sync::Arc;
 use tokio::sync::Mutex;
@@ -219,6 +221,19 @@ impl SimpleQueryHandler for Connection {
                     if !ok {
                         break;
                     }
+                    if let Some((cmd, portal)) = super::portal_cursor::portal_target(client.portal_store(), &session, &stmt) {
+                        ok = match cmd {
+                            CursorCommand::Close(_) => {
+                                client.portal_store().rm_portal(&portal.name);
+                                client.feed(PgWireBackendMessage::CommandComplete(Tag::new("CLOSE CURSOR").into())).await?;
+                                true
+                            }
+                            CursorCommand::Fetch { direction, move_only, .. } => {
+                                self.portal_fetch(client, &mut session, direction, move_only, portal).await?
+                            }
+                        };
+                        continue;
+                    }
                     let timeout = session.settings().statement_timeout_ms();
                     let mut guard = StatementGuard::new(cancel_receiver(client), timeout);
                     let result = guard.run(session.run_statement(stmt)).await;
@@ -385,8 +400,18 @@ impl ExtendedQueryHandler for Connection {
         PgWireError: From<<C as Sink<PgWireBackendMessage>>::Error>,
     {
         let name = message.name.clone().unwrap_or_else(|| DEFAULT_NAME.to_owned());
+        // A named statement shares PREPARE's namespace (SQL EXECUTE and DEALLOCATE see it).
+        if name != DEFAULT_NAME && self.session().await?.has_statement(&name) {
+            let e = Error::new(ErrorCode::DuplicatePreparedStatement, format!("prepared statement \"{name}\" already exists"));
+            return Err(to_pgwire(self.session().await?.fail(e)));
+        }
         match StoredStatement::parse(client, &message, self.query_parser()).await? {
-            Some(stmt) => client.portal_store().put_statement(Arc::new(stmt)),
+            Some(stmt) => {
+                if name != DEFAULT_NAME {
+                    self.session().await?.register_statement(&name, stmt.statement.clone()).map_err(to_pgwire)?;
+                }
+                client.portal_store().put_statement(Arc::new(stmt))
+            }
             None => client.portal_store().put_empty_statement(&name),
         }
         client.feed(PgWireBackendMessage::ParseComplete(ParseComplete::new())).await?;
@@ -403,7 +428,14 @@ impl ExtendedQueryHandler for Connection {
     {
         let statement_name = message.statement_name.as_deref().unwrap_or(DEFAULT_NAME);
         let portal_name = message.portal_name.as_deref().unwrap_or(DEFAULT_NAME);
-        match client.portal_store().get_statement(statement_name) {
+        let stored = client.portal_store().get_statement(statement_name);
+        // DEALLOCATE (SQL) removed it from the shared namespace.
+        if statement_name != DEFAULT_NAME && matches!(stored, Some(Entry::Value(_))) && !self.session().await?.has_statement(statement_name)
+        {
+            client.portal_store().rm_statement(statement_name);
+            return Err(PgWireError::StatementNotFound(statement_name.to_owned()));
+        }
+        match stored {
             Some(Entry::Value(statement)) => {
                 let portal = Portal::try_new(&message, statement)?;
                 client.portal_store().put_portal(Arc::new(portal));
@@ -421,6 +453,27 @@ impl ExtendedQueryHandler for Connection {
             None => return Err(PgWireError::StatementNotFound(statement_name.to_owned())),
         }
         client.feed(PgWireBackendMessage::BindComplete(BindComplete::new())).await?;
+        Ok(())
+    }
+
+    /// Close: as pgwire's default, and a closed statement leaves the shared namespace.
+    async fn on_close<C>(&self, client: &mut C, message: Close) -> PgWireResult<()>
+    where
+        C: ClientInfo + ClientPortalStore + Sink<PgWireBackendMessage> + Unpin + Send + Sync,
+        C::PortalStore: PortalStore<Statement = Self::Statement>,
+        C::Error: Debug,
+        PgWireError: From<<C as Sink<PgWireBackendMessage>>::Error>,
+    {
+        let name = message.name.as_deref().unwrap_or(DEFAULT_NAME);
+        match message.target_type {
+            TARGET_TYPE_BYTE_STATEMENT => {
+                client.portal_store().rm_statement(name);
+                self.session().await?.forget_statement(name);
+            }
+            TARGET_TYPE_BYTE_PORTAL => client.portal_store().rm_portal(name),
+            _ => {}
+        }
+        client.send(PgWireBackendMessage::CloseComplete(CloseComplete::new())).await?;
         Ok(())
     }
 
@@ -470,8 +523,28 @@ impl ExtendedQueryHandler for Connection {
         C::Error: Debug,
         PgWireError: From<<C as Sink<PgWireBackendMessage>>::Error>,
     {
-        let prepared = portal.statement.statement.clone();
         let mut session = self.session().await?;
+        self.run_portal(client, &mut session, portal).await
+    }
+}
+
+impl Connection {
+    /// Runs a bound portal's statement: decodes its parameters, executes it under the
+    /// statement timeout and cancel, and answers its result (rows are encoded lazily in
+    /// the portal's result formats). Shared by Execute and by SQL FETCH/MOVE that name a
+    /// portal not started yet.
+    pub(super) async fn run_portal<C>(
+        &self,
+        client: &mut C,
+        session: &mut Session,
+        portal: &Portal<Arc<Prepared>>,
+    ) -> PgWireResult<Response>
+    where
+        C: ClientInfo + Sink<PgWireBackendMessage> + Unpin + Send + Sync,
+        C::Error: Debug,
+        PgWireError: From<<C as Sink<PgWireBackendMessage>>::Error>,
+    {
+        let prepared = portal.statement.statement.clone();
         let settings: FormatSettings = session.settings().format.clone();
         let mut values = Vec::with_capacity(portal.parameters.len());
         for (i, raw) in portal.parameters.iter().enumerate() {
@@ -496,7 +569,7 @@ impl ExtendedQueryHandler for Connection {
             SessionResponse::Empty => Response::EmptyQuery,
             SessionResponse::Command(tag) => Response::Execution(Tag::new(&tag)),
             SessionResponse::CopyIn(plan) => {
-                let response = self.start_copy_in(&session, plan);
+                let response = self.start_copy_in(session, plan);
                 Response::CopyIn(CopyResponse::new(response.format, response.columns as usize, stream::empty()))
             }
             SessionResponse::CopyOut { columns, stream, options } => {

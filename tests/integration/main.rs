@@ -22,6 +22,7 @@ mod pgbench;
 mod protocol;
 mod psql;
 mod raw;
+mod sqlx_client;
 mod types;
 
 use common::{TestServer, runtime};

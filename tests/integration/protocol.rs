@@ -355,3 +355,73 @@ fn row_description_carries_table_oid_and_attnum() {
         assert_eq!((names, row.get::<_, i32>(0), row.get::<_, i32>(1)), (vec!["a", "a"], 1, 2));
     });
 }
+
+/// The first column of a DataRow as text (`None` for NULL).
+fn first_cell(m: &crate::raw::Message) -> Option<String> {
+    let len = i32::from_be_bytes(m.body[2..6].try_into().unwrap());
+    (len >= 0).then(|| String::from_utf8_lossy(&m.body[6..6 + len as usize]).into_owned())
+}
+
+/// The first cells of the DataRows of `msgs`.
+fn cells(msgs: &[crate::raw::Message]) -> Vec<String> {
+    msgs.iter().filter(|m| m.tag == b'D').filter_map(first_cell).collect()
+}
+
+/// The SQLSTATEs of the ErrorResponses of `msgs`.
+fn sqlstates(msgs: &[crate::raw::Message]) -> Vec<String> {
+    msgs.iter().filter(|m| m.tag == b'E').filter_map(|m| m.field(b'C')).collect()
+}
+
+#[test]
+fn protocol_statements_and_portals_share_the_sql_namespaces() {
+    block_on(async {
+        fresh_db("proto_namespace").await;
+        let mut c = RawClient::connect(server().addr, "quiver", "proto_namespace").await;
+        // A statement parsed through the protocol is visible to SQL EXECUTE and EXPLAIN EXECUTE.
+        c.parse_named("s1", "SELECT $1::int8 + 1 AS n").await;
+        assert!(sqlstates(&c.sync().await).is_empty());
+        assert_eq!(cells(&c.simple("EXECUTE s1(41)").await), ["42"]);
+        let explained = c.simple("EXPLAIN (VERBOSE, FORMAT JSON) EXECUTE s1(NULL)").await;
+        let desc = explained.iter().find(|m| m.tag == b'T').expect("RowDescription");
+        let type_oid = u32::from_be_bytes(desc.body[2 + "QUERY PLAN".len() + 1 + 6..][..4].try_into().unwrap());
+        assert_eq!(type_oid, 114, "EXPLAIN (FORMAT JSON) answers one json value");
+        let plan: serde_json::Value = serde_json::from_str(&cells(&explained)[0]).expect("JSON plan");
+        assert!(plan[0]["Plan"]["Node Type"].is_string(), "{plan}");
+        // One namespace: the name is taken for Parse and PREPARE alike (42P05).
+        c.parse_named("s1", "SELECT 2").await;
+        assert_eq!(sqlstates(&c.sync().await), ["42P05"]);
+        assert_eq!(sqlstates(&c.simple("PREPARE s1 AS SELECT 3").await), ["42P05"]);
+        // DEALLOCATE through SQL removes it for Bind too (26000), and frees the name.
+        assert_eq!(c.tags("DEALLOCATE s1").await, ["DEALLOCATE"]);
+        c.bind_named("", "s1", &["1"]).await;
+        assert_eq!(sqlstates(&c.sync().await), ["26000"]);
+        c.parse_named("s1", "SELECT 'again'").await;
+        c.bind_named("", "s1", &[]).await;
+        c.execute().await;
+        assert_eq!(cells(&c.sync().await), ["again"]);
+
+        // A portal bound through the protocol is a cursor for FETCH / MOVE / CLOSE.
+        assert_eq!(c.tags("BEGIN").await, ["BEGIN"]);
+        c.parse_named("s2", "SELECT g FROM generate_series(1, 10) AS g WHERE g <= $1::int8 ORDER BY g").await;
+        c.bind_named("p1", "s2", &["10"]).await;
+        assert!(sqlstates(&c.sync().await).is_empty());
+        let moved = c.simple("MOVE FORWARD 3 FROM p1").await;
+        assert_eq!(moved.iter().filter(|m| m.tag == b'C').map(|m| m.text()).collect::<Vec<_>>(), ["MOVE 3"]);
+        let fetched = c.simple("FETCH 2 FROM p1").await;
+        assert_eq!(cells(&fetched), ["4", "5"]);
+        assert_eq!(fetched.iter().filter(|m| m.tag == b'C').map(|m| m.text()).collect::<Vec<_>>(), ["FETCH 2"]);
+        // The protocol resumes where SQL left off.
+        c.execute_named("p1", 2).await;
+        let resumed = c.sync().await;
+        assert_eq!(cells(&resumed), ["6", "7"]);
+        assert!(resumed.iter().any(|m| m.tag == b's'), "PortalSuspended after the row limit");
+        assert_eq!(sqlstates(&c.simple("FETCH BACKWARD 1 FROM p1").await), ["55000"]);
+        assert_eq!(c.tags("ROLLBACK").await, ["ROLLBACK"]);
+        assert_eq!(c.tags("BEGIN").await, ["BEGIN"]);
+        c.bind_named("p2", "s2", &["3"]).await;
+        assert!(sqlstates(&c.sync().await).is_empty());
+        assert_eq!(c.tags("CLOSE p2").await, ["CLOSE CURSOR"]);
+        assert_eq!(sqlstates(&c.simple("FETCH 1 FROM p2").await), ["34000"]);
+        assert_eq!(c.tags("ROLLBACK").await, ["ROLLBACK"]);
+    });
+}

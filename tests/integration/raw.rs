@@ -126,8 +126,13 @@ impl RawClient {
 
     /// Parse (unnamed statement, no parameter types) of `sql`.
     pub async fn parse(&mut self, sql: &str) {
+        self.parse_named("", sql).await;
+    }
+
+    /// Parse of `sql` as statement `name` (no parameter types).
+    pub async fn parse_named(&mut self, name: &str, sql: &str) {
         let mut body = Vec::new();
-        cstr(&mut body, "");
+        cstr(&mut body, name);
         cstr(&mut body, sql);
         body.extend_from_slice(&0u16.to_be_bytes());
         self.send(b'P', &body).await;
@@ -135,9 +140,14 @@ impl RawClient {
 
     /// Bind of the unnamed statement to the unnamed portal with text parameters.
     pub async fn bind(&mut self, params: &[&str]) {
+        self.bind_named("", "", params).await;
+    }
+
+    /// Bind of statement `stmt` to portal `portal` with text parameters and text results.
+    pub async fn bind_named(&mut self, portal: &str, stmt: &str, params: &[&str]) {
         let mut body = Vec::new();
-        cstr(&mut body, "");
-        cstr(&mut body, "");
+        cstr(&mut body, portal);
+        cstr(&mut body, stmt);
         body.extend_from_slice(&0u16.to_be_bytes());
         body.extend_from_slice(&(params.len() as u16).to_be_bytes());
         for p in params {
@@ -150,10 +160,21 @@ impl RawClient {
 
     /// Execute of the unnamed portal without a row limit.
     pub async fn execute(&mut self) {
+        self.execute_named("", 0).await;
+    }
+
+    /// Execute of portal `portal`, at most `max_rows` rows (0: all).
+    pub async fn execute_named(&mut self, portal: &str, max_rows: u32) {
         let mut body = Vec::new();
-        cstr(&mut body, "");
-        body.extend_from_slice(&0u32.to_be_bytes());
+        cstr(&mut body, portal);
+        body.extend_from_slice(&max_rows.to_be_bytes());
         self.send(b'E', &body).await;
+    }
+
+    /// Sync, then every message up to and including ReadyForQuery.
+    pub async fn sync(&mut self) -> Vec<Message> {
+        self.send(b'S', &[]).await;
+        self.read_until(b'Z', 10).await
     }
 
     /// Reads messages until one of type `tag` (included), failing after `secs` seconds.
