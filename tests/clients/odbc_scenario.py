@@ -239,6 +239,30 @@ with section("cursor.statistics"):
     if check(os.WIFEXITED(status), f"cursor.statistics('products') crashed the driver (signal {os.WTERMSIG(status) if os.WIFSIGNALED(status) else '?'})"):
         eq(result, repr([("products_added_idx", 1, "added", 1), ("products_name_key", 0, "name", 1), ("products_pkey", 0, "id", 1)]), "cursor.statistics('products')")
 
+with section("Tableau's connector settings: UseDeclareFetch"):
+    # Tableau's PostgreSQL ODBC connector (tableau/connector-plugin-sdk, samples/plugins/
+    # postgres_odbc) sets UseDeclareFetch=1 and Fetch=2048: psqlODBC then runs every SELECT
+    # as `declare "SQL_CUR..." cursor with hold for ...` inside a transaction, reads it with
+    # `fetch 2048 in "SQL_CUR..."` and closes it. The queries have Tableau's shape: a
+    # `WHERE 1=0` metadata probe, then quoted, aliased columns with a LIMIT.
+    tab = pyodbc.connect(conn_str + "UseDeclareFetch=1;Fetch=2048;", autocommit=True)
+    tcur = tab.cursor()
+    tcur.execute('SELECT * FROM "public"."products" "products" WHERE 1=0')
+    eq([d[0] for d in tcur.description], ["id", "name", "price", "added", "in_stock", "note", "created"], "columns of the WHERE 1=0 probe")
+    eq(tcur.fetchall(), [], "rows of the WHERE 1=0 probe")
+    tcur.execute(
+        'SELECT "products"."id" AS "id",\n  "products"."name" AS "name",\n  "products"."price" AS "price"\n'
+        'FROM "public"."products" "products"\nWHERE "products"."price" IS NOT NULL\nORDER BY "products"."id"\nLIMIT 1000'
+    )
+    eq([tuple(r) for r in tcur.fetchall()], [tuple(r) for r in cur.execute("SELECT id, name, price FROM products WHERE price IS NOT NULL ORDER BY id").fetchall()], "a Tableau-shaped query through declare/fetch")
+    # More rows than one FETCH of 2048: psqlODBC fetches again from the same cursor.
+    tcur.execute('SELECT "g" AS "g" FROM generate_series(1, 5000) AS "t"("g")')
+    got = [r[0] for r in tcur.fetchall()]
+    eq((len(got), got[0], got[2047], got[2048], got[-1]), (5000, 1, 2048, 2049, 5000), "5000 rows through 2048-row fetches")
+    tcur.execute("SELECT count(*) FROM products")
+    eq(tcur.fetchone()[0], cur.execute("SELECT count(*) FROM products").fetchone()[0], "count through a cursor")
+    tab.close()
+
 conn.close()
 if failures:
     print(f"{len(failures)} check(s) failed")
