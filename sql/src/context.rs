@@ -6,6 +6,7 @@
 
 use crate::parse::parse;
 use crate::types::PgTypePlanner;
+use datafusion::common::tree_node::TreeNode;
 use datafusion::arrow::datatypes::{DataType, Field, SchemaRef};
 use datafusion::catalog::TableFunctionArgs;
 use datafusion::catalog::cte_worktable::CteWorkTable;
@@ -276,7 +277,8 @@ impl ContextProvider for QuiverContext<'_> {
         } else {
             args
         };
-        let parameterized = args.iter().any(|a| matches!(a, Expr::Placeholder(_)));
+        // A parameter anywhere in an argument (`$1::int8`, `$1 + 1`) is only known at Bind.
+        let parameterized = args.iter().any(|a| a.exists(|e| Ok(matches!(e, Expr::Placeholder(_)))).unwrap_or(false));
         if name == "unnest" || (name == "generate_series" && (parameterized || args.iter().any(Expr::contains_outer))) {
             let plan = self.unnested(name, args)?;
             return Ok(Arc::new(ViewSource { schema: plan.schema().inner().clone(), plan }));

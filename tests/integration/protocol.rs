@@ -189,6 +189,10 @@ fn parameter_types_are_inferred_from_the_plan() {
         assert_eq!(series.params().len(), 1);
         let rows = client.query(&series, &[&3i64]).await.unwrap();
         assert_eq!(rows.iter().map(|r| r.get::<_, i64>(0)).collect::<Vec<_>>(), [1, 2, 3]);
+        // A parameter inside an argument expression (psycopg's `%s::int8`).
+        let series = client.prepare("SELECT sum(g)::int8 FROM generate_series($1::int4 + 1, $2::int8) g").await.unwrap();
+        assert_eq!(series.params(), [Type::INT4, Type::INT8]);
+        assert_eq!(client.query_one(&series, &[&5i32, &10i64]).await.unwrap().get::<_, i64>(0), 40);
     });
 }
 
