@@ -212,16 +212,26 @@ impl Txn {
         if s.finished {
             return Err(StorageError::TxnClosed);
         }
+        let s = &mut *s;
         let base_ts = s.view.ts;
-        let k = tagged(cf, key);
-        // An insert over our own earlier delete of the same key is a plain put.
-        let kind = match (&kind, s.writes.get(&k)) {
-            (WriteKind::Insert { .. }, Some(prev)) if prev.kind == WriteKind::Delete => WriteKind::Put,
-            _ => kind,
-        };
-        let base_ts = s.writes.get(&k).map(|w| w.base_ts.min(base_ts)).unwrap_or(base_ts);
-        let prev = s.writes.insert(k.clone(), Write { value, base_ts, kind });
-        s.undo.push((k, prev));
+        // One traversal of the write set per write (COPY writes millions).
+        match s.writes.entry(tagged(cf, key)) {
+            std::collections::btree_map::Entry::Vacant(slot) => {
+                s.undo.push((slot.key().clone(), None));
+                slot.insert(Write { value, base_ts, kind });
+            }
+            std::collections::btree_map::Entry::Occupied(mut slot) => {
+                let prev = slot.get();
+                // An insert over our own earlier delete of the same key is a plain put.
+                let kind = match kind {
+                    WriteKind::Insert { .. } if prev.kind == WriteKind::Delete => WriteKind::Put,
+                    other => other,
+                };
+                let base_ts = prev.base_ts.min(base_ts);
+                let prev = slot.insert(Write { value, base_ts, kind });
+                s.undo.push((slot.key().clone(), Some(prev)));
+            }
+        }
         Ok(())
     }
 
